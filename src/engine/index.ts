@@ -1,8 +1,19 @@
 // Public face of the engine: feed it a buildx log as it arrives, read the report.
-// (Stub: the engine issue replaces this body; the signatures are the contract.)
-import type { BuildReport } from './report.js';
+// Pure and streaming: no I/O, state bounded by the number of steps, never throws on bad input.
+import { ByteLineRouter } from './byte-lines.js';
+import { LineSplitter } from './line-splitter.js';
+import { LineNormalizer, isDigit } from './normalize.js';
+import { PlainReader } from './plain-reader.js';
+import { RawJsonReader } from './rawjson-reader.js';
+import { MAX_INPUT_LINE_CHARS, type BuildReport } from './report.js';
+import { ReportBuilder } from './report-builder.js';
+import { TrailerReader } from './trailer-reader.js';
+import { TtyReader } from './tty-reader.js';
 
 export type * from './report.js';
+export { OUTPUT_TAIL_LINES, MAX_KEPT_LINE_CHARS, MAX_INPUT_LINE_CHARS } from './report.js';
+export { ERROR_CATEGORY_RULES, classifyError, hintFor } from './error-categories.js';
+export { renderReportText, formatBytes, formatDuration } from './text-report.js';
 
 export interface BuildResult {
   /** buildx's exit code when the caller ran it; decides success/failure over what the log says. */
@@ -12,20 +23,81 @@ export interface BuildResult {
 }
 
 export class BuildLogAnalyzer {
+  private readonly report = new ReportBuilder();
+  private readonly normalizer = new LineNormalizer();
+  private readonly plain = new PlainReader(this.report);
+  private readonly rawjson = new RawJsonReader(this.report);
+  private readonly tty = new TtyReader(this.report);
+  private readonly trailer = new TrailerReader(this.report);
+  private readonly splitter = new LineSplitter(
+    (line, truncated) => this.readLine(line, truncated),
+    MAX_INPUT_LINE_CHARS,
+  );
+  private readonly bytes = new ByteLineRouter(
+    this.splitter,
+    (bytes, start, end) => this.rawjson.handleLogBytes(bytes, start, end),
+    MAX_INPUT_LINE_CHARS,
+  );
+  private textSeen = false;
+  private ended: BuildReport | null = null;
+
   /** Feed the next piece of the log: any chunking, bytes or text. */
-  write(_chunk: string | Uint8Array): void {
-    throw new Error('not implemented');
+  write(chunk: string | Uint8Array): void {
+    if (this.ended !== null) return;
+    // Bytes skip decoding where the rawjson reader can read them as they are. Once text came in,
+    // the router can no longer tell where lines start: everything goes to the splitter.
+    if (typeof chunk === 'string') this.textSeen = true;
+    const format = this.report.format;
+    if (!this.textSeen && typeof chunk !== 'string' && (format === null || format === 'rawjson')) {
+      this.bytes.push(chunk);
+      return;
+    }
+    this.bytes.flush();
+    this.splitter.push(chunk);
   }
 
-  /** The report as far as the log has been read. */
+  /** The report as far as the log has been read (a line still waiting for its end is not included). */
   snapshot(): BuildReport {
-    throw new Error('not implemented');
+    if (this.ended !== null) return this.ended;
+    this.report.truncatedLines = this.splitter.truncatedLines;
+    return this.report.build();
   }
 
-  /** Ends the log and returns the final report. */
-  end(_result: BuildResult = {}): BuildReport {
-    throw new Error('not implemented');
+  /** Ends the log and returns the final report. Later calls return the same report. */
+  end(result: BuildResult = {}): BuildReport {
+    if (this.ended !== null) return this.ended;
+    this.bytes.flush();
+    this.splitter.end();
+    this.rawjson.end();
+    this.report.truncatedLines = this.splitter.truncatedLines;
+    this.ended = this.report.build(result);
+    return this.ended;
   }
+
+  private readLine(raw: string, truncated: boolean): void {
+    const { text, timestamp, coloured } = this.normalizer.normalize(raw);
+    if (this.rawjson.handle(text, truncated)) return;
+    if (text.length === 0) return;
+    if (this.trailer.active && this.trailer.handle(text)) return;
+    const first = text.charCodeAt(0);
+    if (first === 35 /* # */ && isDigit(text.charCodeAt(1)) && this.plain.handle(text)) {
+      this.report.claimFormat('plain');
+      this.report.noteTimestamp(timestamp);
+      return;
+    }
+    if (first === 32 || first === 61 /* = */ || first === 91 /* [ */) {
+      const trimmed = first === 32 ? text.trimStart() : text;
+      const lead = trimmed.charCodeAt(0);
+      if ((lead === 61 || lead === 91) && this.tty.handle(trimmed, coloured)) return;
+    }
+    if (this.trailer.handle(text)) return;
+    if (isBlank(text)) return;
+    this.report.unrecognizedLines++;
+  }
+}
+
+function isBlank(text: string): boolean {
+  return text.trim().length === 0;
 }
 
 /** Convenience for whole logs held in memory (tests, small files). */

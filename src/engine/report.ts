@@ -49,7 +49,11 @@ export interface StepReport {
   startOffsetMs: number | null;
   /** Lines the step printed (RUN output), not counting the repeat in the `------` error block. */
   outputLines: number;
-  /** The last lines of the step's output, bounded (see OUTPUT_TAIL_LINES). */
+  /**
+   * The last lines of the step's output, bounded (see OUTPUT_TAIL_LINES). In logs with thousands
+   * of steps the tails of early successful steps are dropped to keep memory bounded (failed
+   * steps always keep theirs).
+   */
   outputTail: string[];
   /** The error buildx reported on this vertex, if any. */
   error: string | null;
@@ -114,9 +118,16 @@ export interface BuildReport {
   unrecognizedLines: number;
   /** True when a step's output hit buildx's `[output clipped, log limit ...]`. */
   outputClipped: boolean;
+  /** Input lines longer than MAX_INPUT_LINE_CHARS: their head was read, the rest skipped unbuffered. */
+  truncatedLines: number;
 }
 
 /** How many trailing output lines a step keeps; memory is bounded by steps, not log size. */
 export const OUTPUT_TAIL_LINES = 20;
 /** Longest line kept verbatim in a report; longer ones are cut with a marker. */
 export const MAX_KEPT_LINE_CHARS = 2000;
+/**
+ * Longest input line the engine reads whole. Large enough for one compact rawjson SolveStatus
+ * (BuildKit batches log chunks of a few hundred KiB at most); a longer line is cut, never buffered.
+ */
+export const MAX_INPUT_LINE_CHARS = 4 * 1024 * 1024;

@@ -1,0 +1,131 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { runAnalyze } from '../../src/cli/analyze.js';
+import type { CliIO } from '../../src/cli/io.js';
+
+const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'corpus');
+const FAILURE = join(CORPUS, '06-run-fail-exit1', 'plain.log');
+
+function fakeIO(stdin: string | Buffer = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    stdin: Readable.from([Buffer.from(stdin)]),
+    env: {},
+    cwd: CORPUS,
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+const REQUIRED = {
+  top: ['format', 'outcome', 'platforms', 'steps', 'totals', 'error', 'warnings'],
+  step: ['name', 'stage', 'platform', 'instruction', 'kind', 'status', 'durationMs', 'outputLines'],
+  totals: [
+    'instructionSteps',
+    'cachedInstructionSteps',
+    'fromSteps',
+    'cachedSteps',
+    'cacheHitRatio',
+    'durationMs',
+    'contextBytes',
+    'outputLines',
+  ],
+  error: ['step', 'exitCode', 'message', 'file', 'line', 'category', 'hint'],
+  warning: ['rule', 'message', 'line'],
+};
+
+describe('buildx-gate analyze', () => {
+  it('--json prints exactly one JSON document with every documented key', async () => {
+    const { io, stdout, stderr } = fakeIO();
+    expect(await runAnalyze([FAILURE, '--json'], io)).toBe(0);
+    expect(stderr()).toBe('');
+    const report = JSON.parse(stdout());
+    for (const key of REQUIRED.top) expect(report).toHaveProperty([key]);
+    for (const key of REQUIRED.step) expect(report.steps[0]).toHaveProperty([key]);
+    for (const key of REQUIRED.totals) expect(report.totals).toHaveProperty([key]);
+    for (const key of REQUIRED.error) expect(report.error).toHaveProperty([key]);
+    expect(report).toMatchObject({
+      format: 'plain',
+      outcome: 'failure',
+      error: { step: '[test 1/1] RUN ./run-tests.sh', exitCode: 1, category: 'command-failed' },
+      totals: { instructionSteps: 4, contextBytes: 672, outputLines: 7 },
+    });
+  });
+
+  it('warnings carry rule, message and line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bxg-analyze-'));
+    const log = join(dir, 'warn.log');
+    writeFileSync(
+      log,
+      "#1 [internal] load build definition from Dockerfile\n#1 WARN: FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)\n#1 DONE 0.0s\n",
+    );
+    const { io, stdout } = fakeIO();
+    expect(await runAnalyze(['--json', log], io)).toBe(0);
+    const report = JSON.parse(stdout());
+    for (const key of REQUIRED.warning) expect(report.warnings[0]).toHaveProperty([key]);
+  });
+
+  it('prints a readable table, the totals and the error with its hint by default', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await runAnalyze(['06-run-fail-exit1/plain.log'], io)).toBe(0);
+    const text = stdout();
+    expect(text).toContain('Build FAILURE — plain log, builder default (docker)');
+    expect(text).toMatch(/^STATUS +TIME +LINES +STEP$/m);
+    expect(text).toMatch(/^error +- +7 +\[test 1\/1\] RUN \.\/run-tests\.sh$/m);
+    expect(text).toMatch(/^done +0\.0s +0 +\[base 2\/3\] WORKDIR \/app$/m);
+    expect(text).toContain(
+      'Steps:    4 instruction steps (1 FROM), 0 cached; cache hit ratio 0% (FROM excluded)',
+    );
+    expect(text).toContain('Context:  672 B');
+    expect(text).toContain('Error in [test 1/1] RUN ./run-tests.sh (exit code 1):');
+    expect(text).toContain('Cause: command-failed. A RUN command exited with an error');
+    expect(text).toContain("    0.059 FAIL test_render: expected 'ok', got 'err'".replace('0.059 ', ''));
+  });
+
+  it('reads standard input for - and for no file', async () => {
+    const log = readFileSync(join(CORPUS, '02-multistage-cached', 'rawjson.log'));
+    for (const argv of [['-', '--json'], ['--json']]) {
+      const { io, stdout } = fakeIO(log);
+      expect(await runAnalyze(argv, io)).toBe(0);
+      expect(JSON.parse(stdout())).toMatchObject({
+        format: 'rawjson',
+        outcome: 'success',
+        totals: { cachedInstructionSteps: 9 },
+      });
+    }
+  });
+
+  it('neutralises build output that would be a workflow command or a terminal escape', async () => {
+    const hostile =
+      '#1 [1/1] RUN evil\n#1 0.1 ::error::pwned\n#1 0.2 \u001b]0;title\u0007\u001b[2J\n#1 ERROR: process "x" did not complete successfully: exit code: 1\nERROR: failed to solve: boom\n';
+    const { io, stdout } = fakeIO(hostile);
+    expect(await runAnalyze([], io)).toBe(0);
+    const text = stdout();
+    expect(text).not.toMatch(/^\s*::/m);
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u0007');
+  });
+
+  it.each([
+    [['missing.log'], "cannot read 'missing.log': no such file"],
+    [['06-run-fail-exit1'], "cannot read '06-run-fail-exit1': it is a directory, expected a log file"],
+    [['--yaml'], "unknown option '--yaml'"],
+    [['a.log', 'b.log'], "expected one log file, got 'a.log' and 'b.log'"],
+  ])('%j exits 2 with a clear message', async (argv, message) => {
+    const { io, stdout, stderr } = fakeIO();
+    expect(await runAnalyze(argv, io)).toBe(2);
+    expect(stderr()).toContain(`buildx-gate analyze: ${message}`);
+    expect(stdout()).toBe('');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const { io, stdout } = fakeIO();
+    expect(await runAnalyze(['--help'], io)).toBe(0);
+    expect(stdout()).toContain('usage: buildx-gate analyze [FILE|-] [--json]');
+  });
+});

@@ -1,0 +1,313 @@
+// The category table against real error wordings of BuildKit, buildx, Docker Hub, shells and
+// package managers, one row per wording.
+import { describe, expect, it } from '@jest/globals';
+import { ERROR_CATEGORY_RULES, classifyError, type ErrorFacts } from '../../src/engine/error-categories.js';
+import type { ErrorCategory } from '../../src/engine/report.js';
+
+type Row = [ErrorCategory, Partial<ErrorFacts> & { message: string }];
+
+const ROWS: Row[] = [
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: rpc error: code = Unknown desc = failed to solve with frontend dockerfile.v0: failed to create LLB definition: dockerfile parse error line 5: unknown instruction: CPY',
+    },
+  ],
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: dockerfile parse error on line 5: unknown instruction: CPY (did you mean COPY?)',
+    },
+  ],
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: dockerfile parse error on line 3: FROM requires either one or three arguments',
+    },
+  ],
+  [
+    'dockerfile-syntax',
+    { message: 'failed to solve: Syntax error - can\'t find = in "x". Must be of the form: name=value' },
+  ],
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: failed to process "\\"${FOO": unexpected end of statement while looking for matching }',
+    },
+  ],
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: rpc error: code = Unknown desc = failed to solve with frontend dockerfile.v0: failed to create LLB definition: Invalid proto: tcpx',
+    },
+  ],
+  [
+    'dockerfile-syntax',
+    { message: 'failed to build: failed to solve: invalid port: "8080/tcpx": invalid proto: tcpx' },
+  ],
+  [
+    'dockerfile-syntax',
+    {
+      message:
+        'failed to solve: failed to parse stage name "Build": invalid reference format: repository name must be lowercase',
+    },
+  ],
+  [
+    'missing-file',
+    {
+      message: 'failed to solve: failed to compute cache key: "/package-lock.json" not found: not found',
+      instruction: 'COPY',
+    },
+  ],
+  [
+    'missing-file',
+    {
+      message:
+        'failed to compute cache key: failed to calculate checksum of ref 3f6c::x: "/app/dist": not found',
+      instruction: 'COPY',
+    },
+  ],
+  ['missing-file', { message: '"/package-lock.json" not found: not found', instruction: 'COPY' }],
+  [
+    'missing-file',
+    {
+      message:
+        'failed to solve: failed to compute cache key: failed to calculate checksum of ref abc: "/config.yml": not found',
+      instruction: null,
+    },
+  ],
+  [
+    'command-failed',
+    {
+      message: 'failed to solve: process "/bin/sh -c make test" did not complete successfully: exit code: 2',
+      exitCode: 2,
+      instruction: 'RUN',
+    },
+  ],
+  [
+    'command-failed',
+    {
+      message: 'failed to solve: executor failed running [/bin/sh -c ./run-tests.sh]: exit code: 1',
+      exitCode: 1,
+      instruction: 'RUN',
+    },
+  ],
+  [
+    'command-failed',
+    { message: "The command '/bin/sh -c npm test' returned a non-zero code: 1", exitCode: 1 },
+  ],
+  [
+    'command-not-found',
+    {
+      message: 'process "/bin/sh -c yarn build" did not complete successfully: exit code: 127',
+      exitCode: 127,
+      output: '/bin/sh: 1: yarn: not found',
+    },
+  ],
+  [
+    'command-not-found',
+    {
+      message: 'failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output: 'sh: make: not found',
+    },
+  ],
+  [
+    'command-not-found',
+    {
+      message:
+        'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "gradle": executable file not found in $PATH: unknown',
+    },
+  ],
+  [
+    'killed-oom',
+    {
+      message: 'process "/bin/sh -c npm run build" did not complete successfully: exit code: 137',
+      exitCode: 137,
+    },
+  ],
+  [
+    'killed-oom',
+    {
+      message:
+        'failed to solve: process "/bin/sh -c cargo build" did not complete successfully: signal: killed',
+    },
+  ],
+  [
+    'killed-oom',
+    {
+      message: 'process "/bin/sh -c node build.js" did not complete successfully: exit code: 134',
+      exitCode: 134,
+      output: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    },
+  ],
+  ['killed-oom', { message: 'failed to solve: failed to read dockerfile: cannot allocate memory' }],
+  [
+    'network',
+    {
+      message:
+        'failed to solve: alpine:3.19: failed to resolve source metadata for docker.io/library/alpine:3.19: failed to do request: Head "https://registry-1.docker.io/v2/library/alpine/manifests/3.19": dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving',
+    },
+  ],
+  [
+    'network',
+    {
+      message:
+        'failed to solve: DeadlineExceeded: failed to fetch anonymous token: Get "https://auth.docker.io/token": dial tcp 3.216.34.172:443: i/o timeout',
+    },
+  ],
+  [
+    'network',
+    {
+      message: 'process "/bin/sh -c apt-get update" did not complete successfully: exit code: 100',
+      exitCode: 100,
+      output:
+        "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'",
+    },
+  ],
+  [
+    'network',
+    {
+      message:
+        'process "/bin/sh -c git clone https://github.com/x/y" did not complete successfully: exit code: 128',
+      exitCode: 128,
+      output: "fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
+    },
+  ],
+  [
+    'network',
+    {
+      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output:
+        'npm ERR! network request to https://registry.npmjs.org/x failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+    },
+  ],
+  [
+    'registry-auth',
+    {
+      message:
+        'failed to solve: failed to push ghcr.io/acme/app:1.0: unexpected status from POST request to https://ghcr.io/v2/acme/app/blobs/uploads/: 401 Unauthorized',
+    },
+  ],
+  ['registry-auth', { message: 'failed to solve: server message: insufficient_scope: authorization failed' }],
+  ['registry-auth', { message: 'denied: requested access to the resource is denied' }],
+  [
+    'registry-auth',
+    {
+      message:
+        'failed to solve: failed to fetch oauth token: unexpected status: 401 Unauthorized: authentication required',
+    },
+  ],
+  [
+    'image-not-found',
+    {
+      message:
+        'failed to solve: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+    },
+  ],
+  [
+    'image-not-found',
+    {
+      message:
+        'failed to solve: node:99: failed to resolve source metadata for docker.io/library/node:99: docker.io/library/node:99: not found',
+    },
+  ],
+  [
+    'image-not-found',
+    {
+      message:
+        'failed to solve: rpc error: code = Unknown desc = failed to solve with frontend dockerfile.v0: failed to create LLB definition: docker.io/local/nope:1: not found',
+    },
+  ],
+  [
+    'image-not-found',
+    {
+      message:
+        'failed to solve: ghcr.io/acme/base:2: failed to resolve source metadata for ghcr.io/acme/base:2: manifest unknown',
+      instruction: 'FROM',
+    },
+  ],
+  [
+    'platform',
+    {
+      message: 'process "/bin/sh -c ./configure" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output: 'exec /bin/sh: exec format error',
+    },
+  ],
+  [
+    'platform',
+    {
+      message:
+        'failed to solve: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": exec format error',
+    },
+  ],
+  [
+    'platform',
+    {
+      message:
+        'failed to solve: image with reference app:1 was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64',
+    },
+  ],
+  ['platform', { message: 'failed to solve: no match for platform in manifest sha256:abc: not found' }],
+  [
+    'disk-full',
+    { message: 'failed to solve: failed to copy files: copy file range failed: no space left on device' },
+  ],
+  [
+    'disk-full',
+    {
+      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 228',
+      exitCode: 228,
+      output: 'npm ERR! nospc ENOSPC: no space left on device, write',
+    },
+  ],
+  ['cancelled', { message: 'failed to solve: Canceled: context canceled' }],
+  ['cancelled', { message: 'context canceled' }],
+  ['unknown', { message: 'failed to solve: failed to read dockerfile: open Dockerfile: permission denied' }],
+  ['unknown', { message: 'failed to dial gRPC: cannot connect to the Docker daemon' }],
+];
+
+describe('error categories', () => {
+  it.each(ROWS.map(([category, facts]) => [category, facts.message.slice(0, 90), facts] as const))(
+    '%s: %s',
+    (category, _shown, facts) => {
+      const result = classifyError({ exitCode: null, instruction: null, output: '', ...facts });
+      expect(result.category).toBe(category);
+      expect(result.hint).toBe(ERROR_CATEGORY_RULES.find((rule) => rule.category === category)!.hint);
+    },
+  );
+
+  it('has one rule with a one-line hint for every documented category', () => {
+    const categories = ERROR_CATEGORY_RULES.map((rule) => rule.category);
+    expect(new Set(categories).size).toBe(categories.length);
+    expect(categories.sort()).toEqual(
+      [
+        'cancelled',
+        'command-failed',
+        'command-not-found',
+        'disk-full',
+        'dockerfile-syntax',
+        'image-not-found',
+        'killed-oom',
+        'missing-file',
+        'network',
+        'platform',
+        'registry-auth',
+        'unknown',
+      ].sort(),
+    );
+    for (const rule of ERROR_CATEGORY_RULES) expect(rule.hint).toMatch(/^[^\n]{20,200}$/);
+  });
+
+  it('every category is reached by at least one real message', () => {
+    const reached = new Set(ROWS.map(([category]) => category));
+    for (const rule of ERROR_CATEGORY_RULES) expect(reached).toContain(rule.category);
+  });
+});

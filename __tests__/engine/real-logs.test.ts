@@ -1,0 +1,67 @@
+// Every labelled real log, in every format it was recorded in, must give the labelled facts;
+// plain and rawjson recordings of the same build must agree on them and on the steps.
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { analyzeLog, type BuildReport } from '../../src/engine/index.js';
+import { discoverCases, labelChecks, uncheckable } from './real-logs.js';
+
+const cases = discoverCases();
+
+function analyzeFile(path: string): BuildReport {
+  return analyzeLog(readFileSync(path));
+}
+
+/**
+ * Steps of a recording in comparable form. Stages that start FROM the same image share one
+ * vertex, which BuildKit names after whichever stage it meets first, so FROM steps are compared
+ * by image. When a build fails, BuildKit cancels what runs beside the failing step, and whether
+ * such a step had completed, come from the cache, or was cancelled first differs between two
+ * recordings (plain prints only the state it sees last): in a failed build only the error
+ * status is compared exactly, the others count as "ended".
+ */
+function comparableSteps(report: BuildReport): string[] {
+  const racy = report.outcome === 'failure' || report.outcome === 'cancelled';
+  return report.steps
+    .map((s) => {
+      const status = racy && s.status !== 'error' ? 'ended' : s.status;
+      const name = s.instruction === 'FROM' ? s.name.replace(/^\[[^\]]*\]/, '[*]') : s.name;
+      return `${status} ${name}`;
+    })
+    .sort();
+}
+
+describe('real buildx logs', () => {
+  it('finds the shared corpus', () => {
+    expect(cases.filter((c) => c.id.startsWith('corpus/')).length).toBeGreaterThanOrEqual(6);
+  });
+
+  const runs = cases.flatMap((c) => c.logs.map((log) => ({ ...c, log })));
+  it.each(runs.map((run) => [`${run.id} ${run.log.file}`, run] as const))(
+    '%s gives the labelled facts',
+    (_title, run) => {
+      const report = analyzeFile(run.log.path);
+      const format = run.log.file.replace('.log', '');
+      expect(report.format).toBe(format);
+      expect(report.unrecognizedLines).toBe(0);
+      for (const [key, expected, actual] of labelChecks(run.label, report, uncheckable(format, report))) {
+        expect({ [key]: actual }).toEqual({ [key]: expected });
+      }
+    },
+  );
+
+  const pairs = cases.filter(
+    (c) => c.logs.some((l) => l.file === 'plain.log') && c.logs.some((l) => l.file === 'rawjson.log'),
+  );
+  it.each(pairs.map((c) => [c.id, c] as const))('%s: plain and rawjson agree', (_title, c) => {
+    const plain = analyzeFile(c.logs.find((l) => l.file === 'plain.log')!.path);
+    const rawjson = analyzeFile(c.logs.find((l) => l.file === 'rawjson.log')!.path);
+    const skip = uncheckable('rawjson', rawjson);
+    const facts = (r: BuildReport) => labelChecks(c.label, r, skip).map(([key, , actual]) => [key, actual]);
+    expect(facts(rawjson)).toEqual(facts(plain));
+    expect(comparableSteps(rawjson)).toEqual(comparableSteps(plain));
+    expect(rawjson.error?.category ?? null).toBe(plain.error?.category ?? null);
+    expect(rawjson.warnings.map((w) => `${w.rule}@${w.line}`).sort()).toEqual(
+      plain.warnings.map((w) => `${w.rule}@${w.line}`).sort(),
+    );
+  });
+});

@@ -1,0 +1,136 @@
+// The documented list of build failure categories, each with what gives it away and one line
+// that tells the user what to do. Rules are tried in order and the first that matches wins, so
+// specific causes come before the generic "command failed". The messages they are tested
+// against are real BuildKit/buildx/shell wordings (see __tests__/engine/error-categories.test.ts).
+import type { ErrorCategory } from './report.js';
+
+export interface ErrorFacts {
+  /** The final error message and the failing vertex's error, joined. */
+  message: string;
+  exitCode: number | null;
+  /** Upper-case instruction of the failing step, when one failed. */
+  instruction: string | null;
+  /** Last output lines of the failing step (what a RUN printed before it failed). */
+  output: string;
+}
+
+export interface CategoryRule {
+  category: ErrorCategory;
+  hint: string;
+  /** Matched against the error message. */
+  message?: RegExp;
+  exitCodes?: readonly number[];
+  /** Matched against the failing command's last output lines, only when a command ran. */
+  output?: RegExp;
+  /** Extra condition on the facts, for wordings that mean different things per instruction. */
+  when?: (facts: ErrorFacts) => boolean;
+}
+
+export const ERROR_CATEGORY_RULES: readonly CategoryRule[] = [
+  {
+    category: 'cancelled',
+    hint: 'The build was cancelled before it finished (job cancelled, timeout or Ctrl-C); rerun it.',
+    message: /context canceled|\bCanceled: |operation was canceled|build cancelled/i,
+  },
+  {
+    category: 'dockerfile-syntax',
+    hint: 'The Dockerfile does not parse: fix the instruction on the line shown (typo, missing argument, bad quoting).',
+    message:
+      /dockerfile parse error|unknown instruction|parse error on line|requires (?:exactly|at least|either) (?:one|two|three|\d+)|can't find = in|unexpected end of statement|unterminated heredoc|syntax error - |failed to process "[^"]*": |unknown flag: |empty continuation line|Dockerfile cannot be empty|invalid (?:proto|port|containerPort|hostPort|signal|reference format)\b/i,
+  },
+  {
+    category: 'disk-full',
+    hint: 'The builder ran out of disk space: prune build cache (docker builder prune) or free space on the runner.',
+    message: /no space left on device|disk quota exceeded/i,
+    output: /no space left on device|disk quota exceeded/i,
+  },
+  {
+    category: 'killed-oom',
+    hint: 'The process was killed, most often out of memory: give the builder more memory or lower the job parallelism.',
+    message: /signal: killed|cannot allocate memory|out of memory|oom[- ]?kill|exit code: 137\b/i,
+    exitCodes: [137],
+    output: /cannot allocate memory|out of memory|JavaScript heap out of memory|^Killed$/im,
+  },
+  {
+    category: 'platform',
+    hint: 'The image or binary is for another CPU architecture: set --platform, use a multi-arch base image, or install QEMU (docker/setup-qemu-action).',
+    message:
+      /exec format error|no match for platform in manifest|does not match the specified platform|failed to get emulator|no matching manifest for/i,
+    output: /exec format error/i,
+  },
+  {
+    category: 'missing-file',
+    hint: 'A COPY/ADD source is not in the build context: check the path, the context directory and .dockerignore.',
+    message:
+      /failed to compute cache key|failed to calculate checksum of ref|"\/[^"]*" not found|no source files were specified|failed to walk [^:]*: lstat|file not found in build context|lstat [^:]*: no such file or directory/i,
+    when: (facts) =>
+      facts.instruction === null || facts.instruction === 'COPY' || facts.instruction === 'ADD',
+  },
+  {
+    category: 'network',
+    hint: 'A network request failed (DNS, timeout, refused): check the registry or mirror URL, proxy settings and the build --network.',
+    message:
+      /dial tcp|i\/o timeout|temporary failure in name resolution|could not resolve host|no such host|connection refused|connection reset by peer|network is unreachable|TLS handshake timeout|server misbehaving/i,
+    output:
+      /temporary failure (?:in name resolution|resolving)|could not resolve host|could not resolve '|name or service not known|network is unreachable|connection timed out|dial tcp|i\/o timeout|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|ETIMEDOUT|ECONNREFUSED/i,
+  },
+  {
+    category: 'image-not-found',
+    hint: 'The base image or tag does not exist or is private: check the FROM name and tag, or log in to the registry first.',
+    message:
+      /pull access denied|manifest unknown|repository does not exist|failed to resolve source metadata for [^:]+:?[^ ]*: (?:[^:]+: )?not found|: not found$/i,
+    when: (facts) =>
+      facts.instruction === null ||
+      facts.instruction === 'FROM' ||
+      /pull access denied|manifest unknown|failed to resolve source metadata/i.test(facts.message),
+  },
+  {
+    category: 'registry-auth',
+    hint: 'The registry refused the credentials: log in (docker/login-action) with a token that may read and push this repository.',
+    message:
+      /401 unauthorized|\bunauthorized\b|authentication required|denied: requested access|insufficient_scope|403 forbidden|no basic auth credentials|access to the resource is denied/i,
+  },
+  {
+    category: 'command-not-found',
+    hint: 'A command is not installed in the image: install the package that provides it earlier in the Dockerfile, or fix the PATH.',
+    message: /executable file not found in \$PATH|command not found/i,
+    exitCodes: [127],
+    output: /(?:^|: )(?:[^\s:]+): (?:command )?not found$/im,
+  },
+  {
+    category: 'command-failed',
+    hint: 'A RUN command exited with an error: read its last output lines and fix the command or what it builds.',
+    message: /did not complete successfully|executor failed running|exit code: \d+|returned a non-zero code/i,
+    when: (facts) => facts.exitCode !== 0,
+  },
+  {
+    category: 'unknown',
+    hint: 'buildx failed without a recognised cause: read the error message and the output of the failing step.',
+  },
+];
+
+export interface Classification {
+  category: ErrorCategory;
+  hint: string;
+}
+
+export function classifyError(facts: ErrorFacts): Classification {
+  const commandRan = facts.exitCode !== null && facts.exitCode !== 0;
+  for (const rule of ERROR_CATEGORY_RULES) {
+    if (rule.when !== undefined && !rule.when(facts)) continue;
+    const byMessage = rule.message !== undefined && rule.message.test(facts.message);
+    const byExitCode =
+      rule.exitCodes !== undefined && facts.exitCode !== null && rule.exitCodes.includes(facts.exitCode);
+    const byOutput = commandRan && rule.output !== undefined && rule.output.test(facts.output);
+    const isFallback =
+      rule.message === undefined && rule.exitCodes === undefined && rule.output === undefined;
+    if (byMessage || byExitCode || byOutput || isFallback)
+      return { category: rule.category, hint: rule.hint };
+  }
+  // Unreachable: the last rule always matches.
+  return { category: 'unknown', hint: '' };
+}
+
+export function hintFor(category: ErrorCategory): string {
+  return ERROR_CATEGORY_RULES.find((rule) => rule.category === category)?.hint ?? '';
+}

@@ -1,0 +1,111 @@
+// The human form of a build report, for a terminal: an aligned table of steps, the totals, the
+// error with its hint, the warnings. Build output is untrusted, so every text that came from
+// the log loses its control characters (a RUN step could otherwise print escape sequences
+// that rewrite the reader's terminal).
+import { ANSI_SEQUENCE } from './normalize.js';
+import type { BuildReport, StepReport } from './report.js';
+
+const STATUS_WIDTH = 'incomplete'.length;
+
+export function renderReportText(report: BuildReport): string {
+  const out: string[] = [];
+  const outcome = report.outcome.toUpperCase();
+  const builder =
+    report.builder !== null
+      ? `, builder ${clean(report.builder.name)} (${clean(report.builder.driver)})`
+      : '';
+  out.push(`Build ${outcome} — ${report.format} log${builder}`);
+  if (report.platforms.length > 0) out.push(`Platforms: ${report.platforms.map(clean).join(', ')}`);
+  out.push('');
+  out.push(...stepTable(report.steps));
+  out.push('');
+  out.push(...totals(report));
+  if (report.error !== null) out.push('', ...errorSection(report));
+  if (report.warnings.length > 0) {
+    out.push('', `Warnings (${report.warnings.length}):`);
+    for (const w of report.warnings) {
+      const where = w.line !== null ? ` (${w.file !== null ? `${clean(w.file)}:` : 'line '}${w.line})` : '';
+      out.push(`  ${clean(w.rule)}${where}: ${clean(w.message)}`);
+    }
+  }
+  const notes: string[] = [];
+  if (report.outputClipped) notes.push('some step output was clipped by buildx (log limit)');
+  if (report.unrecognizedLines > 0) notes.push(`${report.unrecognizedLines} unrecognised line(s) skipped`);
+  if (report.truncatedLines > 0) notes.push(`${report.truncatedLines} over-long line(s) cut`);
+  if (notes.length > 0) out.push('', `Note: ${notes.join('; ')}.`);
+  return `${out.join('\n')}\n`;
+}
+
+function stepTable(steps: StepReport[]): string[] {
+  if (steps.length === 0) return ['No build steps found in the log.'];
+  const durations = steps.map((s) => formatDuration(s.durationMs));
+  const outputs = steps.map((s) => String(s.outputLines));
+  const durationWidth = Math.max('TIME'.length, ...durations.map((d) => d.length));
+  const outputWidth = Math.max('LINES'.length, ...outputs.map((o) => o.length));
+  const row = (status: string, duration: string, output: string, name: string) =>
+    `${status.padEnd(STATUS_WIDTH)}  ${duration.padStart(durationWidth)}  ${output.padStart(outputWidth)}  ${name}`;
+  return [
+    row('STATUS', 'TIME', 'LINES', 'STEP'),
+    ...steps.map((s, i) => row(s.status, durations[i]!, outputs[i]!, clean(s.name))),
+  ];
+}
+
+function totals(report: BuildReport): string[] {
+  const t = report.totals;
+  const ratio = t.cacheHitRatio === null ? 'n/a' : `${Math.round(t.cacheHitRatio * 100)}%`;
+  return [
+    `Steps:    ${t.instructionSteps} instruction steps (${t.fromSteps} FROM), ${t.cachedInstructionSteps} cached; cache hit ratio ${ratio} (FROM excluded)`,
+    `Duration: ${formatDuration(t.durationMs)}`,
+    `Context:  ${t.contextBytes === null ? 'n/a' : formatBytes(t.contextBytes)}`,
+    `Output:   ${t.outputLines} line(s)`,
+  ];
+}
+
+function errorSection(report: BuildReport): string[] {
+  const e = report.error!;
+  const out: string[] = [];
+  const where =
+    e.file !== null && e.line !== null
+      ? ` at ${clean(e.file)}:${e.line}`
+      : e.line !== null
+        ? ` at line ${e.line}`
+        : '';
+  const exit = e.exitCode !== null ? ` (exit code ${e.exitCode})` : '';
+  out.push(`Error${e.step !== null ? ` in ${clean(e.step)}` : ''}${exit}${where}:`);
+  out.push(`  ${clean(e.message)}`);
+  out.push(`  Cause: ${e.category}. ${e.hint}`);
+  if (e.excerpt.length > 0) out.push('  Dockerfile:', ...e.excerpt.map((l) => `    ${clean(l)}`));
+  if (e.logTail.length > 0) out.push('  Last output:', ...e.logTail.map((l) => `    ${clean(l)}`));
+  return out;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${units[unit]}`;
+}
+
+/**
+ * Log text made safe for a terminal and for a CI job log: no control characters or escape
+ * sequences, one line, and never a leading `::` (the Actions runner runs `::command::` lines,
+ * even indented, as workflow commands).
+ */
+export function clean(text: string): string {
+  return text
+    .replace(ANSI_SEQUENCE, '')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/^(\s*)::/, '$1: :');
+}
