@@ -19,13 +19,15 @@ export function escapeHtml(text: string): string {
 const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|~]/g;
 
 /**
- * Text safe as inline markdown, e.g. inside a table cell: HTML-escaped, markdown
- * punctuation backslash-escaped, control characters dropped, line breaks folded
- * to spaces so a cell or list item cannot be broken out of.
+ * Text safe as inline markdown, e.g. inside a table cell: markdown punctuation
+ * backslash-escaped, then HTML specials turned into entities (in that order: a
+ * backslash put before the `#` of `&#39;` would show the entity literally),
+ * control characters dropped, line breaks folded to spaces so a cell or list
+ * item cannot be broken out of. An escaped `|` stays inside its table cell.
  */
 export function escapeMarkdownInline(text: string): string {
   const flat = stripControl(text).replace(/\s*[\r\n]+\s*/g, ' ');
-  return escapeHtml(flat).replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+  return escapeHtml(flat.replace(MARKDOWN_SPECIALS, (c) => `\\${c}`));
 }
 
 /**
@@ -36,9 +38,13 @@ export function preBlock(lines: readonly string[]): string {
   return `<pre>${escapeHtml(lines.map(stripControl).join('\n'))}</pre>`;
 }
 
-/** Inline code for untrusted text: `<code>` with escaped HTML, one line. */
+/**
+ * Inline code for untrusted text, one line. GitHub parses markdown between
+ * `<code>` tags (a `[x](url)` there is a live link), so the content is escaped
+ * as inline markdown, not only as HTML.
+ */
 export function inlineCode(text: string): string {
-  return `<code>${escapeHtml(stripControl(text).replace(/[\r\n]+/g, ' '))}</code>`;
+  return `<code>${escapeMarkdownInline(text)}</code>`;
 }
 
 /**

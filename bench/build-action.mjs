@@ -1,0 +1,229 @@
+// npm run bench:build: what the build action costs on top of buildx.
+//
+// 1. Added wall time: the same fully cached build, run as a bare
+//    `docker buildx build` and through the bundled action (`node dist/build/index.js`
+//    with INPUT_* variables, as the runner starts it), alternating, RUNS times
+//    each after a warm-up; medians compared side by side.
+// 2. Start-up: the bytes of every file dist/build/index.js loads, its load time
+//    and peak RSS (the action run with an invalid input, so it loads everything
+//    and stops before spawning buildx), against a bundle of @actions/core,
+//    @actions/exec, @actions/github and @elastic/elasticsearch (what an action
+//    built on those loads) and against an empty node process.
+//
+// Needs Docker (DOCKER_HOST, else engine 26 of scripts/docker/start.sh) and
+// `npm run build`. Prints a table and writes bench/out/build-action.json.
+import { build } from 'esbuild';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = path.join(ROOT, 'dist/build/index.js');
+const OUT = path.join(ROOT, 'bench/out');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const DOCKER_HOST = process.env.DOCKER_HOST ?? 'unix:///var/run/docker26.sock';
+const TIME = '/usr/bin/time';
+
+if (!existsSync(ENTRY)) {
+  console.error(`${ENTRY} is missing: run 'npm run build' first`);
+  process.exit(2);
+}
+mkdirSync(OUT, { recursive: true });
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Runs a command to completion; returns wall milliseconds and exit code. */
+function timed(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'], ...options });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code }));
+  });
+}
+
+/** Peak RSS in KiB and wall ms of a command, via GNU time. */
+function measured(command, args, env) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(TIME, ['-f', '%M', command, ...args], { env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rssKiB = Number(result.stderr.trim().split('\n').pop());
+  return { ms, rssKiB };
+}
+
+/** Every file an ES module loads through relative static imports, itself included. */
+function loadedFiles(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const text = readFileSync(entry, 'utf8');
+  for (const match of text.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    loadedFiles(path.resolve(path.dirname(entry), match[1]), seen);
+  }
+  return seen;
+}
+
+const bytesOf = (files) => [...files].reduce((sum, f) => sum + statSync(f).size, 0);
+
+// --- 1. added wall time over bare buildx on a fully cached build -------------
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'bxg-bench-'));
+cpSync(path.join(ROOT, '__tests__/fixtures/dockerfiles/success'), path.join(workspace, 'success'), {
+  recursive: true,
+});
+const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'bxg-bench-rt-'));
+writeFileSync(path.join(runnerTemp, 'output'), '');
+writeFileSync(path.join(runnerTemp, 'summary'), '');
+const tag = 'bxg-bench/cached:latest';
+const bareArgs = ['buildx', 'build', '--progress=plain', '--network', 'none', '--tag', tag, 'success'];
+const dockerEnv = { ...process.env, DOCKER_HOST };
+const actionEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DOCKER_HOST,
+  GITHUB_WORKSPACE: workspace,
+  GITHUB_OUTPUT: path.join(runnerTemp, 'output'),
+  GITHUB_STEP_SUMMARY: path.join(runnerTemp, 'summary'),
+  RUNNER_TEMP: runnerTemp,
+  INPUT_CONTEXT: 'success',
+  INPUT_TAGS: tag,
+  INPUT_NETWORK: 'none',
+  INPUT_SUMMARY: 'true',
+  INPUT_ANNOTATIONS: 'true',
+  INPUT_LOAD: 'false',
+  INPUT_PUSH: 'false',
+  INPUT_PULL: 'false',
+  'INPUT_NO-CACHE': 'false',
+  'INPUT_FAIL-ON-WARNINGS': 'false',
+};
+
+const warm = await timed('docker', bareArgs, { cwd: workspace, env: dockerEnv });
+if (warm.code !== 0) {
+  console.error(`the warm-up build failed (exit ${warm.code}); is Docker running at ${DOCKER_HOST}?`);
+  process.exit(1);
+}
+await timed(process.execPath, [ENTRY], { cwd: workspace, env: actionEnv });
+const bare = [];
+const action = [];
+for (let i = 0; i < RUNS; i++) {
+  bare.push((await timed('docker', bareArgs, { cwd: workspace, env: dockerEnv })).ms);
+  const run = await timed(process.execPath, [ENTRY], { cwd: workspace, env: actionEnv });
+  if (run.code !== 0) throw new Error(`the action failed on run ${i + 1}`);
+  action.push(run.ms);
+}
+// The same, with buildx replaced by a stub that prints the cached build's log at
+// once: the action's own cost without buildx's run-to-run variance.
+const cachedLog = spawnSync('docker', bareArgs, { cwd: workspace, env: dockerEnv, encoding: 'utf8' }).stderr;
+const stubDir = mkdtempSync(path.join(os.tmpdir(), 'bxg-bench-stub-'));
+writeFileSync(path.join(stubDir, 'cached.log'), cachedLog);
+writeFileSync(path.join(stubDir, 'docker'), `#!/bin/sh\ncat '${path.join(stubDir, 'cached.log')}' >&2\n`, {
+  mode: 0o755,
+});
+const stubEnv = { ...actionEnv, PATH: `${stubDir}:${process.env.PATH}` };
+const stub = [];
+const stubbedAction = [];
+for (let i = 0; i < RUNS; i++) {
+  stub.push((await timed(path.join(stubDir, 'docker'), [], { env: stubEnv })).ms);
+  stubbedAction.push((await timed(process.execPath, [ENTRY], { cwd: workspace, env: stubEnv })).ms);
+}
+
+const cachedRatio = /cache-hit-ratio<<(\S+)\n([^\n]*)\n/.exec(
+  readFileSync(path.join(runnerTemp, 'output'), 'utf8'),
+)?.[2];
+
+// --- 2. bundle size, load time and RSS ----------------------------------------
+const actionFiles = loadedFiles(ENTRY);
+const baselineEntry = path.join(OUT, 'baseline-entry.mjs');
+writeFileSync(
+  baselineEntry,
+  [
+    "import * as core from '@actions/core';",
+    "import * as exec from '@actions/exec';",
+    "import * as github from '@actions/github';",
+    "import { Client } from '@elastic/elasticsearch';",
+    'globalThis.keep = [core, exec, github, Client];',
+  ].join('\n'),
+);
+await build({
+  entryPoints: [baselineEntry],
+  outfile: path.join(OUT, 'baseline.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'error',
+  absWorkingDir: ROOT,
+  banner: { js: "import { createRequire as __r } from 'node:module';const require = __r(import.meta.url);" },
+});
+const baselineFile = path.join(OUT, 'baseline.mjs');
+
+// The action with an invalid input: it loads every module, reads the inputs and stops.
+const startEnv = { ...actionEnv, INPUT_PUSH: 'not-a-boolean' };
+const loads = { action: [], baseline: [], empty: [] };
+for (let i = 0; i < RUNS; i++) {
+  loads.action.push(measured(process.execPath, [ENTRY], startEnv));
+  loads.baseline.push(measured(process.execPath, [baselineFile], process.env));
+  loads.empty.push(measured(process.execPath, ['-e', '0'], process.env));
+}
+const summarize = (samples) => ({
+  ms: median(samples.map((s) => s.ms)),
+  rssMiB: median(samples.map((s) => s.rssKiB)) / 1024,
+});
+
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  docker: execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+    env: dockerEnv,
+    encoding: 'utf8',
+  }).trim(),
+  runs: RUNS,
+  cachedBuild: {
+    bareBuildxMs: median(bare),
+    actionMs: median(action),
+    addedMs: median(action) - median(bare),
+    cacheHitRatioSeen: cachedRatio ?? null,
+    stubBuildxMs: median(stub),
+    actionAroundStubMs: median(stubbedAction),
+    bareSamples: bare.map(Math.round),
+    actionSamples: action.map(Math.round),
+  },
+  startup: {
+    action: { files: actionFiles.size, bytes: bytesOf(actionFiles), ...summarize(loads.action) },
+    baselineCoreExecGithubEs: { files: 1, bytes: statSync(baselineFile).size, ...summarize(loads.baseline) },
+    emptyNode: summarize(loads.empty),
+  },
+};
+writeFileSync(path.join(OUT, 'build-action.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const s = results.startup;
+console.log(
+  `build action bench (${RUNS} runs each, medians; Docker ${results.docker}, node ${results.node})\n`,
+);
+console.log('fully cached build                wall time');
+console.log(`  bare docker buildx build        ${results.cachedBuild.bareBuildxMs.toFixed(0)} ms`);
+console.log(`  through the action              ${results.cachedBuild.actionMs.toFixed(0)} ms`);
+console.log(
+  `  added by the action             ${results.cachedBuild.addedMs.toFixed(0)} ms   (goal < 150 ms; cache-hit-ratio output ${cachedRatio})`,
+);
+console.log(
+  `  action around an instant stub    ${(median(stubbedAction) - median(stub)).toFixed(0)} ms   (the action's own cost, buildx variance removed)`,
+);
+console.log('\nstart-up                                    loaded      start+exit   peak RSS');
+console.log(
+  `  build action (${s.action.files} files)                  ${kb(s.action.bytes).padStart(10)}   ${s.action.ms.toFixed(0).padStart(6)} ms   ${s.action.rssMiB.toFixed(1)} MiB`,
+);
+console.log(
+  `  @actions/core+exec+github+elasticsearch  ${kb(s.baselineCoreExecGithubEs.bytes).padStart(10)}   ${s.baselineCoreExecGithubEs.ms.toFixed(0).padStart(6)} ms   ${s.baselineCoreExecGithubEs.rssMiB.toFixed(1)} MiB`,
+);
+console.log(
+  `  empty node process                                  ${s.emptyNode.ms.toFixed(0).padStart(6)} ms   ${s.emptyNode.rssMiB.toFixed(1)} MiB`,
+);
+console.log(`\nwritten to ${path.relative(ROOT, path.join(OUT, 'build-action.json'))}`);

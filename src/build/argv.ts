@@ -1,0 +1,164 @@
+// Validated inputs -> the `docker buildx build` argument vector. Pure: the
+// facts of the run (temp paths, the repository's Git context, resolved secrets)
+// come in as data. The flags follow build-push-action's mapping input by input,
+// with two deliberate differences: the progress format is fixed to `plain`,
+// which is what users read in the job log and what the engine parses; and no
+// provenance attestation is added unless asked for (buildx then applies its own
+// default), which spares a `buildx inspect` round-trip before every build.
+import { parse } from 'csv-parse/sync';
+import { parseBooleanWord, type Inputs } from './inputs.js';
+
+export interface ArgvFacts {
+  /** Where buildx writes the image ID. */
+  iidFile: string;
+  /** Where buildx writes the build metadata (digest, image name, warnings). */
+  metadataFile: string;
+  /** The repository's Git context (`https://github.com/o/r.git#sha`), or '.' outside a workflow. */
+  defaultContext: string;
+  /** `<server>/<repo>/actions/runs/<id>/attempts/<n>`, the builder-id of provenance attestations. */
+  workflowRunUrl: string;
+  /** `--secret` values in order (see secrets.ts); they reference files and env vars, never values. */
+  secretSpecs: string[];
+}
+
+export interface BuildCommand {
+  /** Executable to spawn. */
+  command: string;
+  args: string[];
+  /** The build context after `{{defaultContext}}` substitution. */
+  context: string;
+}
+
+const DEFAULT_CONTEXT_PLACEHOLDER = /\{\{\s*defaultContext\s*\}\}/g;
+
+export function resolveContext(input: string, defaultContext: string): string {
+  return input.replace(DEFAULT_CONTEXT_PLACEHOLDER, defaultContext) || defaultContext;
+}
+
+export function buildxArgv(inputs: Inputs, facts: ArgvFacts): BuildCommand {
+  const context = resolveContext(inputs.context, facts.defaultContext);
+  const args = ['buildx', 'build', '--progress=plain'];
+  const each = (flag: string, values: readonly string[]) => values.forEach((v) => args.push(flag, v));
+  const once = (flag: string, value: string) => value !== '' && args.push(flag, value);
+  const toggle = (flag: string, on: boolean) => on && args.push(flag);
+
+  each('--add-host', inputs.addHosts);
+  each('--allow', inputs.allow);
+  each('--annotation', inputs.annotations);
+  each('--build-arg', inputs.buildArgs);
+  each(
+    '--build-context',
+    inputs.buildContexts.map((c) => c.replace(DEFAULT_CONTEXT_PLACEHOLDER, facts.defaultContext)),
+  );
+  each('--cache-from', inputs.cacheFrom);
+  each('--cache-to', inputs.cacheTo);
+  once('--call', inputs.call);
+  once('--cgroup-parent', inputs.cgroupParent);
+  once('--file', inputs.file);
+  // A local or tar exporter writes no image, and buildx refuses --iidfile with it.
+  if (!hasExporterType('local', inputs.outputs) && !hasExporterType('tar', inputs.outputs)) {
+    args.push('--iidfile', facts.iidFile);
+  }
+  each('--label', inputs.labels);
+  each('--no-cache-filter', inputs.noCacheFilters);
+  each('--output', inputs.outputs);
+  if (inputs.platforms.length > 0) args.push('--platform', inputs.platforms.join(','));
+  each('--attest', attestArgs(inputs, facts.workflowRunUrl));
+  each('--secret', facts.secretSpecs);
+  once('--shm-size', inputs.shmSize);
+  each('--ssh', inputs.ssh);
+  each('--tag', inputs.tags);
+  once('--target', inputs.target);
+  each('--ulimit', inputs.ulimit);
+  once('--builder', inputs.builder);
+  toggle('--load', inputs.load);
+  args.push('--metadata-file', facts.metadataFile);
+  once('--network', inputs.network);
+  toggle('--no-cache', inputs.noCache);
+  toggle('--pull', inputs.pull);
+  toggle('--push', inputs.push);
+  args.push(context);
+  return { command: 'docker', args, context };
+}
+
+function attrRecords(text: string): string[][] {
+  try {
+    return parse(text, { delimiter: ',', trim: true, columns: false, relaxColumnCount: true });
+  } catch {
+    return [text.split(',').map((s) => s.trim())];
+  }
+}
+
+function attrKeyValues(text: string): Array<[string, string]> {
+  return attrRecords(text)
+    .flat()
+    .map((chunk) => {
+      const [key = '', value = ''] = chunk.split('=').map((s) => s.trim());
+      return [key, value];
+    });
+}
+
+/** True when an output list names an exporter of this type (`type=local,dest=x`, or a bare path, which is local). */
+export function hasExporterType(type: string, outputs: readonly string[]): boolean {
+  for (const record of attrRecords(outputs.join('\n'))) {
+    if (record.length === 1 && !(record[0] ?? '').startsWith('type=')) return type === 'local';
+    for (const chunk of record) {
+      const [key, value] = chunk.split('=').map((s) => s.trim());
+      if (key === 'type' && value === type) return true;
+    }
+  }
+  return false;
+}
+
+function hasAttestationType(type: string, attrs: string): boolean {
+  return attrKeyValues(attrs).some(([key, value]) => key === 'type' && value === type);
+}
+
+/** Go's strconv.ParseBool, which buildx applies to a bare attestation attribute (`type=sbom,false`). */
+function parseGoBool(text: string): boolean | null {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
+  return null;
+}
+
+function resolveAttestationAttrs(attrs: string): string {
+  return attrRecords(attrs)
+    .flat()
+    .map((attr) => {
+      const flag = parseGoBool(attr);
+      return flag === null ? attr : `disabled=${!flag}`;
+    })
+    .join(',');
+}
+
+function withBuilderId(attrs: string, workflowRunUrl: string): string {
+  if (attrs === '') return `builder-id=${workflowRunUrl}`;
+  const hasId = attrRecords(attrs)[0]?.some(
+    (field) => field.split(/(?<=^[^=]+?)=/)[0]?.trim() === 'builder-id',
+  );
+  return hasId ? attrs : `${attrs},builder-id=${workflowRunUrl}`;
+}
+
+/** The provenance input: a boolean word switches it, anything else is attributes. */
+function provenanceAttrs(input: string, workflowRunUrl: string): string {
+  if (input === '') return '';
+  const flag = parseBooleanWord(input);
+  if (flag === null) return withBuilderId(input, workflowRunUrl);
+  return flag ? `builder-id=${workflowRunUrl}` : 'false';
+}
+
+function attestArgs(inputs: Inputs, workflowRunUrl: string): string[] {
+  const result: string[] = [];
+  const provenance = provenanceAttrs(inputs.provenance, workflowRunUrl);
+  if (provenance !== '') result.push(resolveAttestationAttrs(`type=provenance,${provenance}`));
+  if (inputs.sbom !== '') result.push(resolveAttestationAttrs(`type=sbom,${inputs.sbom}`));
+  // The provenance and sbom inputs win over an attestation of the same type in `attests`.
+  for (const attest of inputs.attests) {
+    const isProvenance = hasAttestationType('provenance', attest);
+    const isSbom = hasAttestationType('sbom', attest);
+    if (!isProvenance && !isSbom) result.push(resolveAttestationAttrs(attest));
+    else if (isProvenance && provenance === '') result.push(withBuilderId(attest, workflowRunUrl));
+    else if (isSbom && inputs.sbom === '') result.push(attest);
+  }
+  return result;
+}

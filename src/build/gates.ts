@@ -1,0 +1,111 @@
+// Thresholds the user asked for, checked against the build report. Pure. Every
+// gate is off unless its input is set: the action never fails a build that
+// buildx passed on its own initiative. A gate with nothing to measure (no
+// instruction steps for the ratio, no context transfer) passes and says so.
+import type { BuildReport } from '../engine/report.js';
+import { formatBytes, formatDuration, formatRatio } from './units.js';
+
+export interface GateSettings {
+  minCacheHitRatio: number | null;
+  maxDurationMs: number | null;
+  maxContextBytes: number | null;
+  failOnWarnings: boolean;
+}
+
+export type GateName = 'min-cache-hit-ratio' | 'max-duration' | 'max-context-size' | 'fail-on-warnings';
+
+export interface GateResult {
+  gate: GateName;
+  passed: boolean;
+  /** What was measured and the limit, e.g. `cache hit ratio 40% < 80%`. */
+  message: string;
+  /** How far over the limit, e.g. `40 points short`, `2 m 05 s over`; null when passed. */
+  excess: string | null;
+}
+
+export function evaluateGates(
+  report: BuildReport,
+  settings: GateSettings,
+  buildDurationMs: number | null,
+): GateResult[] {
+  const results: GateResult[] = [];
+  if (settings.minCacheHitRatio !== null) {
+    const min = settings.minCacheHitRatio;
+    const ratio = report.totals.cacheHitRatio;
+    if (ratio === null) {
+      results.push({
+        gate: 'min-cache-hit-ratio',
+        passed: true,
+        message: `no cacheable steps ran, nothing to measure (minimum ${formatRatio(min)})`,
+        excess: null,
+      });
+    } else {
+      const passed = ratio >= min;
+      // Whole percents hide a miss of less than half a point (79.8% < 80% would read `80% < 80%`).
+      const digits = Math.round(ratio * 100) === Math.round(min * 100) ? 1 : 0;
+      const percent = (r: number) => `${(r * 100).toFixed(digits)}%`;
+      const points = ((min - ratio) * 100).toFixed(digits);
+      results.push({
+        gate: 'min-cache-hit-ratio',
+        passed,
+        message: `cache hit ratio ${percent(ratio)} (${report.totals.cachedInstructionSteps}/${report.totals.instructionSteps - report.totals.fromSteps} steps cached) ${passed ? '>=' : '<'} minimum ${percent(min)}`,
+        excess: passed ? null : `${points} percentage point${points === '1' ? '' : 's'} short`,
+      });
+    }
+  }
+  if (settings.maxDurationMs !== null) {
+    // The wall time the action measured around buildx is what the user waits for; the log's own total is the fallback.
+    results.push(
+      upperLimit('max-duration', buildDurationMs ?? report.totals.durationMs, settings.maxDurationMs, {
+        format: formatDuration,
+        measured: 'build took',
+        unmeasured: 'duration unknown',
+      }),
+    );
+  }
+  if (settings.maxContextBytes !== null) {
+    results.push(
+      upperLimit('max-context-size', report.totals.contextBytes, settings.maxContextBytes, {
+        format: formatBytes,
+        measured: 'build context',
+        unmeasured: 'no build context was transferred',
+      }),
+    );
+  }
+  if (settings.failOnWarnings) {
+    const count = report.warnings.length;
+    results.push({
+      gate: 'fail-on-warnings',
+      passed: count === 0,
+      message:
+        count === 0
+          ? 'no build warnings'
+          : `${count} build warning${count === 1 ? '' : 's'} (${[...new Set(report.warnings.map((w) => w.rule))].join(', ')})`,
+      excess: count === 0 ? null : `${count} warning${count === 1 ? '' : 's'}`,
+    });
+  }
+  return results;
+}
+
+/** A gate that fails when the measured value is over the maximum; passes when nothing was measured. */
+function upperLimit(
+  gate: GateName,
+  value: number | null,
+  max: number,
+  text: { format: (n: number) => string; measured: string; unmeasured: string },
+): GateResult {
+  if (value === null) {
+    return { gate, passed: true, message: `${text.unmeasured} (maximum ${text.format(max)})`, excess: null };
+  }
+  const passed = value <= max;
+  return {
+    gate,
+    passed,
+    message: `${text.measured} ${text.format(value)} ${passed ? '<=' : '>'} maximum ${text.format(max)}`,
+    excess: passed ? null : `${text.format(value - max)} over`,
+  };
+}
+
+export function breaches(results: readonly GateResult[]): GateResult[] {
+  return results.filter((r) => !r.passed);
+}

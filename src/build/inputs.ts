@@ -1,0 +1,213 @@
+// Every input of the build action, read and validated in one place. The
+// build-push-action inputs keep its names and list semantics (see input-list.ts);
+// ours (summary, annotations, gates) are parsed into typed values here so the
+// rest of the action never sees raw strings. A bad value stops the action
+// before buildx runs, with an error that names the input and what it expects.
+import { ListSyntaxError, parseList, type ListOptions } from './input-list.js';
+import { parseByteSize, parseDuration } from './units.js';
+
+/** Reads one raw input value as the runner passes it (`INPUT_<NAME>`), untrimmed, '' when unset. */
+export type InputSource = (name: string) => string;
+
+export interface Inputs {
+  addHosts: string[];
+  allow: string[];
+  /** OCI annotations for the image (`--annotation`). */
+  annotations: string[];
+  attests: string[];
+  buildArgs: string[];
+  buildContexts: string[];
+  builder: string;
+  cacheFrom: string[];
+  cacheTo: string[];
+  call: string;
+  cgroupParent: string;
+  /** As written; `{{defaultContext}}` is resolved with the run's facts in argv.ts. */
+  context: string;
+  file: string;
+  githubToken: string;
+  labels: string[];
+  load: boolean;
+  network: string;
+  noCache: boolean;
+  noCacheFilters: string[];
+  outputs: string[];
+  platforms: string[];
+  /** As written: '' (unset), a boolean word, or attributes like `mode=max`. */
+  provenance: string;
+  pull: boolean;
+  push: boolean;
+  sbom: string;
+  /** `KEY=VALUE` items; values are secret and never printed. */
+  secrets: string[];
+  secretEnvs: string[];
+  secretFiles: string[];
+  shmSize: string;
+  ssh: string[];
+  tags: string[];
+  target: string;
+  ulimit: string[];
+
+  /** Write the job summary. */
+  summary: boolean;
+  /** Write PR annotations (error, warnings, cache-bust findings). */
+  prAnnotations: boolean;
+  minCacheHitRatio: number | null;
+  maxDurationMs: number | null;
+  maxContextBytes: number | null;
+  failOnWarnings: boolean;
+}
+
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input '${input}': ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+
+/** Booleans as @actions/core's getBooleanInput accepts them (YAML 1.2 core schema). */
+export function parseBooleanWord(value: string): boolean | null {
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  return null;
+}
+
+export function readInputs(getInput: InputSource): Inputs {
+  const text = (name: string) => getInput(name).trim();
+  const list = (name: string, options?: ListOptions) => {
+    try {
+      return parseList(getInput(name), options);
+    } catch (error) {
+      if (error instanceof ListSyntaxError) {
+        throw new InputError(
+          name,
+          `is not a valid list (one item per line or comma-separated, CSV quoting): ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const value = text(name);
+    if (value === '') return fallback;
+    const parsed = parseBooleanWord(value);
+    if (parsed === null) throw new InputError(name, `expected true or false, got '${value}'`);
+    return parsed;
+  };
+
+  const annotationsInput = getInput('annotations');
+  // `annotations` is two things: build-push-action's list of OCI annotations for
+  // the image, and the switch for PR annotations this action writes. A boolean
+  // word can never be an image annotation (those are KEY=VALUE), so a lone
+  // true/false is the switch; `pr-annotations` is there to switch PR annotations
+  // off while also setting image annotations.
+  const annotationsSwitch = parseBooleanWord(annotationsInput.trim());
+  const prAnnotationsInput = text('pr-annotations');
+
+  const secrets = list('secrets', { ignoreComma: true });
+  secrets.forEach((item, index) =>
+    requireKeyValue('secrets', item, index, 'KEY=VALUE, e.g. NPM_TOKEN=${{ secrets.NPM_TOKEN }}'),
+  );
+  const secretEnvs = list('secret-envs');
+  secretEnvs.forEach((item, index) =>
+    requireKeyValue('secret-envs', item, index, 'KEY=ENV_VAR_NAME, e.g. NPM_TOKEN=NPM_TOKEN'),
+  );
+  const secretFiles = list('secret-files', { ignoreComma: true });
+  secretFiles.forEach((item, index) =>
+    requireKeyValue('secret-files', item, index, 'KEY=PATH, e.g. NPMRC=./.npmrc'),
+  );
+
+  return {
+    addHosts: list('add-hosts'),
+    allow: list('allow'),
+    annotations: annotationsSwitch === null ? list('annotations', { ignoreComma: true }) : [],
+    attests: list('attests', { ignoreComma: true }),
+    buildArgs: list('build-args', { ignoreComma: true }),
+    buildContexts: list('build-contexts', { ignoreComma: true }),
+    builder: text('builder'),
+    cacheFrom: list('cache-from', { ignoreComma: true }),
+    cacheTo: list('cache-to', { ignoreComma: true }),
+    call: text('call'),
+    cgroupParent: text('cgroup-parent'),
+    context: text('context'),
+    file: text('file'),
+    githubToken: text('github-token'),
+    labels: list('labels', { ignoreComma: true }),
+    load: bool('load', false),
+    network: text('network'),
+    noCache: bool('no-cache', false),
+    noCacheFilters: list('no-cache-filters'),
+    outputs: list('outputs', { ignoreComma: true, quote: false }),
+    platforms: list('platforms'),
+    provenance: text('provenance'),
+    pull: bool('pull', false),
+    push: bool('push', false),
+    sbom: text('sbom'),
+    secrets,
+    secretEnvs,
+    secretFiles,
+    shmSize: text('shm-size'),
+    ssh: list('ssh'),
+    tags: list('tags'),
+    target: text('target'),
+    ulimit: list('ulimit', { ignoreComma: true }),
+
+    summary: bool('summary', true),
+    prAnnotations: prAnnotationsInput !== '' ? bool('pr-annotations', true) : (annotationsSwitch ?? true),
+    minCacheHitRatio: readRatio(text('min-cache-hit-ratio')),
+    maxDurationMs: readPositive(
+      'max-duration',
+      text('max-duration'),
+      parseDuration,
+      'a duration like 90s, 10m or 1h30m',
+    ),
+    maxContextBytes: readPositive(
+      'max-context-size',
+      text('max-context-size'),
+      parseByteSize,
+      'a size like 500kB, 200MB or 1.5GiB',
+    ),
+    failOnWarnings: bool('fail-on-warnings', false),
+  };
+}
+
+function requireKeyValue(input: string, item: string, index: number, expected: string): void {
+  const eq = item.indexOf('=');
+  if (eq <= 0 || eq === item.length - 1) {
+    // The item may be a secret value: name its position and key only, never its text.
+    const key = eq > 0 ? ` (key '${item.slice(0, eq)}')` : '';
+    throw new InputError(input, `item ${index + 1}${key} is not ${expected}`);
+  }
+}
+
+function readRatio(value: string): number | null {
+  if (value === '') return null;
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+  const ratio = percent ? Number(percent[1]) / 100 : /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(ratio >= 0 && ratio <= 1)) {
+    throw new InputError(
+      'min-cache-hit-ratio',
+      `expected a ratio between 0 and 1 (e.g. 0.8, or 80%), got '${value}'`,
+    );
+  }
+  return ratio;
+}
+
+/** A positive duration or size; `parse` returns null for text that is not one. */
+function readPositive(
+  input: string,
+  value: string,
+  parse: (text: string) => number | null,
+  examples: string,
+): number | null {
+  if (value === '') return null;
+  const parsed = parse(value);
+  if (parsed === null || parsed <= 0) throw new InputError(input, `expected ${examples}, got '${value}'`);
+  return parsed;
+}

@@ -1,0 +1,99 @@
+// Where things are for a build: the repository's Git context, the Dockerfile
+// that will be built and its path inside the repository (for annotations), and
+// the context directory (for the .dockerignore check). Pure path arithmetic on
+// the run's environment.
+import path from 'node:path';
+
+export interface RunEnvironment {
+  /** GITHUB_WORKSPACE, or the working directory outside Actions. */
+  workspace: string;
+  cwd: string;
+  serverUrl: string | null;
+  repository: string | null;
+  sha: string | null;
+  /** GITHUB_REF: `refs/pull/N/merge` on pull_request events. */
+  ref: string | null;
+  runId: string | null;
+  runAttempt: string | null;
+}
+
+export function runEnvironment(env: NodeJS.ProcessEnv, cwd: string): RunEnvironment {
+  const value = (name: string) => (env[name] && env[name] !== '' ? env[name]! : null);
+  return {
+    workspace: value('GITHUB_WORKSPACE') ?? cwd,
+    cwd,
+    serverUrl: value('GITHUB_SERVER_URL') ?? (value('GITHUB_REPOSITORY') ? 'https://github.com' : null),
+    repository: value('GITHUB_REPOSITORY'),
+    sha: value('GITHUB_SHA'),
+    ref: value('GITHUB_REF'),
+    runId: value('GITHUB_RUN_ID'),
+    runAttempt: value('GITHUB_RUN_ATTEMPT'),
+  };
+}
+
+/**
+ * build-push-action's default context: the repository at the event's commit,
+ * fetched by BuildKit. '.' outside Actions. A pull request's merge commit is
+ * named by its ref, as build-push-action does: it is on no branch, and a
+ * BuildKit that fetches branches and tags only would not find it by SHA.
+ */
+export function defaultGitContext(run: RunEnvironment): string {
+  if (!run.serverUrl || !run.repository || !run.sha) return '.';
+  const ref = run.ref?.startsWith('refs/pull/') ? run.ref : run.sha;
+  return `${run.serverUrl}/${run.repository}.git#${ref}`;
+}
+
+export function workflowRunUrl(run: RunEnvironment): string {
+  return `${run.serverUrl ?? 'https://github.com'}/${run.repository ?? ''}/actions/runs/${run.runId ?? ''}/attempts/${run.runAttempt ?? '1'}`;
+}
+
+export function serverHost(run: RunEnvironment): string {
+  try {
+    return new URL(run.serverUrl ?? 'https://github.com').host;
+  } catch {
+    return 'github.com';
+  }
+}
+
+const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
+
+export interface DockerfileLocation {
+  /** Absolute path of the Dockerfile on this machine, null when it cannot be read here (stdin, remote file). */
+  absolute: string | null;
+  /** Path relative to the repository, for annotations; null when outside the workspace. */
+  repoRelative: string | null;
+  /** Directory of a local build context, null for remote contexts. */
+  contextDir: string | null;
+}
+
+/**
+ * buildx reads `--file` relative to the working directory for a local context,
+ * and relative to the context (its subdirectory included) for a remote one; it
+ * defaults to `Dockerfile` in the context. For the repository's own Git context
+ * the files are those of the checkout in the workspace, when there is one.
+ */
+export function locateDockerfile(
+  context: string,
+  file: string,
+  defaultContext: string,
+  run: RunEnvironment,
+): DockerfileLocation {
+  let contextDir: string | null = null;
+  if (context === '-') contextDir = null;
+  else if (!REMOTE_CONTEXT.test(context)) contextDir = path.resolve(run.cwd, context);
+  else if (defaultContext !== '.' && context.startsWith(defaultContext)) {
+    const subdir = /#[^:]*:(.+)$/.exec(context)?.[1] ?? '';
+    contextDir = path.resolve(run.workspace, subdir);
+  }
+  let absolute: string | null;
+  if (file === '-') absolute = null;
+  else if (file !== '')
+    absolute = path.resolve(contextDir !== null && REMOTE_CONTEXT.test(context) ? contextDir : run.cwd, file);
+  else absolute = contextDir !== null ? path.join(contextDir, 'Dockerfile') : null;
+  const relative = absolute !== null ? path.relative(run.workspace, absolute) : null;
+  const repoRelative =
+    relative !== null && !relative.startsWith('..') && !path.isAbsolute(relative)
+      ? relative.split(path.sep).join('/')
+      : null;
+  return { absolute, repoRelative, contextDir };
+}

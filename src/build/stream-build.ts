@@ -1,0 +1,62 @@
+// Runs buildx with its output going two ways at once: to the job log, byte for
+// byte as printed, and into the engine. While it runs, the engine's report is
+// sampled to learn when each step started (plain logs do not say).
+import type { BuildCommand } from './argv.js';
+import type { BuildDeps, LogAnalyzer } from './main.js';
+import type { RunResult } from './runner.js';
+import { StepClock } from './step-clock.js';
+
+export interface StreamedBuild {
+  result: RunResult;
+  /** Wall time from spawning buildx to its exit, as the action measured it. */
+  durationMs: number;
+  startTimes: ReadonlyMap<string, number>;
+  /** The last lines buildx printed, decoded, for diagnosing setup failures. */
+  lastLines: string[];
+}
+
+const KEPT_LINES = 30;
+
+export async function streamBuild(
+  command: BuildCommand,
+  analyzer: LogAnalyzer,
+  deps: Pick<BuildDeps, 'io' | 'runner' | 'env' | 'now' | 'randomToken' | 'sampleIntervalMs'>,
+): Promise<StreamedBuild> {
+  const { io } = deps;
+  const clock = new StepClock();
+  const lastLines: string[] = [];
+  const started = deps.now();
+  const sampler = setInterval(
+    () => clock.observe(analyzer.snapshot(), deps.now() - started),
+    deps.sampleIntervalMs ?? 100,
+  );
+  sampler.unref?.();
+
+  // Build output is untrusted: a RUN step can print `::error::` or `::add-mask::`.
+  // With commands stopped, the runner shows such lines as text, exactly as printed.
+  const token = deps.randomToken();
+  io.writeRaw(`::stop-commands::${token}\n`);
+  let endsWithNewline = true;
+  let result: RunResult;
+  try {
+    result = await deps.runner.run(command, { ...deps.env, BUILDX_METADATA_WARNINGS: 'true' }, (line) => {
+      io.writeRaw(line);
+      endsWithNewline = line.length > 0 && line[line.length - 1] === 0x0a;
+      analyzer.write(line);
+      lastLines.push(
+        line
+          .subarray(0, 4096)
+          .toString('utf8')
+          .replace(/\r?\n$/, ''),
+      );
+      if (lastLines.length > KEPT_LINES) lastLines.shift();
+    });
+  } finally {
+    clearInterval(sampler);
+    // The end marker must start a line, or the runner would not see it and commands would stay off.
+    io.writeRaw(`${endsWithNewline ? '' : '\n'}::${token}::\n`);
+  }
+  const durationMs = deps.now() - started;
+  clock.observe(analyzer.snapshot(), durationMs);
+  return { result, durationMs, startTimes: clock.startTimes, lastLines };
+}

@@ -1,0 +1,105 @@
+// The steps of a build as a mermaid Gantt chart, which GitHub renders in job
+// summaries. Bars are coloured by outcome through mermaid's task tags: `done`
+// (grey) for cached, `active` (blue) for steps that ran, `crit` (red) for the
+// failed step. Start times come from the log when it carries them (rawjson), else
+// from when the action saw each step appear, else steps are laid end to end by
+// duration. Every label passes through mermaidLabel: the names come from the
+// Dockerfile and the build output, both untrusted.
+import type { BuildReport, StepReport } from '../engine/report.js';
+import { mermaidLabel } from '../github/escape.js';
+
+export interface TimelineOptions {
+  /** Start of each step (by vertex name) in ms since the build began, as observed while streaming. */
+  observedStartMs?: ReadonlyMap<string, number>;
+  /** Most bars drawn; the longest steps and the failed one are kept. */
+  maxBars?: number;
+}
+
+interface Bar {
+  step: StepReport;
+  start: number;
+  end: number;
+}
+
+const DEFAULT_MAX_BARS = 60;
+
+function tagOf(step: StepReport): string {
+  if (step.status === 'error') return 'crit, ';
+  if (step.status === 'cached') return 'done, ';
+  if (step.status === 'done') return 'active, ';
+  return '';
+}
+
+function sectionOf(step: StepReport): string {
+  if (step.kind === 'internal') return 'internal';
+  if (step.kind !== 'instruction') return 'export';
+  const stage = step.stage ?? 'build';
+  return step.platform ? `${stage} ${step.platform}` : stage;
+}
+
+// A task line that starts with one of these is read as a gantt statement, not a
+// task; a leading YYYY-MM-DD is lexed as a date token, which breaks the chart.
+const GANTT_KEYWORDS =
+  /^((gantt|title|section|dateFormat|axisFormat|tickInterval|todayMarker|excludes|includes|weekday|weekend|click|call|href|accTitle|accDescr|inclusiveEndDates|topAxis|displayMode)\b|\d{4}-\d\d-\d\d)/i;
+
+function labelOf(step: StepReport): string {
+  const withoutPrefix = step.name.replace(/^\[[^\]]*\]\s*/, '');
+  const index = step.index !== null && step.total !== null ? `${step.index}/${step.total} ` : '';
+  const label = mermaidLabel(`${index}${withoutPrefix}`, 50);
+  return GANTT_KEYWORDS.test(label) ? `step ${label}` : label;
+}
+
+function layout(steps: readonly StepReport[], observed: ReadonlyMap<string, number> | undefined): Bar[] {
+  const logged = steps.every((s) => s.startOffsetMs !== null);
+  const bars: Bar[] = [];
+  let cursor = 0;
+  for (const step of steps) {
+    const duration = step.durationMs ?? 0;
+    const start = logged ? step.startOffsetMs! : (observed?.get(step.name) ?? cursor);
+    bars.push({ step, start, end: start + duration });
+    cursor = Math.max(cursor, start + duration);
+  }
+  return bars;
+}
+
+/** Mermaid source for the chart, or null when there is nothing to draw. */
+export function renderTimeline(report: BuildReport, options: TimelineOptions = {}): string | null {
+  const steps = report.steps.filter((s) => s.status !== 'incomplete' || s.durationMs !== null);
+  if (steps.length === 0) return null;
+  let bars = layout(steps, options.observedStartMs);
+  const maxBars = options.maxBars ?? DEFAULT_MAX_BARS;
+  if (bars.length > maxBars) {
+    const keep = new Set(
+      [...bars]
+        .sort(
+          (a, b) =>
+            Number(b.step.status === 'error') - Number(a.step.status === 'error') ||
+            b.end - b.start - (a.end - a.start),
+        )
+        .slice(0, maxBars),
+    );
+    bars = bars.filter((b) => keep.has(b));
+  }
+  const origin = Math.min(...bars.map((b) => b.start));
+  const span = Math.max(1, Math.max(...bars.map((b) => b.end)) - origin);
+  // Cached and instant steps still get a sliver, or mermaid draws nothing for them.
+  const minWidth = Math.max(1, Math.round(span / 200));
+  const axisFormat = span >= 3_600_000 ? '%H:%M:%S' : span >= 60_000 ? '%M:%S' : '%S.%L s';
+
+  const lines = ['gantt', '  dateFormat x', `  axisFormat ${axisFormat}`, '  todayMarker off'];
+  const sections = new Map<string, Bar[]>();
+  for (const bar of bars) {
+    const section = sectionOf(bar.step);
+    sections.set(section, [...(sections.get(section) ?? []), bar]);
+  }
+  let id = 0;
+  for (const [section, sectionBars] of sections) {
+    lines.push(`  section ${mermaidLabel(section, 40)}`);
+    for (const bar of sectionBars) {
+      const start = Math.round(bar.start - origin);
+      const end = Math.max(start + minWidth, Math.round(bar.end - origin));
+      lines.push(`  ${labelOf(bar.step)} :${tagOf(bar.step)}s${++id}, ${start}, ${end}`);
+    }
+  }
+  return lines.join('\n');
+}
