@@ -1,6 +1,131 @@
+// `buildx-gate verify --name value ...`: the action's inputs as flags (or
+// BUILDX_GATE_<NAME> variables, the safer place for credentials). Exit 0 on
+// pass, 1 when the gate fails, 2 on a usage or configuration error.
+import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.js';
+import { connectElasticsearch } from '../verify/client.js';
+import { bashRunner } from '../verify/command-runner.js';
+import { secretsOf } from '../verify/config.js';
+import { InputError } from '../verify/errors.js';
+import { octokitApi } from '../verify/github-api.js';
+import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify/inputs.js';
+import { scrub } from '../verify/redact.js';
+import { runVerification, type VerifyDeps } from '../verify/run.js';
+import { renderText } from '../verify/text-report.js';
+import { systemClock } from '../verify/watch.js';
 
-export async function runVerify(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('verify: not built yet\n');
-  return 2;
+const BOOLEAN_INPUTS = new Set<string>(['dry-run', 'normalize-by-volume']);
+
+export const VERIFY_USAGE = `usage: buildx-gate verify --elasticsearch-url URL [--name value ...] [--json]
+
+Gates a deploy on its Elasticsearch logs: pass, fail, rollback or inconclusive.
+Every option is also read from BUILDX_GATE_<NAME> (e.g. BUILDX_GATE_API_KEY),
+the place for credentials; a flag wins over the variable.
+
+options (the verify action's inputs):
+${INPUT_NAMES.map((n) => `  --${n}${n in DEFAULTS ? ` (default ${DEFAULTS[n as keyof typeof DEFAULTS]})` : ''}`).join('\n')}
+  --json       print one JSON report instead of the text summary
+  -h, --help   this help
+
+exit status: 0 pass, 1 the gate failed (fail, rollback, or inconclusive under
+on-inconclusive fail), 2 usage or configuration error.`;
+
+export interface ParsedArgs {
+  inputs: Map<string, string>;
+  json: boolean;
+  help: boolean;
+}
+
+export function parseVerifyArgs(argv: readonly string[]): ParsedArgs {
+  const inputs = new Map<string, string>();
+  let json = false;
+  let help = false;
+  const known = new Set<string>(INPUT_NAMES);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '-h' || arg === '--help') help = true;
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+      if (!known.has(name)) throw new InputError(`unknown option --${name} (see --help)`);
+      let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
+      if (value === undefined) {
+        const next = argv[i + 1];
+        if (BOOLEAN_INPUTS.has(name) && (next === undefined || next.startsWith('--'))) value = 'true';
+        else if (next === undefined) throw new InputError(`--${name}: expected a value`);
+        else {
+          value = next;
+          i++;
+        }
+      }
+      if (inputs.has(name)) throw new InputError(`--${name}: given twice`);
+      inputs.set(name, value);
+    } else {
+      throw new InputError(`unexpected argument '${arg}' (options are --name value)`);
+    }
+  }
+  return { inputs, json, help };
+}
+
+export function envName(input: string): string {
+  return `BUILDX_GATE_${input.toUpperCase().replace(/-/g, '_')}`;
+}
+
+type CliDeps = Pick<VerifyDeps, 'connect' | 'clock' | 'rollback'>;
+
+function defaultDeps(io: CliIO, log: (m: string) => void): CliDeps {
+  return {
+    connect: (config) =>
+      connectElasticsearch(config.connection, { secrets: secretsOf(config), sleep: systemClock.sleep, log }),
+    clock: systemClock,
+    rollback: {
+      runner: bashRunner(io.env),
+      github: (token) => octokitApi(token, io.env.GITHUB_API_URL ?? 'https://api.github.com'),
+      // stdout carries the report (JSON or text), so the command's output goes to stderr.
+      onOutput: (text) => io.stderr(text),
+    },
+  };
+}
+
+export async function runVerify(argv: string[], io: CliIO, deps?: CliDeps): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseVerifyArgs(argv);
+  } catch (error) {
+    io.stderr(`buildx-gate verify: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(`${VERIFY_USAGE}\n`);
+    return 0;
+  }
+  const getInput = (name: string) => args.inputs.get(name) ?? io.env[envName(name)] ?? '';
+  const log = (message: string) => io.stderr(`${message}\n`);
+  let config;
+  try {
+    config = parseInputs(getInput, { now: Date.now(), env: io.env });
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`buildx-gate verify: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const secrets = secretsOf(config);
+  const effective = deps ?? defaultDeps(io, log);
+  try {
+    const report = await runVerification(config, {
+      ...effective,
+      log: { info: args.json ? () => {} : log, warning: (m) => log(`warning: ${m}`), debug: () => {} },
+    });
+    if (config.reportPath) await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+    return report.gateFailed ? 1 : 0;
+  } catch (error) {
+    io.stderr(
+      `buildx-gate verify: ${scrub(error instanceof Error ? error.message : String(error), secrets)}\n`,
+    );
+    return 1;
+  }
 }

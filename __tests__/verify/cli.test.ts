@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals';
+import { PassThrough } from 'node:stream';
+import { envName, parseVerifyArgs, runVerify } from '../../src/cli/verify.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { DEPLOYED } from './helpers.js';
+import { BURST, depsFor, RULES } from './run-fixtures.js';
+import type { FakeCounts } from './helpers.js';
+
+function io(env: Record<string, string> = {}) {
+  const out = { stdout: '', stderr: '' };
+  const cli: CliIO = {
+    stdout: (t) => (out.stdout += t),
+    stderr: (t) => (out.stderr += t),
+    stdin: new PassThrough(),
+    env,
+    cwd: '/',
+  };
+  return { cli, out };
+}
+
+const base = ['--elasticsearch-url', 'http://es:9200', '--deployed-at', String(DEPLOYED), '--duration', '0'];
+
+async function cli(args: string[], counts: FakeCounts = BURST, env: Record<string, string> = {}) {
+  const { cli: c, out } = io(env);
+  const code = await runVerify(args, c, depsFor(counts));
+  return { code, ...out };
+}
+
+describe('buildx-gate verify', () => {
+  it('prints one JSON report with --json and exits 1 when the gate fails', async () => {
+    const { code, stdout } = await cli([...base, '--rules', RULES, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      decision: 'rollback',
+      errorCount: 412,
+      errorRate: 43.368,
+      baselineRate: 0.5,
+      breachedRules: ['timeouts'],
+      newErrorCount: 2,
+      rollback: { triggered: false, succeeded: null },
+    });
+    expect(report.newErrors).toHaveLength(2);
+    expect(report.checks).toHaveLength(1);
+  });
+
+  it('exits 0 on a pass and prints a text summary', async () => {
+    const { code, stdout } = await cli(base, {
+      total: 900,
+      errors: 1,
+      baselineTotal: 2700,
+      baselineErrors: 3,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^decision: pass \(gate passed\)/);
+  });
+
+  it('exits 0 in a dry run whatever the decision', async () => {
+    const { code, stdout } = await cli([...base, '--rules', RULES, '--dry-run']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^decision: rollback \(dry run, not enforced\)/);
+  });
+
+  it.each([
+    [['--nope', 'x'], /unknown option --nope/],
+    [['--interval'], /--interval: expected a value/],
+    [['stray'], /unexpected argument 'stray'/],
+    [['--index', 'a', '--index', 'b'], /--index: given twice/],
+    [
+      ['--elasticsearch-url', 'http://es', '--max-errors', 'many'],
+      /max-errors: expected a whole number >= 0, got 'many'/,
+    ],
+    [[], /elasticsearch-url: required/],
+  ])('exits 2 on %j', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('reads options from BUILDX_GATE_* variables, flags first', async () => {
+    expect(envName('api-key')).toBe('BUILDX_GATE_API_KEY');
+    const { code, stdout } = await cli(
+      ['--json', '--duration', '0', '--deployed-at', String(DEPLOYED)],
+      BURST,
+      {
+        BUILDX_GATE_ELASTICSEARCH_URL: 'http://es:9200',
+        BUILDX_GATE_RULES: RULES,
+        BUILDX_GATE_DURATION: '5m',
+      },
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).checks).toHaveLength(1);
+  });
+
+  it('has --help', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--max-increase (default 2)');
+    expect(stdout).toContain('exit status: 0 pass, 1 the gate failed');
+  });
+
+  it('parses --name=value and boolean flags', () => {
+    expect([
+      ...parseVerifyArgs(['--index=logs-app-*', '--dry-run', '--json', '--normalize-by-volume', 'false'])
+        .inputs,
+    ]).toEqual([
+      ['index', 'logs-app-*'],
+      ['dry-run', 'true'],
+      ['normalize-by-volume', 'false'],
+    ]);
+  });
+});

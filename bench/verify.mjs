@@ -1,0 +1,291 @@
+#!/usr/bin/env node
+// Check latency and round trips of `buildx-gate verify` against a real
+// Elasticsearch node holding at least 1,000,000 log documents, side by side with
+// the naive approach (one _count per rule, plus one for the total and one for
+// the errors), in the same run, on the same data and windows.
+//
+//   npm run bench:verify [-- --url http://127.0.0.1:9200] [--docs 1000000] [--iterations 30] [--rules 5]
+//
+// Each iteration moves the window end by a few milliseconds, as consecutive
+// checks do, and every request bypasses the shard request cache.
+import { build } from 'esbuild';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { URL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseSeedArgs, seedLogs } from '../scripts/es/seed.mjs';
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs),
+      [],
+    ),
+);
+const URL_ = args.url ?? process.env.BXG_ES8_URL ?? 'http://127.0.0.1:9200';
+const DOCS = Number(args.docs ?? 1_000_000);
+const ITERATIONS = Number(args.iterations ?? 30);
+const WARMUP = 3;
+const PREFIX = args.prefix ?? 'bxgverifybench';
+const OUT = 'bench/out';
+
+const RULES = [
+  '- {name: timeouts, phrase: timeout, max: 100, action: rollback}',
+  '- {name: auth failed, phrase: auth failed, levels: [error], max: 50, action: fail}',
+  '- {name: undefined currency, phrase: "reading \'currency\'", max: 0, action: fail}',
+  '- {name: connection refused, phrase: connection refused, max: 100, action: warn}',
+  '- {name: out of memory, phrase: Java heap space, max: 0, action: rollback}',
+].slice(0, Number(args.rules ?? 5));
+
+async function loadLibrary() {
+  // The bench measures the real sources: bundle them (like dist/) into bench/out.
+  await build({
+    stdin: {
+      contents: [
+        "export { connectElasticsearch } from './src/verify/client.js';",
+        "export { parseInputs } from './src/verify/inputs.js';",
+        "export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './src/verify/query.js';",
+        "export { resolvePlan, fieldsToInspect } from './src/verify/plan.js';",
+      ].join('\n'),
+      resolveDir: process.cwd(),
+      loader: 'ts',
+    },
+    outfile: join(OUT, 'verify-lib.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
+    },
+  });
+  return import(pathToFileURL(join(process.cwd(), OUT, 'verify-lib.mjs')).href);
+}
+
+async function json(path, init = {}) {
+  const response = await globalThis.fetch(`${URL_}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/** Reuses the bench indices when they hold the documents; seeds them otherwise. */
+async function ensureData() {
+  const summaryFile = join(OUT, `${PREFIX}-${new URL(URL_).port || 'default'}-summary.json`);
+  const counted = await json(`/${PREFIX}-*/_count`);
+  try {
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+    if (
+      counted.status === 200 &&
+      counted.body.count === summary.docs &&
+      summary.docs >= DOCS &&
+      summary.url === URL_
+    )
+      return summary;
+  } catch {
+    // No usable summary: seed.
+  }
+  console.error(`seeding ${DOCS} documents into ${PREFIX}-* on ${URL_} (a few minutes)...`);
+  const options = parseSeedArgs([
+    '--url',
+    URL_,
+    '--docs',
+    String(DOCS),
+    '--index-prefix',
+    PREFIX,
+    '--message-keyword',
+    '--concurrency',
+    '4',
+  ]);
+  const summary = await seedLogs(options, (line) => console.error(line));
+  const { rows: _rows, ...small } = summary;
+  await writeFile(summaryFile, JSON.stringify(small, null, 2));
+  return small;
+}
+
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    medianMs: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    meanMs: round(samples.reduce((s, x) => s + x, 0) / samples.length),
+    minMs: round(sorted[0]),
+    maxMs: round(sorted.at(-1)),
+  };
+}
+const round = (x) => Math.round(x * 10) / 10;
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const lib = await loadLibrary();
+  const summary = await ensureData();
+  const deployAt = Date.parse(summary.deployAt);
+  const end = Date.parse(summary.end);
+  const inputs = {
+    'elasticsearch-url': URL_,
+    index: `${PREFIX}-*`,
+    service: 'checkout',
+    environment: 'production',
+    'deployed-at': new Date(deployAt).toISOString(),
+    rules: RULES.join('\n'),
+    retries: '0',
+  };
+  const config = lib.parseInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
+  // The same figures the naive approach gets (no baseline, no timeline), to compare like with like.
+  const countsOnly = lib.parseInputs(
+    (n) => ({ ...inputs, 'baseline-window': '0', 'max-increase': 'off' })[n] ?? '',
+    {
+      now: end + 60_000,
+      env: {},
+    },
+  );
+  const store = await lib.connectElasticsearch(config.connection, {
+    secrets: [],
+    sleep: (ms) => sleep(ms),
+  });
+  const caps = await store.fieldCaps(config.index, lib.fieldsToInspect(config));
+  const { plan } = lib.resolvePlan(config, caps, false);
+  const docs = (await json(`/${PREFIX}-*/_count`)).body.count;
+
+  const windowFor = (i) => ({
+    baselineStart: deployAt - config.thresholds.baselineWindowMs,
+    deployedAt: deployAt,
+    end: end + i * 7,
+  });
+
+  // Searches bypass the shard request cache (live checks rarely repeat a request,
+  // and a cached answer would measure the cache); _count has no such cache.
+  const noRequestCache = (request) => ({ ...request, params: { ...request.params, request_cache: false } });
+
+  // buildx-gate: one search with filter aggregations per check (the top messages
+  // only on the last check, or on every check when max-new-errors gates them).
+  async function gateCheck(i, messages = false) {
+    const window = windowFor(i);
+    const request = noRequestCache(lib.buildCheckRequest(config, plan, window, { messages }));
+    const started = performance.now();
+    const response = await store.search(request);
+    const ms = performance.now() - started;
+    const m = lib.parseCheckResponse(config, plan, window, response);
+    return { ms, roundTrips: 1, counts: [m.total, m.errors, ...m.rules.map((r) => r.count)] };
+  }
+
+  async function countsOnlyCheck(i) {
+    const window = { ...windowFor(i), baselineStart: deployAt };
+    const request = noRequestCache(lib.buildCheckRequest(countsOnly, plan, window, { messages: false }));
+    delete request.body.aggs.timeline;
+    const started = performance.now();
+    const response = await store.search(request);
+    const ms = performance.now() - started;
+    const m = lib.parseCheckResponse(countsOnly, plan, window, response, { messages: false });
+    return { ms, roundTrips: 1, counts: [m.total, m.errors, ...m.rules.map((r) => r.count)] };
+  }
+
+  // Naive: a _count for the total, one for the errors, one per rule, one after another.
+  async function naiveCheck(i, parallel = false) {
+    const window = windowFor(i);
+    const scope = [
+      {
+        range: {
+          [plan.fields.timestamp]: { gte: window.deployedAt, lte: window.end, format: 'epoch_millis' },
+        },
+      },
+      ...lib.scopeFilters(config, plan),
+    ];
+    const queries = [
+      { bool: { filter: scope } },
+      { bool: { filter: [...scope, lib.levelsQuery(plan.fields.level, config.levels)] } },
+      ...config.rules.map((rule) => ({
+        bool: { filter: [...scope, lib.ruleQuery(rule, plan.fields.level)] },
+      })),
+    ];
+    const one = (query) =>
+      json(`/${encodeURIComponent(config.index)}/_count?allow_no_indices=false`, {
+        method: 'POST',
+        body: JSON.stringify({ query }),
+      }).then((r) => r.body.count);
+    const started = performance.now();
+    let counts;
+    if (parallel) counts = await Promise.all(queries.map(one));
+    else {
+      counts = [];
+      for (const q of queries) counts.push(await one(q));
+    }
+    return { ms: performance.now() - started, roundTrips: queries.length, counts };
+  }
+
+  const approaches = {
+    'buildx-gate check (1 search: counts+baseline+timeline)': (i) => gateCheck(i),
+    'buildx-gate last check (the same + top messages)': (i) => gateCheck(i, true),
+    'buildx-gate, counts only (what naive gets, 1 search)': (i) => countsOnlyCheck(i),
+    'naive sequential (_count per rule + total + errors)': (i) => naiveCheck(i, false),
+    'naive parallel (same _counts, concurrently)': (i) => naiveCheck(i, true),
+  };
+  const samples = Object.fromEntries(Object.keys(approaches).map((k) => [k, []]));
+  const roundTrips = {};
+  let mismatch = null;
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    // Interleaved, so drift (GC, merges, caches) hits every approach alike.
+    const results = {};
+    for (const [name, run] of Object.entries(approaches)) {
+      const r = await run(1000 + i);
+      results[name] = r;
+      roundTrips[name] = r.roundTrips;
+      if (i >= WARMUP) samples[name].push(r.ms);
+    }
+    const [first, ...rest] = Object.values(results);
+    for (const r of rest)
+      if (JSON.stringify(r.counts) !== JSON.stringify(first.counts))
+        mismatch = { first: first.counts, other: r.counts };
+  }
+  const gate = await gateCheck(0);
+  await store.close();
+  if (mismatch) throw new Error(`the approaches disagree on the counts: ${JSON.stringify(mismatch)}`);
+  const result = {
+    server: store.server,
+    url: URL_,
+    index: config.index,
+    documents: docs,
+    windowDocuments: gate.counts[0],
+    windowErrors: gate.counts[1],
+    rules: config.rules.length,
+    iterations: ITERATIONS,
+    approaches: Object.fromEntries(
+      Object.entries(samples).map(([name, s]) => [
+        name,
+        { roundTripsPerCheck: roundTrips[name], ...stats(s) },
+      ]),
+    ),
+    note: 'buildx-gate returns the baseline and the per-minute timeline (and on the last check the top messages) in the same round trip; the naive approach returns only the counts.',
+  };
+  await writeFile(join(OUT, `verify-es${store.server.major}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(
+    `Elasticsearch ${store.server.version} at ${URL_}: ${docs.toLocaleString('en')} documents in ${config.index}`,
+  );
+  console.log(
+    `window: ${gate.counts[0].toLocaleString('en')} logs, ${gate.counts[1].toLocaleString('en')} errors; ${config.rules.length} rules; ${ITERATIONS} checks each`,
+  );
+  console.log('');
+  console.log('approach'.padEnd(56), 'round trips', 'median ms', '   p95 ms', '  mean ms');
+  for (const [name, r] of Object.entries(result.approaches)) {
+    console.log(
+      name.padEnd(56),
+      String(r.roundTripsPerCheck).padStart(11),
+      String(r.medianMs).padStart(9),
+      String(r.p95Ms).padStart(9),
+      String(r.meanMs).padStart(9),
+    );
+  }
+  console.log(`\n${result.note}\nwritten to ${join(OUT, `verify-es${store.server.major}.json`)}`);
+}
+
+main().catch((error) => {
+  console.error(`bench:verify: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});

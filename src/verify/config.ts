@@ -1,0 +1,116 @@
+// The validated configuration of one verification, shared by the action and the
+// CLI. inputs.ts builds it from raw strings; nothing else reads raw inputs.
+
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'api-key'; apiKey: string }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string };
+
+export interface ConnectionConfig {
+  /** Exactly one of url and cloudId is set. */
+  url?: string;
+  cloudId?: string;
+  auth: Auth;
+  caCert?: string;
+  caFingerprint?: string;
+  requestTimeoutMs: number;
+  /** Retries after the first attempt on 429/502/503/504, timeouts and connection errors. */
+  retries: number;
+}
+
+export interface FieldNames {
+  timestamp: string;
+  level: string;
+  message: string;
+  service: string;
+  environment: string;
+  version: string;
+}
+
+export type RuleAction = 'rollback' | 'fail' | 'warn';
+
+export interface Rule {
+  name: string;
+  /** A phrase matched with match_phrase on `field`; exclusive with `query`. */
+  phrase?: string;
+  /** An explicit Elasticsearch query (DSL object); exclusive with `phrase`. */
+  query?: Record<string, unknown>;
+  field: string;
+  /** Levels that count, matched case-insensitively; empty means any level. */
+  levels: string[];
+  /** The most matches tolerated in the window. */
+  max: number;
+  /** Breached in this many consecutive checks before it counts (1 = at once). */
+  consecutive: number;
+  action: RuleAction;
+}
+
+export type NoDataPolicy = 'pass' | 'fail' | 'inconclusive';
+export type ErrorPolicy = 'fail' | 'inconclusive';
+export type InconclusivePolicy = 'fail' | 'pass';
+
+export interface Thresholds {
+  maxErrors?: number;
+  /** Errors per minute over the window. */
+  maxErrorRate?: number;
+  baselineWindowMs: number;
+  /** Window rate over baseline rate; undefined disables the baseline gate. */
+  maxIncrease?: number;
+  /** The baseline gate only trips from this many errors in the window (so 0 -> 1 passes). */
+  minErrors: number;
+  /** Compare errors / all logs instead of errors per minute. */
+  normalizeByVolume: boolean;
+  /** Most new error messages (absent from the baseline) tolerated; undefined = report only. */
+  maxNewErrors?: number;
+  /** What a breach of the global thresholds (not rules) leads to. */
+  breachAction: RuleAction;
+}
+
+export interface RollbackConfig {
+  command?: string;
+  workflow?: { id: string; ref?: string; inputs: Record<string, string> };
+  event?: { type: string; payload: Record<string, unknown> };
+  deployment?: { id: number; state: 'failure' | 'inactive' };
+  githubToken?: string;
+  /** owner/repo for the GitHub triggers. */
+  repository?: string;
+}
+
+export interface VerifyConfig {
+  connection: ConnectionConfig;
+  index: string;
+  fields: FieldNames;
+  levels: string[];
+  service?: string;
+  environment?: string;
+  version?: string;
+  /** The documented raw extra query, ANDed with the structured filters. */
+  extraQuery?: Record<string, unknown>;
+  deployedAt: number;
+  ingestDelayMs: number;
+  intervalMs: number;
+  durationMs: number;
+  thresholds: Thresholds;
+  rules: Rule[];
+  failureLimit: number;
+  policies: { onNoData: NoDataPolicy; onError: ErrorPolicy; onInconclusive: InconclusivePolicy };
+  dryRun: boolean;
+  rollback: RollbackConfig;
+  kibana?: { url: string; dataView?: string };
+  reportPath?: string;
+}
+
+/** The secrets in a configuration, to mask in logs and scrub from error messages. */
+export function secretsOf(config: Pick<VerifyConfig, 'connection' | 'rollback'>): string[] {
+  const auth = config.connection.auth;
+  const secrets: string[] = [];
+  if (auth.kind === 'api-key') secrets.push(auth.apiKey);
+  if (auth.kind === 'basic') {
+    // The Authorization header's form too, should an HTTP error ever quote it.
+    secrets.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+  }
+  if (auth.kind === 'bearer') secrets.push(auth.token);
+  if (config.rollback.githubToken) secrets.push(config.rollback.githubToken);
+  return secrets.filter((s) => s.length > 0);
+}

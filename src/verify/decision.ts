@@ -1,0 +1,352 @@
+// Pure evaluation: one check's measurement against the thresholds and rules, and
+// the verdict over all checks so far. Every branch says why, in words that go to
+// the summary and the annotations.
+import { truncate } from '../github/escape.js';
+import type { RuleAction, VerifyConfig } from './config.js';
+import { formatDuration } from './duration.js';
+import { newMessages, type MessageCount } from './messages.js';
+import type { Measurement } from './query.js';
+
+export type Decision = 'pass' | 'fail' | 'rollback' | 'inconclusive';
+
+export type CheckStatus = 'ok' | 'breached' | 'no-data' | 'incomplete' | 'error';
+
+export interface Breach {
+  kind: 'max-errors' | 'max-error-rate' | 'baseline' | 'rule' | 'new-errors';
+  rule?: string;
+  action: RuleAction;
+  reason: string;
+}
+
+export interface RuleResult {
+  name: string;
+  count: number;
+  max: number;
+  action: RuleAction;
+  consecutive: number;
+  /** Checks in a row (ending with this one) over max. */
+  streak: number;
+  /** Over max for `consecutive` checks: the rule's action applies. */
+  breached: boolean;
+}
+
+export interface CheckResult {
+  /** 1-based. */
+  check: number;
+  at: number;
+  status: CheckStatus;
+  window: { start: number; end: number } | null;
+  total: number;
+  errorCount: number;
+  /** Errors per minute in the window. */
+  errorRate: number;
+  /** Errors per minute in the baseline window; null without a baseline. */
+  baselineRate: number | null;
+  baselineErrors: number;
+  baselineTotal: number;
+  /** Window metric over baseline metric (rates, or error ratios when normalized); null when not comparable. */
+  increase: number | null;
+  rules: RuleResult[];
+  newErrors: MessageCount[];
+  breaches: Breach[];
+  warnings: string[];
+  error?: string;
+}
+
+export type Observation =
+  { kind: 'measured'; at: number; measurement: Measurement } | { kind: 'error'; at: number; message: string };
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Errors per minute over a span of at least one minute: the first checks see a
+ * window of seconds, where one error would extrapolate to a rate (one in 10 s =
+ * 6/min) that trips max-error-rate on noise.
+ */
+export function perMinute(errors: number, spanMs: number): number {
+  return spanMs > 0 ? errors / Math.max(1, spanMs / 60_000) : 0;
+}
+
+/** Window figures per minute, or per log line when normalizing by volume. */
+function comparisonMetric(config: VerifyConfig, errors: number, total: number, spanMs: number): number {
+  if (config.thresholds.normalizeByVolume) return total > 0 ? errors / total : 0;
+  return perMinute(errors, spanMs);
+}
+
+const NO_LEVEL_MATCH = 'zero errors may mean a wrong level field';
+
+export const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more recent than the ingest delay';
+
+export function evaluateCheck(
+  config: VerifyConfig,
+  previous: CheckResult | undefined,
+  observation: Observation,
+  check: number,
+): CheckResult {
+  const empty: CheckResult = {
+    check,
+    at: observation.at,
+    status: 'error',
+    window: null,
+    total: 0,
+    errorCount: 0,
+    errorRate: 0,
+    baselineRate: null,
+    baselineErrors: 0,
+    baselineTotal: 0,
+    increase: null,
+    rules: config.rules.map((r) => ({
+      name: r.name,
+      count: 0,
+      max: r.max,
+      action: r.action,
+      consecutive: r.consecutive,
+      // A check that could not measure neither extends nor breaks a streak.
+      streak: previous?.rules.find((p) => p.name === r.name)?.streak ?? 0,
+      breached: false,
+    })),
+    newErrors: [],
+    breaches: [],
+    warnings: [],
+  };
+  if (observation.kind === 'error') return { ...empty, error: observation.message };
+
+  const m = observation.measurement;
+  const t = config.thresholds;
+  const spanMs = m.window.end - m.window.start;
+  const result: CheckResult = {
+    ...empty,
+    status: 'ok',
+    window: m.window,
+    total: m.total,
+    errorCount: m.errors,
+    errorRate: round(perMinute(m.errors, spanMs)),
+    baselineRate: m.baseline ? round(perMinute(m.baselineErrors, m.baseline.end - m.baseline.start)) : null,
+    baselineErrors: m.baselineErrors,
+    baselineTotal: m.baselineTotal,
+  };
+  // Counts from a timed-out or partly failed search are lower bounds: a limit they
+  // exceed is truly exceeded, but a comparison with the baseline means nothing.
+  const lowerBoundsOnly = m.incomplete !== null;
+  const breaches: Breach[] = [];
+
+  if (t.maxErrors !== undefined && m.errors > t.maxErrors) {
+    breaches.push({
+      kind: 'max-errors',
+      action: t.breachAction,
+      reason: `${m.errors} errors since the deploy, max-errors is ${t.maxErrors}`,
+    });
+  }
+  if (t.maxErrorRate !== undefined && result.errorRate > t.maxErrorRate) {
+    breaches.push({
+      kind: 'max-error-rate',
+      action: t.breachAction,
+      reason: `${result.errorRate} errors/min over ${formatDuration(spanMs)}, max-error-rate is ${t.maxErrorRate}`,
+    });
+  }
+
+  if (m.baseline && !lowerBoundsOnly) {
+    const baseSpan = m.baseline.end - m.baseline.start;
+    const now = comparisonMetric(config, m.errors, m.total, spanMs);
+    const before = comparisonMetric(config, m.baselineErrors, m.baselineTotal, baseSpan);
+    const unit = t.normalizeByVolume ? 'of all logs' : 'errors/min';
+    const show = (v: number) => (t.normalizeByVolume ? `${round(v * 100, 2)}%` : `${round(v)}`);
+    if (m.baselineTotal === 0) {
+      result.warnings.push(
+        `no logs in the baseline window (${formatDuration(baseSpan)} before the deploy): baseline comparison skipped`,
+      );
+    } else {
+      result.increase = before > 0 ? round(now / before) : now > 0 ? null : 0;
+      const factorText = before > 0 ? `${round(now / before, 2)}x` : 'up from none';
+      if (t.maxIncrease !== undefined && (before > 0 ? now / before > t.maxIncrease : now > 0)) {
+        if (m.errors >= t.minErrors) {
+          breaches.push({
+            kind: 'baseline',
+            action: t.breachAction,
+            reason: `errors ${show(now)} ${unit} vs ${show(before)} before the deploy (${factorText}, max-increase ${t.maxIncrease}x)`,
+          });
+        } else {
+          result.warnings.push(
+            `errors rose ${factorText} over the baseline but ${m.errors} < min-errors ${t.minErrors}`,
+          );
+        }
+      }
+    }
+  }
+
+  result.rules = config.rules.map((rule, i) => {
+    const count = m.rules[i]?.count ?? 0;
+    const over = count > rule.max;
+    const previousStreak = previous?.rules[i]?.streak ?? 0;
+    // An incomplete count under max is a lower bound: it proves nothing, so it
+    // neither extends nor breaks the streak.
+    const streak = over ? previousStreak + 1 : lowerBoundsOnly ? previousStreak : 0;
+    const breached = over && streak >= rule.consecutive;
+    if (breached) {
+      breaches.push({
+        kind: 'rule',
+        rule: rule.name,
+        action: rule.action,
+        reason:
+          `rule '${rule.name}' matched ${count} times, max ${rule.max}` +
+          (rule.consecutive > 1 ? ` (over max in ${streak} consecutive checks)` : ''),
+      });
+    } else if (over) {
+      result.warnings.push(
+        `rule '${rule.name}' over max (${count} > ${rule.max}) in ${streak} of ${rule.consecutive} consecutive checks`,
+      );
+    }
+    return {
+      name: rule.name,
+      count,
+      max: rule.max,
+      action: rule.action,
+      consecutive: rule.consecutive,
+      streak,
+      breached,
+    };
+  });
+
+  result.newErrors = m.baseline && m.messagesIncluded ? newMessages(m.topMessages, m.baselineMessages) : [];
+  if (
+    !lowerBoundsOnly &&
+    m.messagesIncluded &&
+    t.maxNewErrors !== undefined &&
+    result.newErrors.length > t.maxNewErrors
+  ) {
+    breaches.push({
+      kind: 'new-errors',
+      action: t.breachAction,
+      reason: `${result.newErrors.length} new error messages not seen in the baseline, max-new-errors is ${t.maxNewErrors}`,
+    });
+  }
+
+  const levelsSeen = m.levelValues;
+  if (levelsSeen && m.total + m.baselineTotal > 0 && m.errors === 0 && m.baselineErrors === 0) {
+    const wanted = new Set(config.levels.map((l) => l.toLowerCase()));
+    if (!levelsSeen.some((v) => wanted.has(v.toLowerCase()))) {
+      result.warnings.push(
+        `${NO_LEVEL_MATCH}: levels ${config.levels.join(', ')} never occur in '${config.fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`,
+      );
+    }
+  }
+
+  result.breaches = breaches;
+  // A window that has not opened yet measured nothing, which is not "no logs":
+  // under on-no-data pass it would wave the deploy through unseen.
+  const emptyWindow = spanMs <= 0;
+  if (emptyWindow) result.warnings.push(EMPTY_WINDOW_WARNING);
+  if (breaches.some((b) => b.action !== 'warn')) result.status = 'breached';
+  else if (m.incomplete || emptyWindow) result.status = 'incomplete';
+  else if (m.total === 0) result.status = 'no-data';
+  if (m.incomplete) {
+    const why = m.incomplete.timedOut
+      ? 'the search timed out'
+      : m.incomplete.failedShards > 0
+        ? `${m.incomplete.failedShards} of ${m.incomplete.totalShards} shards failed`
+        : 'part of the search was skipped';
+    result.warnings.push(
+      `incomplete results: ${why}${m.incomplete.reasons.length ? ` (${m.incomplete.reasons.join('; ')})` : ''}`,
+    );
+  }
+  return result;
+}
+
+export interface Verdict {
+  decision: Decision;
+  reasons: string[];
+}
+
+const blocking = (c: CheckResult) => c.breaches.filter((b) => b.action !== 'warn');
+
+/**
+ * The verdict over the checks so far. Before the last check it is null unless
+ * the outcome is already settled: a rollback rule breached (fail fast), or more
+ * breached checks than failure-limit tolerates.
+ */
+export function verdict(
+  config: VerifyConfig,
+  checks: readonly CheckResult[],
+  final: boolean,
+): Verdict | null {
+  const last = checks.at(-1);
+  const rollbackRule = last?.breaches.find((b) => b.kind === 'rule' && b.action === 'rollback');
+  if (last && rollbackRule) {
+    return {
+      decision: 'rollback',
+      reasons: [`${rollbackRule.reason} (action rollback, check ${last.check})`],
+    };
+  }
+  const breached = checks.filter((c) => blocking(c).length > 0);
+  if (breached.length > config.failureLimit) {
+    const all = breached.flatMap(blocking);
+    const decision = all.some((b) => b.action === 'rollback') ? 'rollback' : 'fail';
+    const latest = breached.at(-1)!;
+    const budget =
+      config.failureLimit > 0
+        ? [`${breached.length} breached checks, failure-limit tolerates ${config.failureLimit}`]
+        : [];
+    return {
+      decision,
+      reasons: [...budget, ...blocking(latest).map((b) => `${b.reason} (check ${latest.check})`)],
+    };
+  }
+  if (!final) return null;
+  if (!last) return { decision: 'inconclusive', reasons: ['no check ran'] };
+
+  const tolerated =
+    breached.length > 0
+      ? [`${breached.length} breached check(s) tolerated by failure-limit ${config.failureLimit}`]
+      : [];
+  switch (last.status) {
+    case 'error': {
+      const decision = config.policies.onError === 'fail' ? 'fail' : 'inconclusive';
+      return {
+        decision,
+        reasons: [
+          `could not measure: ${last.error ?? 'unknown error'} (on-error: ${config.policies.onError})`,
+        ],
+      };
+    }
+    case 'incomplete':
+      if (last.warnings.includes(EMPTY_WINDOW_WARNING)) {
+        return {
+          decision: 'inconclusive',
+          reasons: [
+            `nothing measured: ${EMPTY_WINDOW_WARNING} (ingest-delay ${formatDuration(config.ingestDelayMs)}); check later, or watch for a duration longer than ingest-delay (on-inconclusive: ${config.policies.onInconclusive})`,
+          ],
+        };
+      }
+      return {
+        decision: 'inconclusive',
+        reasons: [
+          ...last.warnings.filter((w) => w.startsWith('incomplete')),
+          `counts may be short, so the deploy cannot pass on them (on-inconclusive: ${config.policies.onInconclusive})`,
+        ],
+      };
+    case 'no-data':
+      return {
+        decision: config.policies.onNoData,
+        reasons: [
+          `no logs matched since the deploy in ${config.index}${config.service ? ` for service ${config.service}` : ''} (on-no-data: ${config.policies.onNoData})`,
+        ],
+      };
+    default:
+      return {
+        decision: 'pass',
+        reasons: [
+          `${last.errorCount} errors in ${last.total} logs since the deploy (${last.errorRate}/min${last.baselineRate !== null ? `, baseline ${last.baselineRate}/min` : ''})${breached.length > 0 ? '' : ': within limits'}`,
+          ...tolerated,
+          ...last.warnings.filter((w) => w.startsWith(NO_LEVEL_MATCH)),
+        ],
+      };
+  }
+}
+
+/** Whether the step fails: fail and rollback do; inconclusive per on-inconclusive; never in a dry run. */
+export function gateFails(config: VerifyConfig, decision: Decision): boolean {
+  if (config.dryRun) return false;
+  if (decision === 'pass') return false;
+  if (decision === 'inconclusive') return config.policies.onInconclusive === 'fail';
+  return true;
+}

@@ -1,0 +1,125 @@
+// Resolves the configured field names against the index mapping (_field_caps),
+// once, before the first check. A wrong level field would count zero errors and
+// pass every deploy, so the fields a decision rests on must exist.
+import type { VerifyConfig } from './config.js';
+import type { MessageStrategy, SearchPlan } from './query.js';
+
+/** _field_caps `fields`: field -> mapping type -> capabilities (several types when indices disagree). */
+export type FieldCaps = Record<string, Record<string, { searchable?: boolean; aggregatable?: boolean }>>;
+
+const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];
+const DATE_TYPES = ['date', 'date_nanos'];
+
+/** A mapping that cannot support the verification; decided by the on-error policy. */
+export class MappingError extends Error {
+  override name = 'MappingError';
+}
+
+/** The fields to ask _field_caps about. */
+export function fieldsToInspect(config: VerifyConfig): string[] {
+  const f = config.fields;
+  const names = [
+    f.timestamp,
+    f.level,
+    f.message,
+    f.service,
+    f.environment,
+    f.version,
+    ...config.rules.filter((r) => r.phrase !== undefined).map((r) => r.field),
+  ];
+  return [...new Set(names.flatMap((n) => [n, `${n}.keyword`]))];
+}
+
+function types(caps: FieldCaps, field: string): string[] {
+  return Object.keys(caps[field] ?? {});
+}
+
+/** The field to run term filters on: the field itself, or its .keyword sub-field when it is text. */
+export function termField(caps: FieldCaps, field: string): string {
+  const own = types(caps, field);
+  if (own.some((t) => KEYWORD_TYPES.includes(t))) return field;
+  if (own.includes('text') && types(caps, `${field}.keyword`).includes('keyword')) return `${field}.keyword`;
+  return field;
+}
+
+export function resolvePlan(
+  config: VerifyConfig,
+  caps: FieldCaps,
+  canCategorize: boolean,
+): { plan: SearchPlan; warnings: string[] } {
+  const f = config.fields;
+  const warnings: string[] = [];
+  const tsTypes = types(caps, f.timestamp);
+  if (tsTypes.length === 0) {
+    throw new MappingError(`timestamp-field: '${f.timestamp}' is not in the mapping of '${config.index}'`);
+  }
+  if (!tsTypes.every((t) => DATE_TYPES.includes(t))) {
+    throw new MappingError(
+      `timestamp-field: '${f.timestamp}' is mapped as ${tsTypes.join('/')}, expected date`,
+    );
+  }
+  if (types(caps, f.level).length === 0) {
+    throw new MappingError(
+      `level-field: '${f.level}' is not in the mapping of '${config.index}', so no error could ever be counted`,
+    );
+  }
+  const scoped: [string | undefined, string, string][] = [
+    [config.service, f.service, 'service-field'],
+    [config.environment, f.environment, 'environment-field'],
+    [config.version, f.version, 'version-field'],
+  ];
+  for (const [value, field, input] of scoped) {
+    if (value !== undefined && types(caps, field).length === 0) {
+      warnings.push(`${input}: '${field}' is not in the mapping, so no log can match '${value}'`);
+    }
+  }
+  for (const rule of config.rules) {
+    if (rule.phrase !== undefined && types(caps, rule.field).length === 0) {
+      warnings.push(`rule '${rule.name}': field '${rule.field}' is not in the mapping, so it never matches`);
+    }
+  }
+  const level = termField(caps, f.level);
+  for (const rule of config.rules) {
+    const ruleTypes = types(caps, rule.field);
+    if (
+      rule.phrase !== undefined &&
+      ruleTypes.length > 0 &&
+      ruleTypes.every((t) => KEYWORD_TYPES.includes(t))
+    ) {
+      warnings.push(
+        `rule '${rule.name}': field '${rule.field}' is a keyword, so the phrase matches only a whole value equal to it`,
+      );
+    }
+  }
+  return {
+    plan: {
+      levelValues: types(caps, level).some((t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard'),
+      fields: {
+        timestamp: f.timestamp,
+        level,
+        service: termField(caps, f.service),
+        environment: termField(caps, f.environment),
+        version: termField(caps, f.version),
+      },
+      messages: messageStrategy(caps, f.message, canCategorize),
+    },
+    warnings,
+  };
+}
+
+/**
+ * Exact messages from a keyword field where there is one; categorize_text over a
+ * text field where the server has it; otherwise a bounded sample of hits.
+ */
+export function messageStrategy(caps: FieldCaps, field: string, canCategorize: boolean): MessageStrategy {
+  const keyword = termField(caps, field);
+  if (types(caps, keyword).some((t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard'))
+    return { kind: 'terms', field: keyword };
+  if (canCategorize && types(caps, field).includes('text')) return { kind: 'categorize', field };
+  return { kind: 'sample', field };
+}
+
+/** Whether a categorize_text probe is worth a request: only when the message field is text without keyword. */
+export function wantsCategorizeProbe(caps: FieldCaps, field: string): boolean {
+  return messageStrategy(caps, field, true).kind === 'categorize';
+}

@@ -1,0 +1,343 @@
+// One search request per check, and the reading of its response. Pure.
+//
+// Every count comes from a filter aggregation's doc_count, which is exact at any
+// size (hits.total is capped at 10,000 unless track_total_hits is true, and we set
+// that too). The user's values go into term / match_phrase clauses as data; none
+// is pasted into query_string syntax.
+import type { Rule, VerifyConfig } from './config.js';
+import { estimateTop, type MessageCount } from './messages.js';
+
+/** How the top error messages are found; chosen once from _field_caps. */
+export type MessageStrategy =
+  | { kind: 'terms'; field: string }
+  | { kind: 'categorize'; field: string }
+  | { kind: 'sample'; field: string };
+
+/** Field names resolved against the mapping (e.g. a text field's .keyword sub-field for term filters). */
+export interface SearchPlan {
+  fields: { timestamp: string; level: string; service: string; environment: string; version: string };
+  messages: MessageStrategy;
+  /**
+   * Whether the level field is a keyword: then the check also lists the levels it
+   * holds, so zero errors from a level field holding something else (a wrong
+   * level-field, levels spelt ERR) is reported, not taken for a clean deploy.
+   */
+  levelValues?: boolean;
+}
+
+export interface CheckWindow {
+  /** Start of the baseline (== deployedAt when there is no baseline). */
+  baselineStart: number;
+  deployedAt: number;
+  /** Inclusive end of the window: the check time minus the ingest delay. */
+  end: number;
+}
+
+export interface SearchRequest {
+  index: string;
+  /** Query-string options: a pattern that matches nothing must be an error. */
+  params: { allow_no_indices: false; ignore_unavailable: false };
+  body: Record<string, unknown>;
+}
+
+export const TOP_MESSAGES = 20;
+// Messages carry ids, so most exact strings occur once: ask for many distinct
+// strings and merge them by shape, rather than trust a top 20 of near-ties.
+const DISTINCT_MESSAGES = 500;
+/** Latest window errors returned as hits (a sample whose shares estimate counts). */
+export const WINDOW_SAMPLE = 500;
+/** top_hits cannot return more than index.max_inner_result_window (100 by default). */
+const BASELINE_SAMPLE = 100;
+const MAX_TIMELINE_BUCKETS = 120;
+const LEVEL_VALUES = 10;
+const TIMELINE_STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
+
+type Query = Record<string, unknown>;
+
+/** Matches any of the levels whatever their case (ERROR, Error, error). */
+export function levelsQuery(field: string, levels: readonly string[]): Query {
+  return {
+    bool: {
+      should: levels.map((level) => ({ term: { [field]: { value: level, case_insensitive: true } } })),
+      minimum_should_match: 1,
+    },
+  };
+}
+
+/** The filters naming the service under test, shared by every aggregation. */
+export function scopeFilters(config: VerifyConfig, plan: SearchPlan): Query[] {
+  const filters: Query[] = [];
+  if (config.service !== undefined) filters.push({ term: { [plan.fields.service]: config.service } });
+  if (config.environment !== undefined)
+    filters.push({ term: { [plan.fields.environment]: config.environment } });
+  if (config.version !== undefined) filters.push({ term: { [plan.fields.version]: config.version } });
+  if (config.extraQuery !== undefined) filters.push(config.extraQuery);
+  return filters;
+}
+
+export function ruleQuery(rule: Rule, levelField: string): Query {
+  const match: Query = rule.query ?? { match_phrase: { [rule.field]: rule.phrase } };
+  if (rule.levels.length === 0) return match;
+  return { bool: { filter: [match, levelsQuery(levelField, rule.levels)] } };
+}
+
+function range(field: string, gte: number, end: number, inclusiveEnd: boolean): Query {
+  return { range: { [field]: { gte, [inclusiveEnd ? 'lte' : 'lt']: end, format: 'epoch_millis' } } };
+}
+
+/** Timeline step: one minute unless the span needs more than MAX_TIMELINE_BUCKETS of them. */
+export function timelineStepMinutes(spanMs: number): number {
+  const minutes = Math.max(1, spanMs / 60_000);
+  return TIMELINE_STEPS_MIN.find((step) => minutes / step <= MAX_TIMELINE_BUCKETS) ?? 1440;
+}
+
+/** Message aggregations; a text-only field has none in the window (the hits sample covers it). */
+function messageAggs(strategy: MessageStrategy, ts: string, inWindow: boolean): Query {
+  switch (strategy.kind) {
+    case 'terms':
+      return { messages: { terms: { field: strategy.field, size: DISTINCT_MESSAGES } } };
+    case 'categorize':
+      return { messages: { categorize_text: { field: strategy.field, size: DISTINCT_MESSAGES } } };
+    case 'sample':
+      if (inWindow) return {};
+      return {
+        messages: {
+          top_hits: {
+            size: BASELINE_SAMPLE,
+            _source: false,
+            fields: [strategy.field],
+            sort: [{ [ts]: 'desc' }],
+          },
+        },
+      };
+  }
+}
+
+function withAggs(filter: Query, aggs: Query): Query {
+  return Object.keys(aggs).length > 0 ? { filter, aggs } : { filter };
+}
+
+/**
+ * The search for one check. `messages` adds the top error messages, the one
+ * costly part (a terms aggregation over a high-cardinality field): the watch asks
+ * for them only where they are used, not on every check.
+ */
+export function buildCheckRequest(
+  config: VerifyConfig,
+  plan: SearchPlan,
+  window: CheckWindow,
+  { messages = true }: { messages?: boolean } = {},
+): SearchRequest {
+  const ts = plan.fields.timestamp;
+  const errors = levelsQuery(plan.fields.level, config.levels);
+  const hasBaseline = window.baselineStart < window.deployedAt;
+
+  const windowAggs: Query = {
+    errors: withAggs(errors, messages ? messageAggs(plan.messages, ts, true) : {}),
+  };
+  config.rules.forEach((rule, i) => {
+    windowAggs[`rule_${i}`] = { filter: ruleQuery(rule, plan.fields.level) };
+  });
+
+  const aggs: Query = {
+    window: { filter: range(ts, window.deployedAt, window.end, true), aggs: windowAggs },
+    timeline: {
+      filter: errors,
+      aggs: {
+        per_step: {
+          date_histogram: {
+            field: ts,
+            fixed_interval: `${timelineStepMinutes(window.end - window.baselineStart)}m`,
+            min_doc_count: 0,
+            // Zero-filled from the baseline start to the window end, so quiet minutes show as 0.
+            extended_bounds: { min: window.baselineStart, max: Math.max(window.end, window.baselineStart) },
+          },
+        },
+      },
+    },
+  };
+  if (plan.levelValues) aggs.levels = { terms: { field: plan.fields.level, size: LEVEL_VALUES } };
+  if (hasBaseline) {
+    aggs.baseline = {
+      filter: range(ts, window.baselineStart, window.deployedAt, false),
+      aggs: { errors: withAggs(errors, messages ? messageAggs(plan.messages, ts, false) : {}) },
+    };
+  }
+
+  // The hits are a sample of the latest errors in the window (post_filter narrows
+  // the hits, not the aggregations); categorize_text groups on the server instead.
+  const sample =
+    messages && plan.messages.kind !== 'categorize'
+      ? {
+          size: WINDOW_SAMPLE,
+          post_filter: { bool: { filter: [range(ts, window.deployedAt, window.end, true), errors] } },
+          sort: [{ [ts]: 'desc' }],
+          _source: false,
+          fields: [config.fields.message],
+        }
+      : { size: 0 };
+
+  return {
+    index: config.index,
+    params: { allow_no_indices: false, ignore_unavailable: false },
+    body: {
+      ...sample,
+      track_total_hits: true,
+      // Let the server stop before the client gives up, so a slow query comes back
+      // as timed_out (inconclusive) rather than as a transport error.
+      timeout: `${Math.max(1, Math.floor((config.connection.requestTimeoutMs * 0.8) / 1000))}s`,
+      query: {
+        bool: {
+          filter: [
+            range(ts, window.baselineStart, Math.max(window.end, window.baselineStart), true),
+            ...scopeFilters(config, plan),
+          ],
+        },
+      },
+      aggs,
+    },
+  };
+}
+
+/** What one check measured. */
+export interface Measurement {
+  window: { start: number; end: number };
+  baseline: { start: number; end: number } | null;
+  total: number;
+  errors: number;
+  baselineTotal: number;
+  baselineErrors: number;
+  rules: { name: string; count: number }[];
+  timeline: { stepMinutes: number; buckets: { at: number; errors: number }[] };
+  /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
+  topMessages: MessageCount[];
+  baselineMessages: string[];
+  messageStrategy: MessageStrategy['kind'];
+  /** Whether this search asked for the messages (see buildCheckRequest). */
+  messagesIncluded: boolean;
+  sampled: boolean;
+  /** The most frequent values of the level field over the baseline and window (a keyword level field only). */
+  levelValues?: string[];
+  /** Timed out or shards failed: the counts may be short, so the check cannot pass. */
+  incomplete: { timedOut: boolean; failedShards: number; totalShards: number; reasons: string[] } | null;
+  tookMs: number;
+}
+
+interface Bucket {
+  doc_count?: number;
+  [key: string]: unknown;
+}
+
+export function parseCheckResponse(
+  config: VerifyConfig,
+  plan: SearchPlan,
+  window: CheckWindow,
+  response: Record<string, unknown>,
+  { messages = true }: { messages?: boolean } = {},
+): Measurement {
+  const aggs = (response.aggregations ?? {}) as Record<string, Bucket>;
+  const win = aggs.window ?? {};
+  const base = aggs.baseline;
+  const errorsBucket = (win.errors ?? {}) as Bucket;
+  const baseErrors = (base?.errors ?? {}) as Bucket;
+  const shards = (response._shards ?? {}) as {
+    total?: number;
+    failed?: number;
+    failures?: { reason?: { reason?: string; type?: string } }[];
+  };
+  const timedOut = response.timed_out === true;
+  const failedShards = shards.failed ?? 0;
+  // A cross-cluster pattern (remote:logs-*) skips an unreachable remote with
+  // skip_unavailable and reports it only here, with no shard failure.
+  const clusters = (response._clusters ?? {}) as { skipped?: number; partial?: number; failed?: number };
+  const missingClusters = (clusters.skipped ?? 0) + (clusters.partial ?? 0) + (clusters.failed ?? 0);
+  const reasons = [
+    ...new Set(
+      (shards.failures ?? []).map((f) => [f.reason?.type, f.reason?.reason].filter(Boolean).join(': ')),
+    ),
+    ...(missingClusters > 0
+      ? [`${missingClusters} remote cluster(s) skipped, partial or failed (_clusters)`]
+      : []),
+  ].slice(0, 5);
+
+  const exact = readMessages(plan.messages, errorsBucket);
+  const sample = readSample(response, config.fields.message);
+  const baseline_ = readMessages(plan.messages, baseErrors);
+  const errorCount = errorsBucket.doc_count ?? 0;
+  const stepMinutes = timelineStepMinutes(window.end - window.baselineStart);
+  const histogram = ((aggs.timeline as Bucket | undefined)?.per_step ?? {}) as {
+    buckets?: { key: number; doc_count: number }[];
+  };
+
+  return {
+    window: { start: window.deployedAt, end: window.end },
+    baseline:
+      window.baselineStart < window.deployedAt
+        ? { start: window.baselineStart, end: window.deployedAt }
+        : null,
+    total: win.doc_count ?? 0,
+    errors: errorCount,
+    baselineTotal: base?.doc_count ?? 0,
+    baselineErrors: baseErrors.doc_count ?? 0,
+    rules: config.rules.map((rule, i) => ({
+      name: rule.name,
+      count: (win[`rule_${i}`] as Bucket | undefined)?.doc_count ?? 0,
+    })),
+    timeline: {
+      stepMinutes,
+      buckets: (histogram.buckets ?? []).map((b) => ({ at: b.key, errors: b.doc_count })),
+    },
+    topMessages: messages ? estimateTop(exact, sample, errorCount).slice(0, TOP_MESSAGES) : [],
+    baselineMessages: baseline_.map((m) => m.message),
+    messageStrategy: plan.messages.kind,
+    messagesIncluded: messages,
+    // Exact only from categorize_text, or from terms that covered every error.
+    sampled: plan.messages.kind === 'sample' || (plan.messages.kind === 'terms' && coversPart(errorsBucket)),
+    ...(aggs.levels ? { levelValues: readLevels(aggs.levels) } : {}),
+    incomplete:
+      timedOut || failedShards > 0 || missingClusters > 0
+        ? { timedOut, failedShards, totalShards: shards.total ?? 0, reasons }
+        : null,
+    tookMs: typeof response.took === 'number' ? response.took : 0,
+  };
+}
+
+function readLevels(bucket: Bucket): string[] {
+  const buckets = (bucket as { buckets?: { key: unknown }[] }).buckets ?? [];
+  return buckets.map((b) => String(b.key));
+}
+
+/** Whether the message buckets left some errors out (terms' sum_other_doc_count). */
+function coversPart(bucket: Bucket): boolean {
+  const agg = bucket.messages as { sum_other_doc_count?: number } | undefined;
+  return (agg?.sum_other_doc_count ?? 0) > 0;
+}
+
+type Hit = { fields?: Record<string, unknown[]> };
+
+/** The field's (first) string value of each hit that has one. */
+function hitValues(hits: readonly Hit[], field: string): string[] {
+  return hits.flatMap((hit) => {
+    const v = hit.fields?.[field];
+    return Array.isArray(v) && typeof v[0] === 'string' ? [v[0]] : [];
+  });
+}
+
+/** The message of each hit (the latest window errors). */
+function readSample(response: Record<string, unknown>, field: string): string[] {
+  return hitValues((response.hits as { hits?: Hit[] } | undefined)?.hits ?? [], field);
+}
+
+function readMessages(strategy: MessageStrategy, bucket: Bucket): MessageCount[] {
+  const agg = bucket.messages as
+    | {
+        buckets?: { key: unknown; doc_count: number }[];
+        hits?: { hits?: Hit[] };
+      }
+    | undefined;
+  if (!agg) return [];
+  if (strategy.kind === 'sample') {
+    return hitValues(agg.hits?.hits ?? [], strategy.field).map((message) => ({ message, count: 1 }));
+  }
+  return (agg.buckets ?? []).map((b) => ({ message: String(b.key), count: b.doc_count }));
+}

@@ -1,0 +1,52 @@
+// The JSON report (the action's `report` output file, the CLI's --json). Field
+// names are the contract for scripts; add fields, never rename.
+import type { CheckResult, Decision, RuleResult } from './decision.js';
+import type { MessageCount } from './messages.js';
+import type { RollbackOutcome } from './rollback.js';
+import type { ServerInfo } from './client.js';
+
+export interface VerifyReport {
+  decision: Decision;
+  /** Whether the step fails (exit 1): fail, rollback, inconclusive under on-inconclusive fail, a failed rollback. */
+  gateFailed: boolean;
+  dryRun: boolean;
+  reasons: string[];
+  warnings: string[];
+  errorCount: number;
+  /** Errors per minute since the deploy. */
+  errorRate: number;
+  /** Errors per minute in the baseline window; null without one. */
+  baselineRate: number | null;
+  totalCount: number;
+  breachedRules: string[];
+  newErrors: MessageCount[];
+  newErrorCount: number;
+  topMessages: MessageCount[];
+  /** How messages were grouped: terms (keyword field), categorize (categorize_text), sample (normalised hits). */
+  messageStrategy: string | null;
+  /** The message counts are lower bounds: from a sample, or from the most frequent distinct messages only. */
+  messagesSampled: boolean;
+  rules: RuleResult[];
+  checks: CheckResult[];
+  timeline: { stepMinutes: number; deployedAt: number; buckets: { at: number; errors: number }[] } | null;
+  scope: {
+    index: string;
+    service: string | null;
+    environment: string | null;
+    version: string | null;
+    levels: string[];
+    deployedAt: string;
+    windowEnd: string | null;
+    baselineStart: string | null;
+  };
+  server: ServerInfo | null;
+  /** The last search request, for reproducing a figure by hand. */
+  query: { index: string; body: Record<string, unknown> } | null;
+  kibanaUrl: string | null;
+  rollback: RollbackOutcome & { /** A dry run that would have rolled back. */ wouldTrigger: boolean };
+  /**
+   * Search requests per check (1 by design), extra searches for the top messages
+   * (1 when the verdict came before the last scheduled check), and each check's latency.
+   */
+  performance: { requestsPerCheck: number; messageRequests: number; checkLatencyMs: number[] };
+}

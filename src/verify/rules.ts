@@ -1,0 +1,121 @@
+// The `rules` input: a YAML list of pattern rules. Errors name the rule by its
+// position and the offending key, because the YAML sits inside a workflow file
+// where line numbers do not match.
+import { parse as parseYaml } from 'yaml';
+import type { Rule, RuleAction } from './config.js';
+import { InputError } from './errors.js';
+
+const RULE_KEYS = new Set(['name', 'phrase', 'query', 'field', 'levels', 'max', 'consecutive', 'action']);
+const ACTIONS: readonly RuleAction[] = ['rollback', 'fail', 'warn'];
+
+export function parseRules(text: string, defaultField: string): Rule[] {
+  if (text.trim() === '') return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new InputError(`rules: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (doc == null) return [];
+  if (!Array.isArray(doc)) throw new InputError('rules: expected a YAML list of rules (- name: ...)');
+  const rules = doc.map((entry, index) => parseRule(entry, index, defaultField));
+  const seen = new Set<string>();
+  for (const [index, rule] of rules.entries()) {
+    if (seen.has(rule.name)) throw new InputError(`rules[${index}].name: '${rule.name}' is used twice`);
+    seen.add(rule.name);
+  }
+  return rules;
+}
+
+function parseRule(entry: unknown, index: number, defaultField: string): Rule {
+  const at = (key: string) => `rules[${index}].${key}`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new InputError(`rules[${index}]: expected a mapping with name, phrase or query, max and action`);
+  }
+  const raw = entry as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!RULE_KEYS.has(key)) {
+      throw new InputError(`${at(key)}: unknown key (known: ${[...RULE_KEYS].join(', ')})`);
+    }
+  }
+  const name = raw.name;
+  if (typeof name !== 'string' || name.trim() === '') throw new InputError(`${at('name')}: expected a name`);
+
+  const hasPhrase = raw.phrase !== undefined;
+  const hasQuery = raw.query !== undefined;
+  if (hasPhrase === hasQuery) throw new InputError(`${at('phrase')}: give exactly one of phrase or query`);
+  let phrase: string | undefined;
+  let query: Record<string, unknown> | undefined;
+  if (hasPhrase) {
+    if (typeof raw.phrase !== 'string' || raw.phrase.trim() === '') {
+      throw new InputError(`${at('phrase')}: expected a non-empty string`);
+    }
+    phrase = raw.phrase;
+  } else {
+    query = parseQueryObject(raw.query, at('query'));
+  }
+
+  const field = raw.field ?? defaultField;
+  if (typeof field !== 'string' || field.trim() === '')
+    throw new InputError(`${at('field')}: expected a field name`);
+  if (hasQuery && raw.field !== undefined) {
+    throw new InputError(`${at('field')}: only applies to phrase rules (a query names its own fields)`);
+  }
+
+  let levels: string[] = [];
+  if (raw.levels !== undefined) {
+    const list = typeof raw.levels === 'string' ? raw.levels.split(',') : raw.levels;
+    if (!Array.isArray(list) || list.some((l) => typeof l !== 'string' || l.trim() === '')) {
+      throw new InputError(`${at('levels')}: expected a list of level names, e.g. [error, fatal]`);
+    }
+    levels = (list as string[]).map((l) => l.trim());
+  }
+
+  const max = raw.max;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) {
+    throw new InputError(
+      `${at('max')}: expected a whole number >= 0 (the most matches tolerated in the window)`,
+    );
+  }
+  const consecutive = raw.consecutive ?? 1;
+  if (typeof consecutive !== 'number' || !Number.isInteger(consecutive) || consecutive < 1) {
+    throw new InputError(`${at('consecutive')}: expected a whole number >= 1`);
+  }
+  const action = raw.action ?? 'fail';
+  if (typeof action !== 'string' || !ACTIONS.includes(action as RuleAction)) {
+    throw new InputError(`${at('action')}: expected one of ${ACTIONS.join(', ')}`);
+  }
+  return {
+    name: name.trim(),
+    ...(phrase !== undefined ? { phrase } : {}),
+    ...(query !== undefined ? { query } : {}),
+    field,
+    levels,
+    max,
+    consecutive,
+    action: action as RuleAction,
+  };
+}
+
+/** A query DSL object: `{ match: {...} }`, given as YAML/JSON mapping or a JSON string. */
+export function parseQueryObject(value: unknown, inputName: string): Record<string, unknown> {
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = parseYaml(value);
+    } catch {
+      throw new InputError(`${inputName}: not valid JSON or YAML`);
+    }
+  }
+  if (
+    object === null ||
+    typeof object !== 'object' ||
+    Array.isArray(object) ||
+    Object.keys(object).length !== 1
+  ) {
+    throw new InputError(
+      `${inputName}: expected one Elasticsearch query object such as {"match": {"message": "x"}}`,
+    );
+  }
+  return object as Record<string, unknown>;
+}

@@ -1,0 +1,50 @@
+// The CLI's human-readable report: plain text for a terminal, with log text
+// stripped of control sequences so a log line cannot drive the terminal.
+import { stripControl, truncate } from '../github/escape.js';
+import type { VerifyReport } from './report.js';
+
+const clean = (text: string) => stripControl(text).replace(/[\r\n]+/g, ' ');
+const hhmm = (at: number) => new Date(at).toISOString().slice(11, 16);
+
+export function renderText(report: VerifyReport): string {
+  const lines: string[] = [];
+  const gate = report.dryRun ? 'dry run, not enforced' : report.gateFailed ? 'gate failed' : 'gate passed';
+  lines.push(`decision: ${report.decision} (${gate})`);
+  for (const reason of report.reasons) lines.push(`  - ${clean(reason)}`);
+  lines.push(
+    `errors: ${report.errorCount} in ${report.totalCount} logs (${report.errorRate}/min; baseline ${report.baselineRate ?? 'n/a'}/min); new error messages: ${report.newErrorCount}`,
+  );
+  if (report.rules.length) {
+    lines.push('rules:');
+    for (const r of report.rules) {
+      lines.push(
+        `  ${clean(r.name)}: ${r.count} / max ${r.max}, ${r.action}${r.breached ? ', BREACHED' : ''}`,
+      );
+    }
+  }
+  if (report.checks.length) {
+    lines.push('checks:');
+    for (const c of report.checks) {
+      const window = c.window ? `${hhmm(c.window.start)}-${hhmm(c.window.end)}` : '-';
+      const detail =
+        c.status === 'error'
+          ? clean(c.error ?? '')
+          : `${c.errorCount} errors / ${c.total} logs, ${c.errorRate}/min`;
+      lines.push(`  #${c.check} ${window} ${c.status}: ${detail}`);
+    }
+  }
+  if (report.topMessages.length) {
+    const fresh = new Set(report.newErrors.map((m) => m.message));
+    lines.push('top error messages:');
+    for (const m of report.topMessages.slice(0, 5)) {
+      lines.push(
+        `  ${String(m.count).padStart(7)} ${fresh.has(m.message) ? 'NEW ' : ''}${truncate(clean(m.message), 160)}`,
+      );
+    }
+  }
+  for (const w of report.warnings) lines.push(`warning: ${clean(w)}`);
+  for (const r of report.rollback.results)
+    lines.push(`rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${clean(r.detail)}`);
+  if (report.kibanaUrl) lines.push(`kibana: ${report.kibanaUrl}`);
+  return `${lines.join('\n')}\n`;
+}
