@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runAnalyze } from '../../src/cli/analyze.js';
 import type { CliIO } from '../../src/cli/io.js';
+import { CANCELLED } from '../engine/samples.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'corpus');
 const FAILURE = join(CORPUS, '06-run-fail-exit1', 'plain.log');
@@ -39,7 +40,75 @@ const REQUIRED = {
   warning: ['rule', 'message', 'line'],
 };
 
+/** The type each documented key must have in `analyze --json` (issue 2's schema). */
+const TYPES = {
+  top: { format: 'string', outcome: 'string', platforms: 'array', steps: 'array', warnings: 'array' },
+  step: {
+    name: 'string',
+    stage: 'string|null',
+    platform: 'string|null',
+    instruction: 'string|null',
+    kind: 'string',
+    status: 'string',
+    durationMs: 'number|null',
+    outputLines: 'number',
+  },
+  totals: {
+    instructionSteps: 'number',
+    cachedInstructionSteps: 'number',
+    fromSteps: 'number',
+    cachedSteps: 'number',
+    cacheHitRatio: 'number|null',
+    durationMs: 'number|null',
+    contextBytes: 'number|null',
+    outputLines: 'number',
+  },
+  error: {
+    step: 'string|null',
+    exitCode: 'number|null',
+    message: 'string',
+    file: 'string|null',
+    line: 'number|null',
+    category: 'string',
+    hint: 'string',
+  },
+} as const;
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/** Every key of `object` listed in `types`, as `key: type`, to compare with the documented types. */
+function keyTypes(object: Record<string, unknown>, types: Record<string, string>): string[] {
+  return Object.entries(types).map(([key, allowed]) =>
+    allowed.split('|').includes(typeOf(object[key])) ? `${key}: ok` : `${key}: ${typeOf(object[key])}`,
+  );
+}
+
 describe('buildx-gate analyze', () => {
+  it.each([
+    ['success', join(CORPUS, '01-multistage-clean', 'plain.log'), 'success'],
+    ['failure', FAILURE, 'failure'],
+    ['cancelled', 'stdin:cancelled', 'cancelled'],
+    ['empty input', 'stdin:empty', 'unknown'],
+  ])('--json for a %s has every documented key with its type', async (_, input, outcome) => {
+    const stdin = input === 'stdin:cancelled' ? CANCELLED : '';
+    const { io, stdout } = fakeIO(stdin);
+    expect(await runAnalyze(input.startsWith('stdin:') ? ['--json'] : [input, '--json'], io)).toBe(0);
+    const report = JSON.parse(stdout());
+    const ok = (types: Record<string, string>) => Object.keys(types).map((key) => `${key}: ok`);
+    expect(report.outcome).toBe(outcome);
+    expect(keyTypes(report, TYPES.top)).toEqual(ok(TYPES.top));
+    expect(keyTypes(report.totals, TYPES.totals)).toEqual(ok(TYPES.totals));
+    for (const step of report.steps) expect(keyTypes(step, TYPES.step)).toEqual(ok(TYPES.step));
+    if (outcome === 'success' || outcome === 'unknown') expect(report.error).toBeNull();
+    else expect(keyTypes(report.error, TYPES.error)).toEqual(ok(TYPES.error));
+    if (outcome === 'unknown') {
+      expect(report.steps).toEqual([]);
+      expect(report.totals).toMatchObject({ instructionSteps: 0, cacheHitRatio: null, contextBytes: null });
+    }
+  });
+
   it('--json prints exactly one JSON document with every documented key', async () => {
     const { io, stdout, stderr } = fakeIO();
     expect(await runAnalyze([FAILURE, '--json'], io)).toBe(0);

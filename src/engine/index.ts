@@ -1,6 +1,7 @@
 // Public face of the engine: feed it a buildx log as it arrives, read the report.
 // Pure and streaming: no I/O, state bounded by the number of steps, never throws on bad input.
 import { ByteLineRouter } from './byte-lines.js';
+import { isLegacyBuilderStep, isRunnerLine } from './foreign-lines.js';
 import { LineSplitter } from './line-splitter.js';
 import { LineNormalizer, isDigit } from './normalize.js';
 import { PlainReader } from './plain-reader.js';
@@ -91,7 +92,8 @@ export class BuildLogAnalyzer {
       if ((lead === 61 || lead === 91) && this.tty.handle(trimmed, coloured)) return;
     }
     if (this.trailer.handle(text)) return;
-    if (isBlank(text)) return;
+    if (isBlank(text) || isRunnerLine(text)) return;
+    if (isLegacyBuilderStep(text)) this.report.legacyBuilder = true;
     this.report.unrecognizedLines++;
   }
 }

@@ -43,7 +43,13 @@ export class PlainReader {
     const rest = end < length ? line.slice(end + 1) : '';
     if (number === 0) {
       const builder = BUILDER.exec(rest);
-      if (builder !== null) this.report.builder = { name: detach(builder[1]!), driver: detach(builder[2]!) };
+      if (builder !== null) {
+        this.report.builder = { name: detach(builder[1]!), driver: detach(builder[2]!) };
+        // buildx prints this once per build, so a second one starts another build in the same
+        // log (two build steps in one job): its #1, #2 ... are new steps, not repeats of the first
+        // build's (a completed vertex's name may legitimately be printed again within one build).
+        this.startNextBuild();
+      }
       return true;
     }
     if (vertex === undefined) {
@@ -56,6 +62,12 @@ export class PlainReader {
     }
     this.applyLine(vertex, number, rest);
     return true;
+  }
+
+  private startNextBuild(): void {
+    if (this.byNumber.size === 0) return;
+    this.generation++;
+    this.byNumber.clear();
   }
 
   private newVertex(number: number, name: string): VertexState {

@@ -54,6 +54,7 @@ export class ReportBuilder {
   outputClipped = false;
   unrecognizedLines = 0;
   truncatedLines = 0;
+  legacyBuilder = false;
   /** tty: `[+] Building 12.3s (8/10) FINISHED` */
   ttyDurationMs: number | null = null;
   ttyFinished = false;
@@ -224,6 +225,7 @@ export class ReportBuilder {
       unrecognizedLines: this.unrecognizedLines,
       outputClipped: this.outputClipped,
       truncatedLines: this.truncatedLines,
+      legacyBuilder: this.legacyBuilder,
     };
   }
 

@@ -120,6 +120,12 @@ export interface BuildReport {
   outputClipped: boolean;
   /** Input lines longer than MAX_INPUT_LINE_CHARS: their head was read, the rest skipped unbuffered. */
   truncatedLines: number;
+  /**
+   * The log holds `Step 3/7 : ...` headers of the legacy builder (`DOCKER_BUILDKIT=0`), whose
+   * output the engine does not read. Always set by the engine; optional so that reports made
+   * by hand stay valid.
+   */
+  legacyBuilder?: boolean;
 }
 
 /** How many trailing output lines a step keeps; memory is bounded by steps, not log size. */
