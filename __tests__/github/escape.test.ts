@@ -33,3 +33,10 @@ describe('escaping untrusted build output', () => {
     expect(typeof core.getInput).toBe('function');
   });
 });
+
+describe('bidirectional controls', () => {
+  it('are removed, so displayed text is the text held', () => {
+    expect(stripControl('rm -rf /tmp/x\u202e\u2066 # safe\u2069')).toBe('rm -rf /tmp/x # safe');
+    expect(escapeMarkdownInline('a\u202eb')).toBe('ab');
+  });
+});

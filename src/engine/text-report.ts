@@ -29,6 +29,10 @@ export function renderReportText(report: BuildReport): string {
     }
   }
   const notes: string[] = [];
+  if (report.legacyBuilder === true)
+    notes.push(
+      "this is the legacy builder's output (`Step N/M :`), which is not analysed: rerun with BuildKit (docker buildx build, --progress=plain)",
+    );
   if (report.outputClipped) notes.push('some step output was clipped by buildx (log limit)');
   if (report.unrecognizedLines > 0) notes.push(`${report.unrecognizedLines} unrecognised line(s) skipped`);
   if (report.truncatedLines > 0) notes.push(`${report.truncatedLines} over-long line(s) cut`);
@@ -104,8 +108,12 @@ export function formatBytes(bytes: number): string {
  * even indented, as workflow commands).
  */
 export function clean(text: string): string {
-  return text
-    .replace(ANSI_SEQUENCE, '')
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/^(\s*)::/, '$1: :');
+  return (
+    text
+      .replace(ANSI_SEQUENCE, '')
+      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, ' ')
+      // Bidi overrides would let a log line display other text than it holds.
+      .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/^(\s*)::/, '$1: :')
+  );
 }
