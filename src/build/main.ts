@@ -6,7 +6,7 @@
 // the user set is breached; an error in the analysis itself (a bug, an
 // unreadable Dockerfile) is reported as a warning and never fails a build that
 // buildx passed.
-import { BuildLogAnalyzer } from '../engine/index.js';
+import { analyzeLog, BuildLogAnalyzer, type BuildResult } from '../engine/index.js';
 import { parseDockerfile } from '../engine/dockerfile.js';
 import type { BuildReport } from '../engine/report.js';
 import { buildAnnotations, errorTitle, gateAnnotations, type Annotation } from './annotations.js';
@@ -304,14 +304,15 @@ function safeAnalyzer(inner: LogAnalyzer, io: ActionIO): LogAnalyzer {
         () => inner.write(chunk),
         () => undefined,
       ),
-    snapshot: () => guard(() => inner.snapshot(), emptyReport),
+    snapshot: () =>
+      guard(
+        () => inner.snapshot(),
+        () => emptyReport(),
+      ),
     end: (result) => {
       const report = guard<BuildReport>(
         () => inner.end(result),
-        () => ({
-          ...emptyReport(),
-          outcome: result.cancelled ? 'cancelled' : result.exitCode === 0 ? 'success' : 'failure',
-        }),
+        () => emptyReport(result),
       );
       if (failure !== null) {
         io.warning(
@@ -323,29 +324,9 @@ function safeAnalyzer(inner: LogAnalyzer, io: ActionIO): LogAnalyzer {
   };
 }
 
-function emptyReport(): BuildReport {
-  return {
-    format: 'plain',
-    outcome: 'unknown',
-    platforms: [],
-    builder: null,
-    steps: [],
-    totals: {
-      instructionSteps: 0,
-      cachedInstructionSteps: 0,
-      fromSteps: 0,
-      cachedSteps: 0,
-      cacheHitRatio: null,
-      durationMs: null,
-      contextBytes: null,
-      outputLines: 0,
-    },
-    error: null,
-    warnings: [],
-    unrecognizedLines: 0,
-    outputClipped: false,
-    truncatedLines: 0,
-  } as BuildReport;
+/** The engine's own report of an empty log, so the fallback keeps the schema as it grows. */
+function emptyReport(result: BuildResult = {}): BuildReport {
+  return analyzeLog('', result);
 }
 
 async function hasIgnoreFile(contextDir: string, dockerfile: string | null, fs: ActionFS): Promise<boolean> {
