@@ -45,10 +45,10 @@ async function loadLibrary() {
   await build({
     stdin: {
       contents: [
-        "export { connectElasticsearch } from './src/verify/client.js';",
-        "export { parseInputs } from './src/verify/inputs.js';",
-        "export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './src/verify/query.js';",
-        "export { resolvePlan, fieldsToInspect } from './src/verify/plan.js';",
+        "export { connectElasticsearch } from './src/verify-action/client.js';",
+        "export { parseInputs } from './src/verify-action/inputs.js';",
+        "export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './src/verify-action/query.js';",
+        "export { resolvePlan, fieldsToInspect } from './src/verify-action/plan.js';",
       ].join('\n'),
       resolveDir: process.cwd(),
       loader: 'ts',

@@ -9,8 +9,8 @@ await rm('dist', { recursive: true, force: true });
 
 const result = await build({
   entryPoints: {
-    'build/index': 'src/build/index.ts',
-    'verify/index': 'src/verify/index.ts',
+    'build/index': 'src/build-action/index.ts',
+    'verify/index': 'src/verify-action/index.ts',
     cli: 'src/cli.ts',
   },
   outdir: 'dist',

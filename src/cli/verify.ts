@@ -3,16 +3,16 @@
 // pass, 1 when the gate fails, 2 on a usage or configuration error.
 import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.js';
-import { connectElasticsearch } from '../verify/client.js';
-import { bashRunner } from '../verify/command-runner.js';
-import { secretsOf } from '../verify/config.js';
-import { InputError } from '../verify/errors.js';
-import { octokitApi } from '../verify/github-api.js';
-import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify/inputs.js';
-import { scrub } from '../verify/redact.js';
-import { runVerification, type VerifyDeps } from '../verify/run.js';
-import { renderText } from '../verify/text-report.js';
-import { systemClock } from '../verify/watch.js';
+import { connectElasticsearch } from '../verify-action/client.js';
+import { bashRunner } from '../verify-action/command-runner.js';
+import { secretsOf } from '../verify-action/config.js';
+import { InputError } from '../verify-action/errors.js';
+import { octokitApi } from '../verify-action/github-api.js';
+import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
+import { scrub } from '../verify-action/redact.js';
+import { runVerification, type VerifyDeps } from '../verify-action/run.js';
+import { renderText } from '../verify-action/text-report.js';
+import { systemClock } from '../verify-action/watch.js';
 
 const BOOLEAN_INPUTS = new Set<string>(['dry-run', 'normalize-by-volume']);
 

@@ -1,0 +1,178 @@
+import { describe, it, expect } from '@jest/globals';
+import { parseList } from '../../src/build-action/input-list.js';
+import { InputError, readInputs } from '../../src/build-action/inputs.js';
+import { formatBytes, formatDuration, parseByteSize, parseDuration } from '../../src/build-action/units.js';
+
+const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');
+
+describe('parseList (build-push-action list semantics)', () => {
+  it.each<[string, string, Parameters<typeof parseList>[1], string[]]>([
+    ['newlines and commas split', 'a,b\nc', {}, ['a', 'b', 'c']],
+    ['items are trimmed, empty lines skipped', '  a , b \n\n  c  \n', {}, ['a', 'b', 'c']],
+    ['CRLF lines', 'a\r\nb', {}, ['a', 'b']],
+    ['quotes protect commas', '"a,b",c', {}, ['a,b', 'c']],
+    ['ignoreComma keeps a line whole', 'LIST=a,b,c\nX=1', { ignoreComma: true }, ['LIST=a,b,c', 'X=1']],
+    [
+      'ignoreComma: a quoted field keeps its newline',
+      '"MULTI=line1\nline2",Y=2',
+      { ignoreComma: true },
+      ['MULTI=line1\nline2,Y=2'],
+    ],
+    [
+      'relaxed quotes: a quote inside a bare field is literal',
+      'MSG=say "hi"',
+      { ignoreComma: true },
+      ['MSG=say "hi"'],
+    ],
+    [
+      'quote: false keeps quotes (outputs)',
+      'type=local,dest="./out"',
+      { ignoreComma: true, quote: false },
+      ['type=local,dest="./out"'],
+    ],
+    [
+      'every item is trimmed, as Util.getList does for secrets too',
+      ' KEY= padded value \n',
+      { ignoreComma: true },
+      ['KEY= padded value'],
+    ],
+    ['empty input', '   ', {}, []],
+  ])('%s', (_name, raw, options, expected) => {
+    expect(parseList(raw, options)).toEqual(expected);
+  });
+});
+
+describe('readInputs', () => {
+  it('secrets: items are trimmed like build-push-action, so an indented line keeps its key', () => {
+    expect(read({ secrets: '  NPM_TOKEN=abc  \n\tGIT_AUTH_TOKEN=def' }).secrets).toEqual([
+      'NPM_TOKEN=abc',
+      'GIT_AUTH_TOKEN=def',
+    ]);
+  });
+
+  it('defaults: nothing set, summary and PR annotations on, gates off', () => {
+    const inputs = read({});
+    expect(inputs).toMatchObject({
+      tags: [],
+      load: false,
+      push: false,
+      summary: true,
+      prAnnotations: true,
+      minCacheHitRatio: null,
+      maxDurationMs: null,
+      maxContextBytes: null,
+      failOnWarnings: false,
+    });
+  });
+
+  it('parses the gate inputs', () => {
+    const inputs = read({
+      'min-cache-hit-ratio': '0.75',
+      'max-duration': '1h30m',
+      'max-context-size': '1.5GiB',
+      'fail-on-warnings': 'TRUE',
+    });
+    expect(inputs.minCacheHitRatio).toBe(0.75);
+    expect(inputs.maxDurationMs).toBe(90 * 60_000);
+    expect(inputs.maxContextBytes).toBe(Math.round(1.5 * 1024 ** 3));
+    expect(inputs.failOnWarnings).toBe(true);
+    expect(read({ 'min-cache-hit-ratio': '80%' }).minCacheHitRatio).toBeCloseTo(0.8);
+  });
+
+  it('annotations: a boolean word is the PR-annotation switch, anything else image annotations', () => {
+    expect(read({ annotations: 'false' })).toMatchObject({ prAnnotations: false, annotations: [] });
+    expect(read({ annotations: 'true' })).toMatchObject({ prAnnotations: true, annotations: [] });
+    expect(read({ annotations: 'manifest:a=b' })).toMatchObject({
+      prAnnotations: true,
+      annotations: ['manifest:a=b'],
+    });
+    expect(read({ annotations: 'manifest:a=b', 'pr-annotations': 'false' })).toMatchObject({
+      prAnnotations: false,
+      annotations: ['manifest:a=b'],
+    });
+  });
+
+  it.each<[Record<string, string>, string | RegExp]>([
+    [
+      { 'min-cache-hit-ratio': '1.5' },
+      "Input 'min-cache-hit-ratio': expected a ratio between 0 and 1 (e.g. 0.8, or 80%), got '1.5'",
+    ],
+    [{ 'min-cache-hit-ratio': 'high' }, /min-cache-hit-ratio.*got 'high'/],
+    [{ 'max-duration': '10' }, "Input 'max-duration': expected a duration like 90s, 10m or 1h30m, got '10'"],
+    [{ 'max-duration': '10 minutes' }, /max-duration/],
+    [
+      { 'max-context-size': '200' },
+      "Input 'max-context-size': expected a size like 500kB, 200MB or 1.5GiB, got '200'",
+    ],
+    [{ 'max-context-size': '2PB' }, /max-context-size/],
+    [{ 'fail-on-warnings': 'yes' }, "Input 'fail-on-warnings': expected true or false, got 'yes'"],
+    [{ push: 'on' }, "Input 'push': expected true or false, got 'on'"],
+    [{ load: '1' }, /'load'/],
+    [{ 'no-cache': 'y' }, /'no-cache'/],
+    [{ pull: 'nope' }, /'pull'/],
+    [{ summary: 'off' }, /'summary'/],
+    [{ 'pr-annotations': 'no' }, /'pr-annotations'/],
+    [
+      { secrets: 'NOEQUALS' },
+      "Input 'secrets': item 1 is not KEY=VALUE, e.g. NPM_TOKEN=${{ secrets.NPM_TOKEN }}",
+    ],
+    [
+      { 'secret-envs': 'A=B,C=' },
+      "Input 'secret-envs': item 2 (key 'C') is not KEY=ENV_VAR_NAME, e.g. NPM_TOKEN=NPM_TOKEN",
+    ],
+    [{ 'secret-files': '=./x' }, /secret-files': item 1 is not KEY=PATH/],
+    [{ tags: '"unclosed' }, /Input 'tags': is not a valid list/],
+  ])('%j -> %s', (values, message) => {
+    expect(() => read(values)).toThrow(InputError);
+    expect(() => read(values)).toThrow(message);
+  });
+
+  it('never repeats a secret value in an error', () => {
+    expect(() => read({ secrets: 'TOKEN=ok\nhunter2' })).toThrow(/item 2 is not/);
+    try {
+      read({ secrets: 'TOKEN=ok\nhunter2' });
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+});
+
+describe('units', () => {
+  it.each([
+    ['90s', 90_000],
+    ['10m', 600_000],
+    ['1h30m', 5_400_000],
+    ['1.5h', 5_400_000],
+    ['250ms', 250],
+    ['2m30s', 150_000],
+    ['10', null],
+    ['m', null],
+    ['5d', null],
+  ])('parseDuration(%s) = %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each([
+    ['200MB', 200_000_000],
+    ['1.5GiB', 1610612736],
+    ['512kb', 512_000],
+    ['100B', 100],
+    ['10 MiB', 10 * 1024 * 1024],
+    ['200', null],
+    ['2PB', null],
+  ])('parseByteSize(%s) = %s', (text, bytes) => expect(parseByteSize(text)).toBe(bytes));
+
+  it('formats', () => {
+    expect([
+      formatDuration(850),
+      formatDuration(12_340),
+      formatDuration(245_000),
+      formatDuration(3_720_000),
+      formatDuration(null),
+    ]).toEqual(['850 ms', '12.3 s', '4 m 05 s', '1 h 02 m', 'n/a']);
+    expect([formatBytes(359), formatBytes(1_234_567), formatBytes(52_000_000), formatBytes(null)]).toEqual([
+      '359 B',
+      '1.23 MB',
+      '52.0 MB',
+      'n/a',
+    ]);
+  });
+});

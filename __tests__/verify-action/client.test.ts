@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import { errors } from '@elastic/elasticsearch';
+import { classifyError, LogStoreError, serverInfoFrom } from '../../src/verify-action/client.js';
+
+function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+  return new errors.ResponseError({ statusCode, body, headers, warnings: null, meta: {} as never });
+}
+
+describe('server versions', () => {
+  it.each([
+    [
+      { version: { number: '8.19.21' }, cluster_name: 'c' },
+      { version: '8.19.21', major: 8, clientMajor: 8, clusterName: 'c' },
+    ],
+    [
+      { version: { number: '9.1.0', distribution: 'elasticsearch' } },
+      { version: '9.1.0', major: 9, clientMajor: 9 },
+    ],
+  ])('%j is supported', (body, info) => {
+    expect(serverInfoFrom(body)).toMatchObject(info);
+  });
+
+  it.each([
+    [
+      { version: { number: '2.11.0', distribution: 'opensearch' } },
+      /OpenSearch 2.11.0 is not supported: .* needs Elasticsearch 8.x or 9.x/,
+    ],
+    [{ version: { number: '7.17.9' } }, /Elasticsearch 7.17.9 is not supported/],
+    [{}, /Elasticsearch \(unknown version\) is not supported/],
+  ])('%j is refused clearly', (body, message) => {
+    expect(() => serverInfoFrom(body)).toThrow(message);
+  });
+});
+
+describe('classifying failures', () => {
+  const secrets = ['s3cr3t-key'];
+
+  it.each([
+    [
+      responseError(401, { error: { type: 'security_exception', reason: 'unable to authenticate' } }),
+      'auth',
+      false,
+      /refused the credentials \(HTTP 401: unable to authenticate\)/,
+    ],
+    [
+      responseError(403, { error: { type: 'security_exception', reason: 'action denied' } }),
+      'auth',
+      false,
+      /HTTP 403/,
+    ],
+    [
+      responseError(404, {
+        error: {
+          type: 'index_not_found_exception',
+          reason: 'no such index [nothing-*]',
+          root_cause: [{ reason: 'no such index [nothing-*]' }],
+        },
+      }),
+      'index-not-found',
+      false,
+      /no index matches: no such index \[nothing-\*\]/,
+    ],
+    [responseError(429, { error: 'busy' }), 'rate-limited', true, /429/],
+    [
+      responseError(503, { error: { type: 'x', reason: 'no master' } }),
+      'unavailable',
+      true,
+      /unavailable \(HTTP 503: no master\)/,
+    ],
+    [responseError(502, 'Bad Gateway'), 'unavailable', true, /HTTP 502/],
+    [responseError(504, ''), 'unavailable', true, /HTTP 504/],
+    [
+      responseError(400, {
+        error: { root_cause: [{ reason: 'unknown aggregation type [categorize_text]' }] },
+      }),
+      'bad-request',
+      false,
+      /rejected the query: unknown aggregation/,
+    ],
+    [responseError(500, { error: { reason: 'boom' } }), 'server', false, /HTTP 500: boom/],
+    [new errors.TimeoutError('Request timed out'), 'timeout', true, /did not answer within request-timeout/],
+    [
+      new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9'),
+      'unreachable',
+      true,
+      /cannot reach Elasticsearch: connect ECONNREFUSED/,
+    ],
+    [
+      new errors.ProductNotSupportedError('Elasticsearch', {
+        body: { version: { number: '2.11.0', distribution: 'opensearch' } },
+      } as never),
+      'unsupported',
+      false,
+      /OpenSearch 2.11.0 is not supported/,
+    ],
+  ])('%s', (error, kind, retryable, message) => {
+    const failure = classifyError(error, secrets);
+    expect(failure).toBeInstanceOf(LogStoreError);
+    expect(failure.kind).toBe(kind);
+    expect(failure.retryable).toBe(retryable);
+    expect(failure.message).toMatch(message);
+  });
+
+  it('honours Retry-After on 429', () => {
+    const failure = classifyError(responseError(429, {}, { 'retry-after': '3' }), []);
+    expect(failure.retryAfterMs).toBe(3000);
+  });
+
+  it('never repeats a credential', () => {
+    const error = new errors.ConnectionError(
+      'connect to https://elastic:s3cr3t-key@es:9200 failed; authorization: ApiKey s3cr3t-key',
+    );
+    const failure = classifyError(error, secrets);
+    expect(failure.message).not.toContain('s3cr3t-key');
+    expect(failure.message).toContain('https://***@es:9200');
+  });
+});

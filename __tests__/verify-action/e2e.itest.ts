@@ -1,0 +1,182 @@
+// The shipped entry points, bundled as scripts/bundle.mjs does, run as processes
+// against the real node: the action (inputs from INPUT_* variables, outputs and
+// summary to the runner's files) and `buildx-gate verify`.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitForElasticsearch } from '../support/es-env.js';
+import {
+  after,
+  checkoutProd,
+  count,
+  dropScenario,
+  isError,
+  seedScenario,
+  type Scenario,
+} from './itest-helpers.js';
+
+let scenario: Scenario;
+let dir: string;
+
+beforeAll(async () => {
+  await waitForElasticsearch('8');
+  scenario = await seedScenario('e2e', ['--docs', '5000']);
+  dir = await mkdtemp(join(tmpdir(), 'bxg-verify-e2e-'));
+  await build({
+    entryPoints: { 'verify/index': 'src/verify-action/index.ts', cli: 'src/cli.ts' },
+    outdir: join(dir, 'dist'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
+    },
+  });
+}, 120_000);
+afterAll(async () => {
+  await dropScenario(scenario);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const expectedErrors = () => count(scenario.summary, (r) => checkoutProd(r) && after(r) && isError(r));
+
+async function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
+  const files = { output: join(dir, 'output.txt'), summary: join(dir, 'summary.md') };
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH!,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: dir,
+    GITHUB_RUN_ID: '99',
+    ...extraEnv,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const run = spawnSync('node', [join(dir, 'dist/verify/index.js')], { env, encoding: 'utf8' });
+  const outputs: Record<string, string> = {};
+  const text = await readFile(files.output, 'utf8');
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  return { ...run, outputs, summary: await readFile(files.summary, 'utf8') };
+}
+
+const common = () => ({
+  'elasticsearch-url': scenario.url,
+  index: `${scenario.prefix}-*`,
+  service: 'checkout',
+  environment: 'production',
+  'deployed-at': new Date(scenario.deployAt).toISOString(),
+  duration: '0',
+});
+
+describe('the verify action as a process', () => {
+  it('sets outputs, writes the summary and the report, and fails on a rollback decision', async () => {
+    const run = await runAction({
+      ...common(),
+      rules: '- {name: timeouts, phrase: timeout, max: 10, action: rollback}',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout.match(/^::error/gm)).toHaveLength(1);
+    expect(run.stdout).toMatch(
+      /::error title=Deploy verification%3A rollback::rule 'timeouts' matched \d+ times/,
+    );
+    expect(run.outputs).toMatchObject({
+      decision: 'rollback',
+      'error-count': String(expectedErrors()),
+      'breached-rules': 'timeouts',
+      'rollback-triggered': 'false',
+      report: join(dir, 'buildx-gate-verify-99.json'),
+    });
+    const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
+    expect(report.errorCount).toBe(expectedErrors());
+    expect(run.summary).toContain('## ⏪ Deploy verification: rollback');
+    expect(run.summary).toContain('```mermaid\nxychart-beta');
+  });
+
+  it('passes with exit 0', async () => {
+    const run = await runAction({ ...common(), 'max-increase': 'off' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.outputs.decision).toBe('pass');
+  });
+
+  it('never prints a credential: not with debug on, not in the report, not to the rollback command', async () => {
+    const password = 'pw-Zq81-never-shown';
+    const run = await runAction(
+      {
+        ...common(),
+        // The node runs without security, so it ignores these; they still travel everywhere.
+        'elasticsearch-url': scenario.url.replace('://', `://elastic:${password}@`),
+        rules: '- {name: timeouts, phrase: timeout, max: 10, action: rollback}',
+        'rollback-command': 'env; set -x; true',
+      },
+      { RUNNER_DEBUG: '1' },
+    );
+    expect(run.outputs.decision).toBe('rollback');
+    expect(run.stdout).toContain(`::add-mask::${password}`);
+    expect(run.stdout).toContain('BXG_DECISION=rollback');
+    const printed = [
+      run.stdout.replace(`::add-mask::${password}`, ''),
+      run.stderr,
+      run.summary,
+      await readFile(run.outputs.report!, 'utf8'),
+    ].join('\n');
+    expect(printed).not.toContain(password);
+    expect(printed).not.toMatch(/INPUT_/);
+  });
+
+  it('fails the step on a bad input and masks the secrets', async () => {
+    const run = await runAction({ ...common(), 'api-key': 'c2VjcmV0LWtleQ==', interval: 'soon' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('::add-mask::c2VjcmV0LWtleQ==');
+    expect(run.stdout).toMatch(/::error::buildx-gate verify: interval: expected a duration/);
+  });
+});
+
+describe('buildx-gate verify as a process', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync('node', [join(dir, 'dist/cli.js'), 'verify', ...args], {
+      env: { PATH: process.env.PATH!, ...env },
+      encoding: 'utf8',
+    });
+  const flags = () => Object.entries(common()).flatMap(([k, v]) => [`--${k}`, v]);
+
+  it('prints one JSON report and exits 1 when the gate fails', () => {
+    const run = cli([
+      ...flags(),
+      '--rules',
+      '- {name: timeouts, phrase: timeout, max: 10, action: rollback}',
+      '--json',
+    ]);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      decision: 'rollback',
+      errorCount: expectedErrors(),
+      breachedRules: ['timeouts'],
+      rollback: { triggered: false },
+    });
+    expect(report.checks).toHaveLength(1);
+  });
+
+  it('exits 0 on a pass and 2 on a usage error', () => {
+    expect(cli([...flags(), '--max-increase', 'off']).status).toBe(0);
+    const usage = cli([...flags(), '--max-errors', 'lots']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/max-errors: expected a whole number/);
+  });
+
+  it('takes credentials from BUILDX_GATE_* variables and never prints them', () => {
+    const run = cli([...flags(), '--max-increase', 'off', '--json'], {
+      BUILDX_GATE_API_KEY: 'bm90LWEta2V5LWF0LWFsbA==',
+    });
+    expect(run.status).toBe(0); // the node has security off: the key is sent and ignored
+    expect(run.stdout + run.stderr).not.toContain('bm90LWEta2V5LWF0LWFsbA==');
+  });
+});

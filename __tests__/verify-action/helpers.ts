@@ -1,0 +1,129 @@
+// Shared builders for the verify unit tests: configs from real input strings,
+// search responses shaped like Elasticsearch's, and a fake clock.
+import type { VerifyConfig } from '../../src/verify-action/config.js';
+import type { LogStore, ServerInfo } from '../../src/verify-action/client.js';
+import { parseInputs } from '../../src/verify-action/inputs.js';
+import type { SearchRequest } from '../../src/verify-action/query.js';
+import type { Clock } from '../../src/verify-action/watch.js';
+
+export const NOW = Date.parse('2026-11-27T12:00:00Z');
+export const DEPLOYED = Date.parse('2026-11-27T11:50:00Z');
+
+export function configFrom(
+  inputs: Record<string, string>,
+  now = NOW,
+  env: Record<string, string> = {},
+): VerifyConfig {
+  const all: Record<string, string> = {
+    'elasticsearch-url': 'http://127.0.0.1:9200',
+    'deployed-at': new Date(DEPLOYED).toISOString(),
+    ...inputs,
+  };
+  return parseInputs((name) => all[name] ?? '', { now, env });
+}
+
+export interface FakeCounts {
+  total?: number;
+  errors?: number;
+  baselineTotal?: number;
+  baselineErrors?: number;
+  rules?: number[];
+  buckets?: { at: number; errors: number }[];
+  messages?: { key: string; doc_count: number }[];
+  baselineMessages?: { key: string; doc_count: number }[];
+  timedOut?: boolean;
+  failedShards?: number;
+}
+
+/** A search response with the aggregation names buildCheckRequest uses. */
+export function fakeResponse(c: FakeCounts): Record<string, unknown> {
+  const window: Record<string, unknown> = {
+    doc_count: c.total ?? 0,
+    errors: { doc_count: c.errors ?? 0, messages: { buckets: c.messages ?? [] } },
+  };
+  (c.rules ?? []).forEach((count, i) => {
+    window[`rule_${i}`] = { doc_count: count };
+  });
+  return {
+    took: 3,
+    timed_out: c.timedOut ?? false,
+    _shards: {
+      total: 2,
+      successful: 2 - (c.failedShards ?? 0),
+      skipped: 0,
+      failed: c.failedShards ?? 0,
+      ...(c.failedShards
+        ? { failures: [{ reason: { type: 'search_exception', reason: 'shard failed' } }] }
+        : {}),
+    },
+    hits: { total: { value: (c.total ?? 0) + (c.baselineTotal ?? 0), relation: 'eq' }, hits: [] },
+    aggregations: {
+      window,
+      baseline: {
+        doc_count: c.baselineTotal ?? 0,
+        errors: { doc_count: c.baselineErrors ?? 0, messages: { buckets: c.baselineMessages ?? [] } },
+      },
+      timeline: {
+        doc_count: 0,
+        per_step: { buckets: (c.buckets ?? []).map((b) => ({ key: b.at, doc_count: b.errors })) },
+      },
+    },
+  };
+}
+
+export const KEYWORD_CAPS = {
+  '@timestamp': { date: { searchable: true, aggregatable: true } },
+  'log.level': { keyword: { searchable: true, aggregatable: true } },
+  message: { text: { searchable: true, aggregatable: false } },
+  'message.keyword': { keyword: { searchable: true, aggregatable: true } },
+  'service.name': { keyword: { searchable: true, aggregatable: true } },
+  'service.environment': { keyword: { searchable: true, aggregatable: true } },
+  'service.version': { keyword: { searchable: true, aggregatable: true } },
+};
+
+export const SERVER_8: ServerInfo = {
+  version: '8.19.21',
+  major: 8,
+  distribution: 'elasticsearch',
+  clientMajor: 8,
+};
+
+/** A LogStore answering each search with the next scripted response (or error). */
+export function fakeStore(
+  answers:
+    | ((request: SearchRequest, n: number) => Record<string, unknown>)[]
+    | ((request: SearchRequest, n: number) => Record<string, unknown>),
+  caps: Record<string, unknown> = KEYWORD_CAPS,
+): LogStore & { requests: SearchRequest[]; closed: boolean } {
+  const requests: SearchRequest[] = [];
+  const store = {
+    server: SERVER_8,
+    requests,
+    closed: false,
+    fieldCaps: async () => caps as never,
+    search: async (request: SearchRequest) => {
+      requests.push(request);
+      const n = requests.length - 1;
+      const answer = typeof answers === 'function' ? answers : answers[Math.min(n, answers.length - 1)]!;
+      return answer(request, n);
+    },
+    close: async () => {
+      store.closed = true;
+    },
+  };
+  return store;
+}
+
+/** A clock whose sleep advances time instantly. */
+export function fakeClock(start = NOW): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from '@jest/globals';
+import { LogStoreError } from '../../src/verify-action/client.js';
+import { runVerification } from '../../src/verify-action/run.js';
+import { configFrom, fakeResponse, fakeStore, KEYWORD_CAPS } from './helpers.js';
+import { BURST, depsFor, RULES } from './run-fixtures.js';
+
+describe('a verification', () => {
+  it('sends exactly one search per check and closes the store', async () => {
+    const deps = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    const report = await runVerification(configFrom({ interval: '1m', duration: '4m' }), deps);
+    expect(report.checks).toHaveLength(4);
+    expect(deps.store.requests).toHaveLength(4);
+    expect(report.performance.requestsPerCheck).toBe(1);
+    expect(report.decision).toBe('pass');
+    expect(report.gateFailed).toBe(false);
+    expect(deps.store.closed).toBe(true);
+  });
+
+  it('asks for the top messages on the last check only, unless they gate every check', async () => {
+    const withMessages = (deps: ReturnType<typeof depsFor>) =>
+      deps.store.requests.map((r) => JSON.stringify(r.body).includes('"messages"'));
+    const plain = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    await runVerification(configFrom({ interval: '1m', duration: '3m' }), plain);
+    expect(withMessages(plain)).toEqual([false, false, true]);
+    const gated = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    await runVerification(configFrom({ interval: '1m', duration: '3m', 'max-new-errors': '3' }), gated);
+    expect(withMessages(gated)).toEqual([true, true, true]);
+  });
+
+  it('fetches the messages once more when the verdict comes early', async () => {
+    const deps = depsFor(BURST);
+    const report = await runVerification(configFrom({ rules: RULES, interval: '1m', duration: '5m' }), deps);
+    expect(report.checks).toHaveLength(1);
+    expect(deps.store.requests).toHaveLength(2);
+    expect(report.performance.messageRequests).toBe(1);
+    expect(report.topMessages[0]!.message).toBe('upstream timeout after 3021ms calling <payments>');
+    expect(report.newErrorCount).toBe(2);
+  });
+
+  it('rolls back through every configured trigger and reports it', async () => {
+    const deps = depsFor(BURST);
+    const ran: Record<string, string>[] = [];
+    deps.rollback.runner = { run: async (_c, env) => (ran.push(env), 0) };
+    const config = configFrom({
+      rules: RULES,
+      duration: '0',
+      'rollback-command': './rollback.sh',
+      service: 'checkout',
+    });
+    const report = await runVerification(config, deps);
+    expect(report.decision).toBe('rollback');
+    expect(report.rollback).toMatchObject({ triggered: true, succeeded: true, wouldTrigger: false });
+    expect(ran[0]).toMatchObject({
+      BXG_DECISION: 'rollback',
+      BXG_ERROR_COUNT: '412',
+      BXG_BREACHED_RULES: 'timeouts',
+      BXG_SERVICE: 'checkout',
+    });
+    expect(report.breachedRules).toEqual(['timeouts']);
+    expect(report.gateFailed).toBe(true);
+  });
+
+  it('fails loudly when the rollback fails', async () => {
+    const deps = depsFor(BURST);
+    deps.rollback.runner = { run: async () => 3 };
+    const report = await runVerification(
+      configFrom({ rules: RULES, duration: '0', 'rollback-command': 'x' }),
+      deps,
+    );
+    expect(report.rollback.succeeded).toBe(false);
+    expect(report.reasons.at(-1)).toMatch(/^ROLLBACK FAILED/);
+    expect(report.gateFailed).toBe(true);
+  });
+
+  it('computes everything in a dry run but never fails or rolls back', async () => {
+    const deps = depsFor(BURST);
+    let ran = false;
+    deps.rollback.runner = { run: async () => ((ran = true), 0) };
+    const report = await runVerification(
+      configFrom({ rules: RULES, duration: '0', 'rollback-command': 'x', 'dry-run': 'true' }),
+      deps,
+    );
+    expect(report).toMatchObject({ decision: 'rollback', gateFailed: false, dryRun: true, errorCount: 412 });
+    expect(report.rollback).toEqual({ triggered: false, succeeded: null, results: [], wouldTrigger: true });
+    expect(ran).toBe(false);
+  });
+
+  it('an index pattern matching nothing is an error, decided by on-error, never zero errors', async () => {
+    for (const [policy, decision] of [
+      ['fail', 'fail'],
+      ['inconclusive', 'inconclusive'],
+    ] as const) {
+      const deps = depsFor(BURST);
+      deps.store.fieldCaps = async () => {
+        throw new LogStoreError('index-not-found', 'no index matches: no such index [nothing-*]', 404);
+      };
+      const report = await runVerification(configFrom({ index: 'nothing-*', 'on-error': policy }), deps);
+      expect(report.decision).toBe(decision);
+      expect(report.reasons[0]).toBe(
+        `could not measure: no index matches: no such index [nothing-*] (on-error: ${policy})`,
+      );
+      expect(report.checks).toHaveLength(1);
+      expect(deps.store.requests).toHaveLength(0);
+    }
+  });
+
+  it('an unreachable cluster at connect time fails by default', async () => {
+    const deps = depsFor(BURST);
+    deps.connect = async () => {
+      throw new LogStoreError('unreachable', 'cannot reach Elasticsearch: connect ECONNREFUSED');
+    };
+    const report = await runVerification(configFrom({}), deps);
+    expect(report).toMatchObject({ decision: 'fail', gateFailed: true, server: null });
+  });
+
+  it('falls back from categorize_text to a sample when the server lacks it', async () => {
+    const textCaps = { ...KEYWORD_CAPS } as Record<string, unknown>;
+    delete textCaps['message.keyword'];
+    const store = fakeStore((request) => {
+      const aggs = JSON.stringify(request.body);
+      if (aggs.includes('categorize_text'))
+        throw new LogStoreError('bad-request', 'unknown aggregation type [categorize_text]', 400);
+      return fakeResponse({ total: 10, errors: 0, baselineTotal: 10 });
+    }, textCaps);
+    const deps = { ...depsFor(BURST), connect: async () => store };
+    const report = await runVerification(configFrom({ duration: '0' }), deps);
+    expect(report.messageStrategy).toBe('sample');
+    expect(store.requests).toHaveLength(2);
+    expect(JSON.stringify(store.requests[1]!.body)).toContain('top_hits');
+  });
+
+  it('reports the query it ran and warns about a rollback decision with no trigger', async () => {
+    const report = await runVerification(configFrom({ rules: RULES, duration: '0' }), depsFor(BURST));
+    expect(report.query?.index).toBe('logs-*');
+    expect(report.warnings).toContain(
+      'decision is rollback but no rollback trigger is configured (rollback-command, rollback-workflow, rollback-event, deployment-id)',
+    );
+  });
+});
