@@ -77,7 +77,7 @@ describe('findCacheBusts', () => {
     const findings = findCacheBusts(parseDockerfile(NODE_APP), report, facts);
     expect(findings.map((f) => f.kind)).toEqual(['cache-bust']);
     expect(findings[0]).toMatchObject({ level: 'warning', line: 3, rerunMs: 40_300 });
-    expect(findings[0].message).toContain('2 later steps in this stage reran with it (40.3 s in all)');
+    expect(findings[0].message).toContain('2 later steps in this stage reran with it (40.3s in all)');
     expect(findings[0].message).toContain(
       '`COPY . .` (line 3) comes before `RUN npm ci` (line 4), so every source change reinstalls dependencies: copy the lockfile first (COPY package.json package-lock.json ./)',
     );

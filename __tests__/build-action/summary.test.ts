@@ -45,7 +45,7 @@ describe('renderSummary on real builds', () => {
     expect(md).toContain(' 6 | &gt;&gt;&gt; RUN ./run-tests.sh');
     expect(md).toContain('FAIL test_render: expected &#39;ok&#39;, got &#39;err&#39;');
     expect(md).toContain('> 💡 A RUN command exited non\\-zero');
-    expect(md).toContain('| 1.2 s | 0% (0/3 steps cached) | 4 | 672 B | default \\(docker\\) |');
+    expect(md).toContain('| 1.2s | 0% (0/3 steps cached) | 4 | 672 B | default \\(docker\\) |');
     expect(mermaidBlock(md)).toContain('  1/1 RUN ./run-tests.sh :crit, s7, 100, 101');
   });
 
@@ -58,7 +58,7 @@ describe('renderSummary on real builds', () => {
     expect(md).toContain('at <code>Dockerfile:5</code>');
     expect(md).not.toContain('matched from the step');
     expect(md).toContain(' 5 | &gt;&gt;&gt; CPY build.txt /out/');
-    expect(md).toContain('| 1.2 s | n/a | 0 | n/a |');
+    expect(md).toContain('| 1.2s | n/a | 0 | n/a |');
   });
 
   it('03 warm build: cache ratio, the cache-bust hint at its line, slowest steps and a coloured timeline', () => {

@@ -146,7 +146,7 @@ describe('buildx-gate analyze', () => {
     expect(text).toContain('Build FAILURE — plain log, builder default (docker)');
     expect(text).toMatch(/^STATUS +TIME +LINES +STEP$/m);
     expect(text).toMatch(/^error +- +7 +\[test 1\/1\] RUN \.\/run-tests\.sh$/m);
-    expect(text).toMatch(/^done +0\.0s +0 +\[base 2\/3\] WORKDIR \/app$/m);
+    expect(text).toMatch(/^done +0s +0 +\[base 2\/3\] WORKDIR \/app$/m);
     expect(text).toContain(
       'Steps:    4 instruction steps (1 FROM), 0 cached; cache hit ratio 0% (FROM excluded)',
     );

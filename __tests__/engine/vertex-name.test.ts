@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { LineNormalizer } from '../../src/engine/normalize.js';
-import { parseByteSize } from '../../src/engine/sizes.js';
 import { isBuildContextVertex, isExportVertex, parseVertexName } from '../../src/engine/vertex-name.js';
 import { parseWarningText } from '../../src/engine/warning-text.js';
 
@@ -59,24 +58,6 @@ describe('parseVertexName', () => {
     expect(isExportVertex('[web] exporting to image')).toBe(true);
     expect(isExportVertex('exporting cache to registry')).toBe(true);
     expect(isExportVertex('[2/2] RUN exporting to image')).toBe(false);
-  });
-});
-
-describe('parseByteSize', () => {
-  it.each([
-    ['359B', 359],
-    ['2B', 2],
-    ['4.39kB', 4390],
-    ['62.93MB', 62_930_000],
-    ['1.2GB', 1_200_000_000],
-    ['1.5KiB', 1536],
-    ['3MiB', 3 * 1024 * 1024],
-    ['10 MB', 10_000_000],
-    ['done', null],
-    ['12', null],
-    ['', null],
-  ])('%s', (text, bytes) => {
-    expect(parseByteSize(text)).toBe(bytes);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as core from '@actions/core';
-import { escapeMarkdownInline, mermaidLabel, preBlock, stripControl } from '../../src/github/escape.js';
+import { escapeMarkdownInline, mermaidLabel, preBlock } from '../../src/github/escape.js';
+import { stripControl } from '../../src/shared/text.js';
 
 describe('escaping untrusted build output', () => {
   it.each([

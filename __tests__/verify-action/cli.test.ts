@@ -62,9 +62,9 @@ describe('buildx-gate verify', () => {
   });
 
   it.each([
-    [['--nope', 'x'], /unknown option --nope/],
+    [['--nope', 'x'], /--nope: unknown option/],
     [['--interval'], /--interval: expected a value/],
-    [['stray'], /unexpected argument 'stray'/],
+    [['stray'], /'stray': unexpected argument/],
     [['--index', 'a', '--index', 'b'], /--index: given twice/],
     [
       ['--elasticsearch-url', 'http://es', '--max-errors', 'many'],

@@ -1,38 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { secretsOf } from '../../src/verify-action/config.js';
-import { formatDuration, parseDuration } from '../../src/verify-action/duration.js';
-import { InputError } from '../../src/verify-action/errors.js';
+import { InputError } from '../../src/shared/input-error.js';
 import { parseDeployedAt } from '../../src/verify-action/inputs.js';
 import { parseRules } from '../../src/verify-action/rules.js';
 import { configFrom, DEPLOYED, NOW } from './helpers.js';
-
-describe('durations', () => {
-  it.each([
-    ['30s', 30_000],
-    ['5m', 300_000],
-    ['1h', 3_600_000],
-    ['1h30m', 5_400_000],
-    ['2m30s', 150_000],
-    ['250ms', 250],
-    ['0', 0],
-    [' 10S ', 10_000],
-  ])('%j is %d ms', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(['', '30', '5 m', 'm', '1d', '1.5m', '-5s', '5s1m'])('refuses %j', (text) => {
-    expect(parseDuration(text)).toBeNull();
-  });
-
-  it.each([
-    [0, '0s'],
-    [90_000, '1m30s'],
-    [3_600_000, '1h'],
-    [500, '500ms'],
-  ])('formats %d as %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-});
 
 describe('deployed-at', () => {
   it.each([

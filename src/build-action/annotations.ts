@@ -3,21 +3,15 @@
 // returns the list; main hands it to the workflow-command writer, which escapes
 // the command syntax. Messages are plain text (GitHub does not render markdown in
 // annotations), stripped of control characters and bounded.
-import type { Dockerfile } from '../engine/dockerfile.js';
-import type { BuildReport } from '../engine/report.js';
-import { stripControl, truncate } from '../github/escape.js';
+import type { Dockerfile, BuildReport } from '../engine/index.js';
+import { truncate } from '../github/escape.js';
+import type { RunnerAnnotation } from '../github/runner-port.js';
+import { stripControl } from '../shared/text.js';
 import type { CacheFinding } from './cache-bust.js';
 import type { GateResult } from './gates.js';
 import { locateError } from './error-location.js';
 
-export interface Annotation {
-  level: 'error' | 'warning' | 'notice';
-  title: string;
-  message: string;
-  /** Repository-relative path of the file, when the annotation points into one. */
-  file?: string;
-  line?: number;
-}
+export type Annotation = RunnerAnnotation;
 
 export interface AnnotationFacts {
   /** Repository-relative path of the Dockerfile that was built (`Dockerfile`, `docker/app.Dockerfile`), null when outside the repository. */

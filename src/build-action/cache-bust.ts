@@ -12,9 +12,9 @@ import {
   type Dockerfile,
   type DockerfileInstruction,
   type DockerfileStage,
-} from '../engine/dockerfile.js';
-import type { BuildReport, StepReport } from '../engine/report.js';
-import { formatBytes, formatDuration } from './units.js';
+} from '../engine/index.js';
+import type { BuildReport, StepReport } from '../engine/index.js';
+import { formatBytes, formatDuration } from '../shared/units.js';
 
 export type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';

@@ -4,7 +4,8 @@
 // rest of the action never sees raw strings. A bad value stops the action
 // before buildx runs, with an error that names the input and what it expects.
 import { ListSyntaxError, parseList, type ListOptions } from './input-list.js';
-import { parseByteSize, parseDuration } from './units.js';
+import { InputError } from '../shared/input-error.js';
+import { parseByteSize, parseDuration } from '../shared/units.js';
 
 /** Reads one raw input value as the runner passes it (`INPUT_<NAME>`), untrimmed, '' when unset. */
 export type InputSource = (name: string) => string;
@@ -56,16 +57,6 @@ export interface Inputs {
   maxDurationMs: number | null;
   maxContextBytes: number | null;
   failOnWarnings: boolean;
-}
-
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(`Input '${input}': ${message}`);
-    this.name = 'InputError';
-  }
 }
 
 const TRUE_WORDS = ['true', 'True', 'TRUE'];

@@ -3,6 +3,7 @@
 // `--secret id=KEY,src=FILE`, so the value is never on a command line or in a
 // log; files and environment variables are referenced by name. The plan is pure;
 // writing the files is the one side effect, behind SecretStore.
+import { InputError } from '../shared/input-error.js';
 import type { Inputs } from './inputs.js';
 
 export type SecretSource =
@@ -78,7 +79,7 @@ export async function materializeSecrets(
         break;
       case 'file':
         if (!(await store.fileExists(plan.source.path))) {
-          throw new Error(`Input 'secret-files': secret ${plan.id}: file ${plan.source.path} not found`);
+          throw new InputError('secret-files', `secret ${plan.id}: file ${plan.source.path} not found`);
         }
         specs.push(`id=${plan.id},src=${plan.source.path}`);
         break;

@@ -5,7 +5,7 @@
 // from when the action saw each step appear, else steps are laid end to end by
 // duration. Every label passes through mermaidLabel: the names come from the
 // Dockerfile and the build output, both untrusted.
-import type { BuildReport, StepReport } from '../engine/report.js';
+import type { BuildReport, StepReport } from '../engine/index.js';
 import { mermaidLabel } from '../github/escape.js';
 
 export interface TimelineOptions {

@@ -5,8 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BuildLogAnalyzer } from '../engine/index.js';
-import { renderReportText } from '../engine/text-report.js';
+import { BuildLogAnalyzer, renderReportText } from '../engine/index.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const ANALYZE_USAGE = `usage: buildx-gate analyze [FILE|-] [--json]

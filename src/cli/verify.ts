@@ -6,7 +6,7 @@ import type { CliIO } from './io.js';
 import { connectElasticsearch } from '../verify-action/client.js';
 import { bashRunner } from '../verify-action/command-runner.js';
 import { secretsOf } from '../verify-action/config.js';
-import { InputError } from '../verify-action/errors.js';
+import { InputError } from '../shared/input-error.js';
 import { octokitApi } from '../verify-action/github-api.js';
 import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
 import { scrub } from '../verify-action/redact.js';
@@ -48,21 +48,21 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedArgs {
     else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (!known.has(name)) throw new InputError(`unknown option --${name} (see --help)`);
+      if (!known.has(name)) throw new InputError(`--${name}`, 'unknown option (see --help)');
       let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
       if (value === undefined) {
         const next = argv[i + 1];
         if (BOOLEAN_INPUTS.has(name) && (next === undefined || next.startsWith('--'))) value = 'true';
-        else if (next === undefined) throw new InputError(`--${name}: expected a value`);
+        else if (next === undefined) throw new InputError(`--${name}`, `expected a value`);
         else {
           value = next;
           i++;
         }
       }
-      if (inputs.has(name)) throw new InputError(`--${name}: given twice`);
+      if (inputs.has(name)) throw new InputError(`--${name}`, `given twice`);
       inputs.set(name, value);
     } else {
-      throw new InputError(`unexpected argument '${arg}' (options are --name value)`);
+      throw new InputError(`'${arg}'`, 'unexpected argument (options are --name value)');
     }
   }
   return { inputs, json, help };

@@ -6,7 +6,7 @@ import { LineSplitter } from './line-splitter.js';
 import { LineNormalizer, isDigit } from './normalize.js';
 import { PlainReader } from './plain-reader.js';
 import { RawJsonReader } from './rawjson-reader.js';
-import { MAX_INPUT_LINE_CHARS, type BuildReport } from './report.js';
+import { MAX_INPUT_LINE_CHARS, type BuildReport, type BuildResult } from './report.js';
 import { ReportBuilder } from './report-builder.js';
 import { TrailerReader } from './trailer-reader.js';
 import { TtyReader } from './tty-reader.js';
@@ -14,14 +14,9 @@ import { TtyReader } from './tty-reader.js';
 export type * from './report.js';
 export { OUTPUT_TAIL_LINES, MAX_KEPT_LINE_CHARS, MAX_INPUT_LINE_CHARS } from './report.js';
 export { ERROR_CATEGORY_RULES, classifyError, hintFor } from './error-categories.js';
-export { renderReportText, formatBytes, formatDuration } from './text-report.js';
-
-export interface BuildResult {
-  /** buildx's exit code when the caller ran it; decides success/failure over what the log says. */
-  exitCode?: number | null;
-  /** The caller stopped the build (signal); the outcome is 'cancelled'. */
-  cancelled?: boolean;
-}
+export { renderReportText } from './text-report.js';
+// The Dockerfile reader: the build action reads the Dockerfile it built, to point at lines.
+export * from './dockerfile.js';
 
 export class BuildLogAnalyzer {
   private readonly report = new ReportBuilder();

@@ -1,11 +1,10 @@
 // What CI adds around buildx's own text, removed before any reader looks at a line:
 // the ISO timestamp GitHub Actions puts before every line of a downloaded job log, and ANSI
 // colour and cursor sequences (tty display, coloured CI output).
+import { ANSI_SEQUENCE } from '../shared/text.js';
 
 // `2024-05-01T12:00:00.1234567Z ` (GitHub) or with an offset; the fraction is optional.
 const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d) ?/;
-// CSI (colours, cursor moves), OSC (titles, hyperlinks) and two-byte escapes.
-export const ANSI_SEQUENCE = /\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]/g;
 const ESC = '\x1b';
 
 // A foreground colour (SGR 30-37, 90-97). The tty display colours a step's line once the step

@@ -6,7 +6,7 @@
 import { detach } from './detach.js';
 import { isDigit } from './normalize.js';
 import type { ReportBuilder } from './report-builder.js';
-import { parseByteSize } from './sizes.js';
+import { parseByteSize } from '../shared/units.js';
 import type { VertexState } from './vertex-state.js';
 import { parseWarningText } from './warning-text.js';
 

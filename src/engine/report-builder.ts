@@ -2,13 +2,13 @@
 // where they become a BuildReport. State is per vertex plus a few scalars, so memory follows the
 // number of steps, never the size of the log.
 import { classifyError } from './error-categories.js';
-import type { BuildResult } from './index.js';
 import { detach } from './detach.js';
 import { OutputTail, keepLine } from './output-tail.js';
 import {
   OUTPUT_TAIL_LINES,
   type BuildError,
   type BuildReport,
+  type BuildResult,
   type BuildWarning,
   type LogFormat,
   type Outcome,

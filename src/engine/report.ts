@@ -4,6 +4,14 @@
 
 export type LogFormat = 'plain' | 'rawjson' | 'tty';
 
+/** What the caller knows beyond the log when it ran buildx itself. */
+export interface BuildResult {
+  /** buildx's exit code when the caller ran it; decides success/failure over what the log says. */
+  exitCode?: number | null;
+  /** The caller stopped the build (signal); the outcome is 'cancelled'. */
+  cancelled?: boolean;
+}
+
 export type Outcome = 'success' | 'failure' | 'cancelled' | 'unknown';
 
 /** instruction: `[stage i/n] RUN ...`; internal: `[internal] ...`; other: exporting, caching, etc. */

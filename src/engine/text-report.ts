@@ -2,7 +2,8 @@
 // error with its hint, the warnings. Build output is untrusted, so every text that came from
 // the log loses its control characters (a RUN step could otherwise print escape sequences
 // that rewrite the reader's terminal).
-import { ANSI_SEQUENCE } from './normalize.js';
+import { terminalLine as clean } from '../shared/text.js';
+import { formatBytes, formatDuration } from '../shared/units.js';
 import type { BuildReport, StepReport } from './report.js';
 
 const STATUS_WIDTH = 'incomplete'.length;
@@ -42,7 +43,7 @@ export function renderReportText(report: BuildReport): string {
 
 function stepTable(steps: StepReport[]): string[] {
   if (steps.length === 0) return ['No build steps found in the log.'];
-  const durations = steps.map((s) => formatDuration(s.durationMs));
+  const durations = steps.map((s) => (s.durationMs === null ? '-' : formatDuration(s.durationMs)));
   const outputs = steps.map((s) => String(s.outputLines));
   const durationWidth = Math.max('TIME'.length, ...durations.map((d) => d.length));
   const outputWidth = Math.max('LINES'.length, ...outputs.map((o) => o.length));
@@ -59,7 +60,7 @@ function totals(report: BuildReport): string[] {
   const ratio = t.cacheHitRatio === null ? 'n/a' : `${Math.round(t.cacheHitRatio * 100)}%`;
   return [
     `Steps:    ${t.instructionSteps} instruction steps (${t.fromSteps} FROM), ${t.cachedInstructionSteps} cached; cache hit ratio ${ratio} (FROM excluded)`,
-    `Duration: ${formatDuration(t.durationMs)}`,
+    `Duration: ${t.durationMs === null ? '-' : formatDuration(t.durationMs)}`,
     `Context:  ${t.contextBytes === null ? 'n/a' : formatBytes(t.contextBytes)}`,
     `Output:   ${t.outputLines} line(s)`,
   ];
@@ -81,39 +82,4 @@ function errorSection(report: BuildReport): string[] {
   if (e.excerpt.length > 0) out.push('  Dockerfile:', ...e.excerpt.map((l) => `    ${clean(l)}`));
   if (e.logTail.length > 0) out.push('  Last output:', ...e.logTail.map((l) => `    ${clean(l)}`));
   return out;
-}
-
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${units[unit]}`;
-}
-
-/**
- * Log text made safe for a terminal and for a CI job log: no control characters or escape
- * sequences, one line, and never a leading `::` (the Actions runner runs `::command::` lines,
- * even indented, as workflow commands).
- */
-export function clean(text: string): string {
-  return (
-    text
-      .replace(ANSI_SEQUENCE, '')
-      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, ' ')
-      // Bidi overrides would let a log line display other text than it holds.
-      .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
-      .replace(/^(\s*)::/, '$1: :')
-  );
 }

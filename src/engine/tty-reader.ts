@@ -6,7 +6,7 @@
 // identified by its name and its latest line wins. Names may be cut to the terminal width.
 import { keepLine } from './output-tail.js';
 import type { ReportBuilder } from './report-builder.js';
-import { parseByteSize } from './sizes.js';
+import { parseByteSize } from '../shared/units.js';
 import type { VertexState } from './vertex-state.js';
 import { parseVertexName } from './vertex-name.js';
 import { parseWarningText } from './warning-text.js';

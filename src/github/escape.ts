@@ -1,6 +1,7 @@
 // Build output and log messages come from untrusted code (a pull request's RUN
 // steps, an attacker's log lines). Everything rendered into a job summary, an
 // annotation or the mermaid source passes through one of these functions.
+import { stripControl } from '../shared/text.js';
 
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -59,21 +60,6 @@ export function mermaidLabel(text: string, maxLength = 60): string {
     .trim();
   const cut = safe.length > maxLength ? `${safe.slice(0, maxLength - 1)}…` : safe;
   return cut === '' ? '-' : cut;
-}
-
-/**
- * Bidirectional overrides and isolates reorder how text displays ("Trojan Source"):
- * a log line could show one command and contain another.
- */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-
-/** Removes C0/C1 control characters, bidi controls and ANSI escape sequences, keeping tabs and line breaks. */
-export function stripControl(text: string): string {
-  return text
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
-    .replace(BIDI_CONTROLS, '');
 }
 
 /** Truncates to at most maxChars, marking the cut so readers know text is missing. */

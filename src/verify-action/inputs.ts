@@ -12,8 +12,8 @@ import type {
   RuleAction,
   VerifyConfig,
 } from './config.js';
-import { formatDuration, parseDuration } from './duration.js';
-import { InputError } from './errors.js';
+import { formatDuration, parseDuration } from '../shared/units.js';
+import { InputError } from '../shared/input-error.js';
 import { parseQueryObject, parseRules } from './rules.js';
 import { redactUrlUserinfo } from './redact.js';
 
@@ -130,20 +130,24 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     version: field(value, 'version-field'),
   };
   const levels = list(value('levels'));
-  if (levels.length === 0) throw new InputError('levels: expected at least one level, e.g. error,fatal');
+  if (levels.length === 0) throw new InputError('levels', 'expected at least one level, e.g. error,fatal');
 
   const index = value('index');
   if (/[\s,]$|^,|,,/.test(index) || /[\\/"<>|?#]/.test(index)) {
-    throw new InputError(`index: '${index}' is not an index pattern (e.g. logs-* or logs-app-*,logs-web-*)`);
+    throw new InputError(
+      `index`,
+      `'${index}' is not an index pattern (e.g. logs-* or logs-app-*,logs-web-*)`,
+    );
   }
 
   const intervalMs = duration(value, 'interval');
   const durationMs = duration(value, 'duration');
   if (durationMs > 0 && intervalMs === 0)
-    throw new InputError('interval: must be more than 0 when duration is');
+    throw new InputError('interval', 'must be more than 0 when duration is');
   if (durationMs > 0 && intervalMs > durationMs) {
     throw new InputError(
-      `interval: ${formatDuration(intervalMs)} is longer than duration ${formatDuration(durationMs)}`,
+      `interval`,
+      `${formatDuration(intervalMs)} is longer than duration ${formatDuration(durationMs)}`,
     );
   }
   const baselineWindowMs = duration(value, 'baseline-window');
@@ -152,7 +156,8 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
   // without a deploy time the last check must come after the delay or see nothing.
   if (!raw('deployed-at') && durationMs <= ingestDelayMs) {
     throw new InputError(
-      `duration: ${formatDuration(durationMs)} with deployed-at left to now measures nothing, since logs are read up to ingest-delay (${formatDuration(ingestDelayMs)}) ago; give deployed-at, or a duration longer than ingest-delay`,
+      `duration`,
+      `${formatDuration(durationMs)} with deployed-at left to now measures nothing, since logs are read up to ingest-delay (${formatDuration(ingestDelayMs)}) ago; give deployed-at, or a duration longer than ingest-delay`,
     );
   }
 
@@ -172,7 +177,8 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
   };
   if (thresholds.maxIncrease !== undefined && baselineWindowMs === 0) {
     throw new InputError(
-      "baseline-window: must be more than 0 while max-increase is set (or set max-increase 'off')",
+      'baseline-window',
+      "must be more than 0 while max-increase is set (or set max-increase 'off')",
     );
   }
 
@@ -207,7 +213,8 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     // The link is printed in the job summary, so it must not carry a login.
     if (new URL(httpUrl('kibana-url', kibanaUrl)).username) {
       throw new InputError(
-        'kibana-url: must not hold credentials (user:password@); the link is shown in the summary',
+        'kibana-url',
+        'must not hold credentials (user:password@); the link is shown in the summary',
       );
     }
     config.kibana = {
@@ -222,32 +229,33 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
 function parseConnection(raw: (n: InputName) => string, value: (n: InputName) => string): ConnectionConfig {
   const url = raw('elasticsearch-url');
   const cloudId = raw('cloud-id');
-  if (url && cloudId) throw new InputError('elasticsearch-url and cloud-id: give one, not both');
-  if (!url && !cloudId) throw new InputError('elasticsearch-url: required (or cloud-id for Elastic Cloud)');
+  if (url && cloudId) throw new InputError('elasticsearch-url and cloud-id', 'give one, not both');
+  if (!url && !cloudId) throw new InputError('elasticsearch-url', 'required (or cloud-id for Elastic Cloud)');
 
   let auth: Auth = { kind: 'none' };
   const given = (['api-key', 'bearer-token', 'username'] as const).filter((n) => raw(n));
-  if (given.length > 1) throw new InputError(`${given.join(' and ')}: choose one authentication method`);
+  if (given.length > 1) throw new InputError(given.join(' and '), `choose one authentication method`);
   if (raw('api-key')) auth = { kind: 'api-key', apiKey: raw('api-key') };
   else if (raw('bearer-token')) auth = { kind: 'bearer', token: raw('bearer-token') };
   else if (raw('username')) {
-    if (!raw('password')) throw new InputError('password: required with username');
+    if (!raw('password')) throw new InputError('password', 'required with username');
     auth = { kind: 'basic', username: raw('username'), password: raw('password') };
-  } else if (raw('password')) throw new InputError('username: required with password');
+  } else if (raw('password')) throw new InputError('username', 'required with password');
 
   const connection: ConnectionConfig = {
     auth,
     requestTimeoutMs: duration(value, 'request-timeout'),
     retries: wholeNumber('retries', value('retries')),
   };
-  if (connection.requestTimeoutMs === 0) throw new InputError('request-timeout: must be more than 0');
+  if (connection.requestTimeoutMs === 0) throw new InputError('request-timeout', 'must be more than 0');
   if (url) {
     const parsed = new URL(httpUrl('elasticsearch-url', url));
     // user:password@ in the URL becomes basic auth, and leaves the URL so it cannot be logged.
     if (parsed.username || parsed.password) {
       if (auth.kind !== 'none') {
         throw new InputError(
-          'elasticsearch-url: holds credentials and another authentication input is set too',
+          'elasticsearch-url',
+          'holds credentials and another authentication input is set too',
         );
       }
       connection.auth = {
@@ -262,7 +270,8 @@ function parseConnection(raw: (n: InputName) => string, value: (n: InputName) =>
   } else {
     if (!/^[^:\s]+:[A-Za-z0-9+/=]+$/.test(cloudId)) {
       throw new InputError(
-        'cloud-id: expected the Elastic Cloud id (name:base64...) from the deployment page',
+        'cloud-id',
+        'expected the Elastic Cloud id (name:base64...) from the deployment page',
       );
     }
     connection.cloudId = cloudId;
@@ -270,7 +279,7 @@ function parseConnection(raw: (n: InputName) => string, value: (n: InputName) =>
   const ca = raw('ca-cert');
   if (ca) {
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new InputError('ca-cert: expected a PEM certificate (-----BEGIN CERTIFICATE----- ...)');
+      throw new InputError('ca-cert', 'expected a PEM certificate (-----BEGIN CERTIFICATE----- ...)');
     }
     connection.caCert = ca;
   }
@@ -278,7 +287,10 @@ function parseConnection(raw: (n: InputName) => string, value: (n: InputName) =>
   if (fingerprint) {
     const hex = fingerprint.replace(/:/g, '');
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-      throw new InputError('ca-fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons optional)');
+      throw new InputError(
+        'ca-fingerprint',
+        'expected a SHA-256 fingerprint (64 hex digits, colons optional)',
+      );
     }
     connection.caFingerprint = hex.match(/../g)!.join(':').toUpperCase();
   }
@@ -289,7 +301,7 @@ function decodeUserinfo(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new InputError('elasticsearch-url: the user:password part has a malformed %-escape');
+    throw new InputError('elasticsearch-url', 'the user:password part has a malformed %-escape');
   }
 }
 
@@ -307,28 +319,29 @@ function parseRollback(
       ...(ref ? { ref } : {}),
       inputs: stringMap('rollback-workflow-inputs', raw('rollback-workflow-inputs')),
     };
-    if (!ref) throw new InputError('rollback-workflow-ref: required outside GitHub Actions (no GITHUB_REF)');
+    if (!ref)
+      throw new InputError('rollback-workflow-ref', 'required outside GitHub Actions (no GITHUB_REF)');
   } else if (raw('rollback-workflow-inputs')) {
-    throw new InputError('rollback-workflow-inputs: only applies with rollback-workflow');
+    throw new InputError('rollback-workflow-inputs', 'only applies with rollback-workflow');
   }
   if (raw('rollback-event')) {
     const type = raw('rollback-event');
     if (type.length > 100)
-      throw new InputError('rollback-event: the event type is limited to 100 characters');
+      throw new InputError('rollback-event', 'the event type is limited to 100 characters');
     const payload = objectMap('rollback-event-payload', raw('rollback-event-payload'));
     // GitHub takes at most 10 top-level client_payload keys; the verdict travels under one more.
     if (Object.keys(payload).length > 9)
-      throw new InputError('rollback-event-payload: at most 9 top-level keys');
+      throw new InputError('rollback-event-payload', 'at most 9 top-level keys');
     if ('buildx_gate' in payload)
-      throw new InputError('rollback-event-payload: the key buildx_gate is reserved');
+      throw new InputError('rollback-event-payload', 'the key buildx_gate is reserved');
     rollback.event = { type, payload };
   } else if (raw('rollback-event-payload')) {
-    throw new InputError('rollback-event-payload: only applies with rollback-event');
+    throw new InputError('rollback-event-payload', 'only applies with rollback-event');
   }
   if (raw('deployment-id')) {
     const id = raw('deployment-id');
     if (!/^\d+$/.test(id))
-      throw new InputError(`deployment-id: expected a GitHub deployment id (a number), got '${id}'`);
+      throw new InputError(`deployment-id`, `expected a GitHub deployment id (a number), got '${id}'`);
     rollback.deployment = {
       id: Number(id),
       state: oneOf(value, 'deployment-state', ['failure', 'inactive'] as const) as 'failure' | 'inactive',
@@ -338,11 +351,11 @@ function parseRollback(
   if (needsGitHub) {
     const token = raw('github-token');
     if (!token)
-      throw new InputError('github-token: required by rollback-workflow, rollback-event and deployment-id');
+      throw new InputError('github-token', 'required by rollback-workflow, rollback-event and deployment-id');
     rollback.githubToken = token;
     const repository = raw('repository') || env.GITHUB_REPOSITORY || '';
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-      throw new InputError('repository: expected owner/name (defaults to GITHUB_REPOSITORY)');
+      throw new InputError('repository', 'expected owner/name (defaults to GITHUB_REPOSITORY)');
     }
     rollback.repository = repository;
   }
@@ -360,25 +373,28 @@ export function parseDeployedAt(text: string, now: number): number {
     at = Number(text);
     if (at < 1e11) {
       throw new InputError(
-        `deployed-at: ${text} looks like epoch seconds; give epoch milliseconds (${text}000) or ISO 8601`,
+        `deployed-at`,
+        `${text} looks like epoch seconds; give epoch milliseconds (${text}000) or ISO 8601`,
       );
     }
   } else {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
       throw new InputError(
-        `deployed-at: expected ISO 8601 with a time zone (2024-05-01T12:00:00Z) or epoch milliseconds, got '${text}'`,
+        `deployed-at`,
+        `expected ISO 8601 with a time zone (2024-05-01T12:00:00Z) or epoch milliseconds, got '${text}'`,
       );
     }
     at = Date.parse(text);
-    if (Number.isNaN(at)) throw new InputError(`deployed-at: '${text}' is not a valid date`);
+    if (Number.isNaN(at)) throw new InputError(`deployed-at`, `'${text}' is not a valid date`);
   }
-  if (at > now + 60_000) throw new InputError(`deployed-at: ${new Date(at).toISOString()} is in the future`);
+  if (at > now + 60_000)
+    throw new InputError(`deployed-at`, `${new Date(at).toISOString()} is in the future`);
   return at;
 }
 
 function field(value: (n: InputName) => string, name: InputName): string {
   const v = value(name);
-  if (!/^[^\s"*?,]+$/.test(v)) throw new InputError(`${name}: '${v}' is not a field name`);
+  if (!/^[^\s"*?,]+$/.test(v)) throw new InputError(name, `'${v}' is not a field name`);
   return v;
 }
 
@@ -392,19 +408,19 @@ function list(text: string): string[] {
 function duration(value: (n: InputName) => string, name: InputName): number {
   const ms = parseDuration(value(name));
   if (ms === null)
-    throw new InputError(`${name}: expected a duration like 30s, 5m, 1h or 1h30m, got '${value(name)}'`);
+    throw new InputError(name, `expected a duration like 30s, 5m, 1h or 1h30m, got '${value(name)}'`);
   return ms;
 }
 
 function wholeNumber(name: InputName, text: string): number {
-  if (!/^\d+$/.test(text)) throw new InputError(`${name}: expected a whole number >= 0, got '${text}'`);
+  if (!/^\d+$/.test(text)) throw new InputError(name, `expected a whole number >= 0, got '${text}'`);
   return Number(text);
 }
 
 function positiveNumber(name: InputName, text: string, allowZero: boolean): number {
   const n = Number(text);
   if (text === '' || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-    throw new InputError(`${name}: expected a number ${allowZero ? '>= 0' : '> 0'}, got '${text}'`);
+    throw new InputError(name, `expected a number ${allowZero ? '>= 0' : '> 0'}, got '${text}'`);
   }
   return n;
 }
@@ -420,13 +436,13 @@ function bool(value: (n: InputName) => string, name: InputName): boolean {
   const v = value(name).toLowerCase();
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw new InputError(`${name}: expected true or false, got '${value(name)}'`);
+  throw new InputError(name, `expected true or false, got '${value(name)}'`);
 }
 
 function oneOf<T extends string>(value: (n: InputName) => string, name: InputName, allowed: readonly T[]): T {
   const v = value(name).toLowerCase();
   if (!allowed.includes(v as T))
-    throw new InputError(`${name}: expected one of ${allowed.join(', ')}, got '${value(name)}'`);
+    throw new InputError(name, `expected one of ${allowed.join(', ')}, got '${value(name)}'`);
   return v as T;
 }
 
@@ -435,10 +451,10 @@ function httpUrl(name: InputName, text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new InputError(`${name}: not a URL: '${redactUrlUserinfo(text)}'`);
+    throw new InputError(name, `not a URL: '${redactUrlUserinfo(text)}'`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(`${name}: expected an http or https URL`);
+    throw new InputError(name, `expected an http or https URL`);
   }
   return text;
 }
@@ -449,10 +465,10 @@ function objectMap(name: InputName, text: string): Record<string, unknown> {
   try {
     doc = parseYaml(text);
   } catch {
-    throw new InputError(`${name}: not valid JSON or YAML`);
+    throw new InputError(name, `not valid JSON or YAML`);
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new InputError(`${name}: expected a mapping (key: value)`);
+    throw new InputError(name, `expected a mapping (key: value)`);
   }
   return doc as Record<string, unknown>;
 }
@@ -462,7 +478,7 @@ function stringMap(name: InputName, text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(map)) {
     if (v !== null && typeof v === 'object')
-      throw new InputError(`${name}.${key}: workflow inputs are strings`);
+      throw new InputError(`${name}.${key}`, `workflow inputs are strings`);
     out[key] = String(v);
   }
   return out;

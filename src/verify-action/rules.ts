@@ -3,7 +3,7 @@
 // where line numbers do not match.
 import { parse as parseYaml } from 'yaml';
 import type { Rule, RuleAction } from './config.js';
-import { InputError } from './errors.js';
+import { InputError } from '../shared/input-error.js';
 
 const RULE_KEYS = new Set(['name', 'phrase', 'query', 'field', 'levels', 'max', 'consecutive', 'action']);
 const ACTIONS: readonly RuleAction[] = ['rollback', 'fail', 'warn'];
@@ -14,14 +14,14 @@ export function parseRules(text: string, defaultField: string): Rule[] {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new InputError(`rules: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+    throw new InputError(`rules`, `not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
   if (doc == null) return [];
-  if (!Array.isArray(doc)) throw new InputError('rules: expected a YAML list of rules (- name: ...)');
+  if (!Array.isArray(doc)) throw new InputError('rules', 'expected a YAML list of rules (- name: ...)');
   const rules = doc.map((entry, index) => parseRule(entry, index, defaultField));
   const seen = new Set<string>();
   for (const [index, rule] of rules.entries()) {
-    if (seen.has(rule.name)) throw new InputError(`rules[${index}].name: '${rule.name}' is used twice`);
+    if (seen.has(rule.name)) throw new InputError(`rules[${index}].name`, `'${rule.name}' is used twice`);
     seen.add(rule.name);
   }
   return rules;
@@ -30,25 +30,25 @@ export function parseRules(text: string, defaultField: string): Rule[] {
 function parseRule(entry: unknown, index: number, defaultField: string): Rule {
   const at = (key: string) => `rules[${index}].${key}`;
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw new InputError(`rules[${index}]: expected a mapping with name, phrase or query, max and action`);
+    throw new InputError(`rules[${index}]`, `expected a mapping with name, phrase or query, max and action`);
   }
   const raw = entry as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (!RULE_KEYS.has(key)) {
-      throw new InputError(`${at(key)}: unknown key (known: ${[...RULE_KEYS].join(', ')})`);
+      throw new InputError(at(key), `unknown key (known: ${[...RULE_KEYS].join(', ')})`);
     }
   }
   const name = raw.name;
-  if (typeof name !== 'string' || name.trim() === '') throw new InputError(`${at('name')}: expected a name`);
+  if (typeof name !== 'string' || name.trim() === '') throw new InputError(at('name'), `expected a name`);
 
   const hasPhrase = raw.phrase !== undefined;
   const hasQuery = raw.query !== undefined;
-  if (hasPhrase === hasQuery) throw new InputError(`${at('phrase')}: give exactly one of phrase or query`);
+  if (hasPhrase === hasQuery) throw new InputError(at('phrase'), `give exactly one of phrase or query`);
   let phrase: string | undefined;
   let query: Record<string, unknown> | undefined;
   if (hasPhrase) {
     if (typeof raw.phrase !== 'string' || raw.phrase.trim() === '') {
-      throw new InputError(`${at('phrase')}: expected a non-empty string`);
+      throw new InputError(at('phrase'), `expected a non-empty string`);
     }
     phrase = raw.phrase;
   } else {
@@ -57,16 +57,16 @@ function parseRule(entry: unknown, index: number, defaultField: string): Rule {
 
   const field = raw.field ?? defaultField;
   if (typeof field !== 'string' || field.trim() === '')
-    throw new InputError(`${at('field')}: expected a field name`);
+    throw new InputError(at('field'), `expected a field name`);
   if (hasQuery && raw.field !== undefined) {
-    throw new InputError(`${at('field')}: only applies to phrase rules (a query names its own fields)`);
+    throw new InputError(at('field'), `only applies to phrase rules (a query names its own fields)`);
   }
 
   let levels: string[] = [];
   if (raw.levels !== undefined) {
     const list = typeof raw.levels === 'string' ? raw.levels.split(',') : raw.levels;
     if (!Array.isArray(list) || list.some((l) => typeof l !== 'string' || l.trim() === '')) {
-      throw new InputError(`${at('levels')}: expected a list of level names, e.g. [error, fatal]`);
+      throw new InputError(at('levels'), `expected a list of level names, e.g. [error, fatal]`);
     }
     levels = (list as string[]).map((l) => l.trim());
   }
@@ -74,16 +74,17 @@ function parseRule(entry: unknown, index: number, defaultField: string): Rule {
   const max = raw.max;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) {
     throw new InputError(
-      `${at('max')}: expected a whole number >= 0 (the most matches tolerated in the window)`,
+      at('max'),
+      `expected a whole number >= 0 (the most matches tolerated in the window)`,
     );
   }
   const consecutive = raw.consecutive ?? 1;
   if (typeof consecutive !== 'number' || !Number.isInteger(consecutive) || consecutive < 1) {
-    throw new InputError(`${at('consecutive')}: expected a whole number >= 1`);
+    throw new InputError(at('consecutive'), `expected a whole number >= 1`);
   }
   const action = raw.action ?? 'fail';
   if (typeof action !== 'string' || !ACTIONS.includes(action as RuleAction)) {
-    throw new InputError(`${at('action')}: expected one of ${ACTIONS.join(', ')}`);
+    throw new InputError(at('action'), `expected one of ${ACTIONS.join(', ')}`);
   }
   return {
     name: name.trim(),
@@ -104,7 +105,7 @@ export function parseQueryObject(value: unknown, inputName: string): Record<stri
     try {
       object = parseYaml(value);
     } catch {
-      throw new InputError(`${inputName}: not valid JSON or YAML`);
+      throw new InputError(inputName, `not valid JSON or YAML`);
     }
   }
   if (
@@ -114,7 +115,8 @@ export function parseQueryObject(value: unknown, inputName: string): Record<stri
     Object.keys(object).length !== 1
   ) {
     throw new InputError(
-      `${inputName}: expected one Elasticsearch query object such as {"match": {"message": "x"}}`,
+      inputName,
+      `expected one Elasticsearch query object such as {"match": {"message": "x"}}`,
     );
   }
   return object as Record<string, unknown>;

@@ -5,7 +5,7 @@ import { escapeHtml, escapeMarkdownInline, inlineCode, truncate } from '../githu
 import { xychart } from '../github/xychart.js';
 import type { Rule } from './config.js';
 import type { Decision } from './decision.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../shared/units.js';
 import type { VerifyReport } from './report.js';
 
 const ICON: Record<Decision, string> = { pass: '✅', fail: '❌', rollback: '⏪', inconclusive: '⚠️' };

@@ -1,9 +1,10 @@
 // The CLI's human-readable report: plain text for a terminal, with log text
 // stripped of control sequences so a log line cannot drive the terminal.
-import { stripControl, truncate } from '../github/escape.js';
+import { truncate } from '../github/escape.js';
+import { terminalLine } from '../shared/text.js';
 import type { VerifyReport } from './report.js';
 
-const clean = (text: string) => stripControl(text).replace(/[\r\n]+/g, ' ');
+const clean = terminalLine;
 const hhmm = (at: number) => new Date(at).toISOString().slice(11, 16);
 
 export function renderText(report: VerifyReport): string {
