@@ -1,12 +1,12 @@
 import { describe, it, expect } from '@jest/globals';
 import { readInputs } from '../../src/build-action/inputs.js';
+import { defaultGitContext, locateDockerfile } from '../../src/build-action/paths.js';
 import {
-  defaultGitContext,
-  locateDockerfile,
+  inWorkflowRun,
   runEnvironment,
   serverHost,
   workflowRunUrl,
-} from '../../src/build-action/paths.js';
+} from '../../src/github/run-environment.js';
 import { materializeSecrets, planSecrets, secretValues } from '../../src/build-action/secrets.js';
 import { diagnoseSetupError } from '../../src/build-action/setup-errors.js';
 
@@ -42,6 +42,8 @@ describe('paths', () => {
     expect(defaultGitContext(event('refs/heads/main'))).toBe('https://github.com/acme/app.git#c0ffee');
     expect(workflowRunUrl(actions)).toBe('https://ghes.example.com/acme/app/actions/runs/42/attempts/2');
     expect(serverHost(actions)).toBe('ghes.example.com');
+    expect(inWorkflowRun(actions)).toBe(true);
+    expect(inWorkflowRun(runEnvironment({ GITHUB_REPOSITORY: 'acme/app' }, '/w'))).toBe(false);
   });
 
   const git = defaultGitContext(actions);

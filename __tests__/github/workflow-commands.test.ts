@@ -112,3 +112,32 @@ describe('workflowCommands writes what @actions/core writes', () => {
     expect(commands.getInput('missing')).toBe('');
   });
 });
+
+describe('debug and state, as @actions/core writes them', () => {
+  it.each(HOSTILE)('debug(%j)', (message) => {
+    const expected = captureStdout(() => core.debug(message));
+    const { commands, state } = ours();
+    commands.debug(message);
+    expect(state.written).toBe(expected);
+  });
+
+  it('saveState appends to GITHUB_STATE like core; getState reads STATE_<name>', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wc-'));
+    const file = path.join(dir, 'state');
+    writeFileSync(file, '');
+    const saved = process.env.GITHUB_STATE;
+    process.env.GITHUB_STATE = file;
+    try {
+      core.saveState('paused-at', '2026-12-02T01:00:00Z\nline 2');
+    } finally {
+      process.env.GITHUB_STATE = saved;
+    }
+    const coreText = readFileSync(file, 'utf8');
+    const delimiter = /<<(ghadelimiter_[0-9a-f-]+)/.exec(coreText)![1];
+    const { commands, state } = ours({ GITHUB_STATE: '/state', 'STATE_paused-at': 'x' });
+    commands.saveState('paused-at', '2026-12-02T01:00:00Z\nline 2');
+    expect(state.files.get('/state')).toBe(coreText.split(delimiter).join('ghadelimiter_fixed'));
+    expect(commands.getState('paused-at')).toBe('x');
+    expect(commands.getState('missing')).toBe('');
+  });
+});

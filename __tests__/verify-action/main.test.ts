@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { runAction, type ActionDeps } from '../../src/verify-action/main.js';
 import type { InputName } from '../../src/verify-action/inputs.js';
+import type { RunnerPort } from '../../src/github/runner-port.js';
 import { DEPLOYED } from './helpers.js';
 import { BURST, depsFor, RULES } from './run-fixtures.js';
 import type { FakeCounts } from './helpers.js';
@@ -21,17 +22,27 @@ function actionWith(inputs: Record<string, string>, counts: FakeCounts = BURST) 
     duration: '0',
     ...inputs,
   };
-  const deps: ActionDeps = {
-    ...depsFor(counts),
-    getInput: (name: InputName) => all[name] ?? '',
-    setSecret: (s) => calls.secrets.push(s),
-    setOutput: (n, v) => (calls.outputs[n] = v),
-    writeSummary: async (md) => {
-      calls.summary = md;
+  const { log, ...verifyDeps } = depsFor(counts);
+  const runner: RunnerPort = {
+    getInput: (name) => all[name as InputName] ?? '',
+    setSecret: (s) => void calls.secrets.push(s),
+    setOutput: (n, v) => void (calls.outputs[n] = v),
+    appendSummary: async (md) => {
+      calls.summary += md;
     },
-    annotate: (level, message, title) => calls.annotations.push({ level, message, title }),
-    setFailed: (m) => calls.failed.push(m),
-    markFailed: () => calls.markedFailed++,
+    annotate: ({ level, message, title }) => void calls.annotations.push({ level, message, title }),
+    setFailed: (m) => void calls.failed.push(m),
+    markFailed: () => void calls.markedFailed++,
+    info: log.info,
+    warning: log.warning,
+    debug: log.debug,
+    writeRaw: () => {},
+    saveState: () => {},
+    getState: () => '',
+  };
+  const deps: ActionDeps = {
+    ...verifyDeps,
+    runner,
     writeFile: async (path, text) => {
       calls.files[path] = text;
     },

@@ -3,33 +3,7 @@
 // the context directory (for the .dockerignore check). Pure path arithmetic on
 // the run's environment.
 import path from 'node:path';
-
-export interface RunEnvironment {
-  /** GITHUB_WORKSPACE, or the working directory outside Actions. */
-  workspace: string;
-  cwd: string;
-  serverUrl: string | null;
-  repository: string | null;
-  sha: string | null;
-  /** GITHUB_REF: `refs/pull/N/merge` on pull_request events. */
-  ref: string | null;
-  runId: string | null;
-  runAttempt: string | null;
-}
-
-export function runEnvironment(env: NodeJS.ProcessEnv, cwd: string): RunEnvironment {
-  const value = (name: string) => (env[name] && env[name] !== '' ? env[name]! : null);
-  return {
-    workspace: value('GITHUB_WORKSPACE') ?? cwd,
-    cwd,
-    serverUrl: value('GITHUB_SERVER_URL') ?? (value('GITHUB_REPOSITORY') ? 'https://github.com' : null),
-    repository: value('GITHUB_REPOSITORY'),
-    sha: value('GITHUB_SHA'),
-    ref: value('GITHUB_REF'),
-    runId: value('GITHUB_RUN_ID'),
-    runAttempt: value('GITHUB_RUN_ATTEMPT'),
-  };
-}
+import type { RunEnvironment } from '../github/run-environment.js';
 
 /**
  * build-push-action's default context: the repository at the event's commit,
@@ -41,18 +15,6 @@ export function defaultGitContext(run: RunEnvironment): string {
   if (!run.serverUrl || !run.repository || !run.sha) return '.';
   const ref = run.ref?.startsWith('refs/pull/') ? run.ref : run.sha;
   return `${run.serverUrl}/${run.repository}.git#${ref}`;
-}
-
-export function workflowRunUrl(run: RunEnvironment): string {
-  return `${run.serverUrl ?? 'https://github.com'}/${run.repository ?? ''}/actions/runs/${run.runId ?? ''}/attempts/${run.runAttempt ?? '1'}`;
-}
-
-export function serverHost(run: RunEnvironment): string {
-  try {
-    return new URL(run.serverUrl ?? 'https://github.com').host;
-  } catch {
-    return 'github.com';
-  }
 }
 
 const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;

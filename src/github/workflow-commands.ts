@@ -1,8 +1,9 @@
-// The few GitHub Actions workflow commands the build action needs, written the
-// way @actions/core writes them (its escaping and file-command format; the unit
-// tests compare the two byte for byte). The build action runs before every
-// build, so its start-up counts: @actions/core pulls in an HTTP client (undici)
-// for OIDC that adds ~0.5 MB and ~35 ms to each start, for nothing used here.
+// The GitHub Actions workflow commands both actions need, written the way
+// @actions/core writes them (its escaping and file-command format; the unit
+// tests compare the two byte for byte). Both actions run on every build or
+// deploy, so start-up counts: @actions/core pulls in an HTTP client (undici)
+// for OIDC, which measured +0.5 MB of bundle and +35 ms per start for nothing
+// these actions use (see the commit that dropped it from verify).
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
@@ -58,12 +59,15 @@ export interface WorkflowCommands {
   warning(message: string, properties?: AnnotationProperties): void;
   notice(message: string, properties?: AnnotationProperties): void;
   info(message: string): void;
+  debug(message: string): void;
   setFailed(message: string): void;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
 }
 
 export interface CommandTarget {
   env: NodeJS.ProcessEnv;
-  write(text: string): void;
+  write(text: string | Buffer): void;
   appendFile(path: string, text: string): void;
   setExitCode(code: number): void;
 }
@@ -83,32 +87,37 @@ export function workflowCommands(
 ): WorkflowCommands {
   const issue = (name: string, properties: Record<string, string | number | undefined>, message: string) =>
     target.write(formatCommand(name, properties, message) + EOL);
+  /** `name<<delimiter` entries in the runner's file, or the old stdout command without one. */
+  const fileCommand = (variable: string, command: string, name: string, value: string) => {
+    const file = target.env[variable];
+    if (!file) {
+      issue(command, { name }, value);
+      return;
+    }
+    const delimiter = newDelimiter();
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+      throw new Error(`Unexpected input: the value of ${name} contains the delimiter ${delimiter}`);
+    }
+    target.appendFile(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
+  };
   const annotation =
     (level: string) =>
     (message: string, properties: AnnotationProperties = {}) =>
       issue(level, annotationProperties(properties), message);
   return {
     getInput: (name) => target.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '',
-    setOutput: (name, value) => {
-      const file = target.env.GITHUB_OUTPUT;
-      if (!file) {
-        issue('set-output', { name }, value);
-        return;
-      }
-      const delimiter = newDelimiter();
-      if (name.includes(delimiter) || value.includes(delimiter)) {
-        throw new Error(`Unexpected input: the output ${name} contains the delimiter ${delimiter}`);
-      }
-      target.appendFile(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
-    },
+    setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, value),
     setSecret: (value) => issue('add-mask', {}, value),
     error: annotation('error'),
     warning: annotation('warning'),
     notice: annotation('notice'),
     info: (message) => target.write(message + EOL),
+    debug: (message) => issue('debug', {}, message),
     setFailed: (message) => {
       target.setExitCode(1);
       issue('error', {}, message);
     },
+    saveState: (name, value) => fileCommand('GITHUB_STATE', 'save-state', name, value),
+    getState: (name) => target.env[`STATE_${name}`] ?? '',
   };
 }

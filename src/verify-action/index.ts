@@ -1,38 +1,24 @@
-// Entry of the verify action (dist/verify/index.js).
-import * as core from '@actions/core';
+// Entry of the verify action (dist/verify/index.js): wires the runner, the file
+// system, Elasticsearch, bash and the GitHub API into runAction().
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { actionsRunner } from '../github/actions-runner.js';
+import { inWorkflowRun, runEnvironment, workflowRunUrl } from '../github/run-environment.js';
 import { connectElasticsearch } from './client.js';
 import { bashRunner } from './command-runner.js';
+import { secretsOf } from './config.js';
 import { octokitApi } from './github-api.js';
 import { runAction } from './main.js';
-import { secretsOf } from './config.js';
 import { systemClock } from './watch.js';
 
 const env = process.env;
-const runUrl =
-  env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-    ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-    : undefined;
+const runner = actionsRunner();
+const run = runEnvironment(env, process.cwd());
 
 try {
   await runAction({
-    getInput: (name) => core.getInput(name),
-    setSecret: core.setSecret,
-    setOutput: core.setOutput,
-    writeSummary: async (markdown) => {
-      // Outside a runner (act, a local try) there is no summary file: say so, do not fail.
-      if (!env.GITHUB_STEP_SUMMARY) return core.info('no GITHUB_STEP_SUMMARY: job summary skipped');
-      await core.summary.addRaw(markdown, true).write();
-    },
-    annotate: (level, message, title) =>
-      level === 'error' ? core.error(message, { title }) : core.warning(message, { title }),
-    setFailed: core.setFailed,
-    markFailed: () => {
-      process.exitCode = 1;
-    },
-    log: { info: core.info, warning: (m) => core.warning(m), debug: core.debug },
+    runner,
     writeFile: async (path, text) => {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, text);
@@ -46,18 +32,18 @@ try {
       connectElasticsearch(config.connection, {
         secrets: secretsOf(config),
         sleep: systemClock.sleep,
-        log: (m) => core.info(m),
+        log: (m) => runner.info(m),
       }),
     clock: systemClock,
     rollback: {
       runner: bashRunner(),
       github: (token) => octokitApi(token, env.GITHUB_API_URL ?? 'https://api.github.com'),
-      onOutput: (text) => process.stdout.write(text),
+      onOutput: (text) => runner.writeRaw(text),
     },
-    ...(runUrl ? { runUrl } : {}),
+    ...(inWorkflowRun(run) ? { runUrl: workflowRunUrl(run) } : {}),
   });
 } catch (error) {
-  core.setFailed(
+  runner.setFailed(
     `buildx-gate verify: unexpected error: ${error instanceof Error ? error.message : String(error)}`,
   );
 }

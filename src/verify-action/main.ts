@@ -1,26 +1,20 @@
-// The action: inputs from the workflow, a verification, then outputs, the job
-// summary, annotations and the step's status. @actions/core and the file system
-// come in through ActionDeps so the glue is tested without a runner.
-import { stripControl } from '../github/escape.js';
-import { secretsOf } from './config.js';
-import { InputError } from './errors.js';
+// The verify action: inputs from the workflow, the verification (run.ts), then
+// publishing what it found: the report file, outputs, the job summary, an
+// annotation and the step's status. The runner and the file system come in
+// through ActionDeps, so the glue is tested without a runner.
+import type { RunnerPort } from '../github/runner-port.js';
+import { InputError } from '../shared/input-error.js';
+import { stripControl } from '../shared/text.js';
+import { secretsOf, type VerifyConfig } from './config.js';
 import { parseInputs, SECRET_INPUTS, type InputName } from './inputs.js';
+import type { VerifyDeps } from './ports.js';
 import { scrub } from './redact.js';
 import type { VerifyReport } from './report.js';
-import { runVerification, type VerifyDeps } from './run.js';
+import { runVerification } from './run.js';
 import { renderSummary } from './summary.js';
 
 export interface ActionDeps extends Omit<VerifyDeps, 'log'> {
-  getInput(name: InputName): string;
-  setSecret(secret: string): void;
-  setOutput(name: string, value: string): void;
-  writeSummary(markdown: string): Promise<void>;
-  annotate(level: 'error' | 'warning', message: string, title: string): void;
-  /** Fails the step with an error annotation (bad inputs, unexpected errors). */
-  setFailed(message: string): void;
-  /** Fails the step without another annotation (the decision's is already there). */
-  markFailed(): void;
-  log: VerifyDeps['log'];
+  runner: RunnerPort;
   writeFile(path: string, text: string): Promise<void>;
   env: Record<string, string | undefined>;
   /** Where the report goes when report-path is not given. */
@@ -41,50 +35,57 @@ export function outputsOf(report: VerifyReport, reportPath: string): Record<stri
 }
 
 export async function runAction(deps: ActionDeps): Promise<VerifyReport | null> {
+  const { runner } = deps;
   // Mask before anything can echo them, parse errors included.
   for (const name of SECRET_INPUTS) {
-    const value = deps.getInput(name).trim();
-    if (value) deps.setSecret(value);
+    const value = runner.getInput(name).trim();
+    if (value) runner.setSecret(value);
   }
-  let config;
+  let config: VerifyConfig;
   try {
-    config = parseInputs((name) => deps.getInput(name as InputName), {
+    config = parseInputs((name) => runner.getInput(name as InputName), {
       now: deps.clock.now(),
       env: deps.env,
     });
   } catch (error) {
     if (error instanceof InputError) {
-      deps.setFailed(`buildx-gate verify: ${error.message}`);
+      runner.setFailed(`buildx-gate verify: ${error.message}`);
       return null;
     }
     throw error;
   }
   const secrets = secretsOf(config);
-  for (const secret of secrets) deps.setSecret(secret);
+  for (const secret of secrets) runner.setSecret(secret);
   const reportPath = config.reportPath ?? deps.defaultReportPath;
-  config.reportPath = reportPath;
 
   let report: VerifyReport;
   try {
-    report = await runVerification(config, deps);
+    report = await runVerification(
+      { ...config, reportPath },
+      { ...deps, log: { info: runner.info, warning: runner.warning, debug: runner.debug } },
+    );
   } catch (error) {
-    deps.setFailed(
+    runner.setFailed(
       `buildx-gate verify: ${scrub(error instanceof Error ? error.message : String(error), secrets)}`,
     );
     return null;
   }
-
-  await deps.writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  for (const [name, value] of Object.entries(outputsOf(report, reportPath))) deps.setOutput(name, value);
-  await deps.writeSummary(renderSummary(report, config.rules));
-
-  const headline = `Deploy verification: ${report.decision}${report.dryRun ? ' (dry run)' : ''}`;
-  const why = stripControl(report.reasons.join('; '));
-  if (report.gateFailed) {
-    deps.annotate('error', why, headline);
-    deps.markFailed();
-  } else if (report.decision !== 'pass') {
-    deps.annotate('warning', why, headline);
-  }
+  await publish(report, config, reportPath, deps);
   return report;
+}
+
+async function publish(report: VerifyReport, config: VerifyConfig, reportPath: string, deps: ActionDeps) {
+  const { runner } = deps;
+  await deps.writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  for (const [name, value] of Object.entries(outputsOf(report, reportPath))) runner.setOutput(name, value);
+  await runner.appendSummary(`${renderSummary(report, config.rules)}\n`);
+
+  const title = `Deploy verification: ${report.decision}${report.dryRun ? ' (dry run)' : ''}`;
+  const message = stripControl(report.reasons.join('; '));
+  if (report.gateFailed) {
+    runner.annotate({ level: 'error', message, title });
+    runner.markFailed();
+  } else if (report.decision !== 'pass') {
+    runner.annotate({ level: 'warning', message, title });
+  }
 }
