@@ -1,8 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
-import { buildxArgv, hasExporterType, type ArgvFacts } from '../../src/build-action/argv.js';
+import { buildxArgv, hasExporterType, resolveContext, type ArgvFacts } from '../../src/build-action/argv.js';
 import { readInputs } from '../../src/build-action/inputs.js';
 
-const facts: ArgvFacts = {
+const facts: Omit<ArgvFacts, 'context'> = {
   iidFile: '/tmp/bg/iid.txt',
   metadataFile: '/tmp/bg/metadata.json',
   defaultContext: 'https://github.com/acme/app.git#0123abc',
@@ -11,10 +11,10 @@ const facts: ArgvFacts = {
 };
 
 function argvFor(values: Record<string, string>, extra: Partial<ArgvFacts> = {}): string[] {
-  return buildxArgv(
-    readInputs((name) => values[name] ?? ''),
-    { ...facts, ...extra },
-  ).args;
+  const inputs = readInputs((name) => values[name] ?? '');
+  const defaultContext = extra.defaultContext ?? facts.defaultContext;
+  return buildxArgv(inputs, { ...facts, context: resolveContext(inputs.context, defaultContext), ...extra })
+    .args;
 }
 
 /** The flags the action always passes, around whatever the inputs add (`after`: flags that follow --metadata-file). */

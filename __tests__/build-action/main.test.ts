@@ -5,19 +5,20 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Annotation } from '../../src/build-action/annotations.js';
 import type { BuildCommand } from '../../src/build-action/argv.js';
-import {
-  run,
-  type ActionFS,
-  type ActionIO,
-  type BuildDeps,
-  type LogAnalyzer,
-} from '../../src/build-action/main.js';
-import type { BuildRunner, RunResult } from '../../src/build-action/runner.js';
+import { run } from '../../src/build-action/main.js';
+import type {
+  ActionFS,
+  BuildDeps,
+  BuildRunner,
+  LogAnalyzer,
+  RunResult,
+} from '../../src/build-action/ports.js';
+import type { RunnerPort } from '../../src/github/runner-port.js';
 import { CORPUS } from './reports.js';
 
 const WORKSPACE = '/repo';
 
-class Recorder implements ActionIO {
+class Recorder implements RunnerPort {
   outputs: Record<string, string> = {};
   secrets: string[] = [];
   annotations: Annotation[] = [];
@@ -41,6 +42,10 @@ class Recorder implements ActionIO {
     void (this.warnings.push(message), this.warningsAt.push({ message, rawSoFar: this.raw }));
   writeRaw = (chunk: Buffer | string) => void (this.raw += String(chunk));
   appendSummary = async (markdown: string) => void (this.summary += markdown);
+  markFailed = () => void this.failed.push('(marked failed)');
+  debug = () => {};
+  saveState = () => {};
+  getState = () => '';
 }
 
 class MemoryFS implements ActionFS {

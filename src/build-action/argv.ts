@@ -15,6 +15,8 @@ export interface ArgvFacts {
   metadataFile: string;
   /** The repository's Git context (`https://github.com/o/r.git#sha`), or '.' outside a workflow. */
   defaultContext: string;
+  /** The build context, `{{defaultContext}}` resolved (see resolveContext). */
+  context: string;
   /** `<server>/<repo>/actions/runs/<id>/attempts/<n>`, the builder-id of provenance attestations. */
   workflowRunUrl: string;
   /** `--secret` values in order (see secrets.ts); they reference files and env vars, never values. */
@@ -36,7 +38,7 @@ export function resolveContext(input: string, defaultContext: string): string {
 }
 
 export function buildxArgv(inputs: Inputs, facts: ArgvFacts): BuildCommand {
-  const context = resolveContext(inputs.context, facts.defaultContext);
+  const { context } = facts;
   const args = ['buildx', 'build', '--progress=plain'];
   const each = (flag: string, values: readonly string[]) => values.forEach((v) => args.push(flag, v));
   const once = (flag: string, value: string) => value !== '' && args.push(flag, value);

@@ -7,8 +7,67 @@ import { ListSyntaxError, parseList, type ListOptions } from './input-list.js';
 import { InputError } from '../shared/input-error.js';
 import { parseByteSize, parseDuration } from '../shared/units.js';
 
+/** Every input name, in the order of action.yml (a test compares the two). */
+export const INPUT_NAMES = [
+  'add-hosts',
+  'allow',
+  'annotations',
+  'attests',
+  'build-args',
+  'build-contexts',
+  'builder',
+  'cache-from',
+  'cache-to',
+  'call',
+  'cgroup-parent',
+  'context',
+  'file',
+  'labels',
+  'load',
+  'network',
+  'no-cache',
+  'no-cache-filters',
+  'outputs',
+  'platforms',
+  'provenance',
+  'pull',
+  'push',
+  'sbom',
+  'secrets',
+  'secret-envs',
+  'secret-files',
+  'shm-size',
+  'ssh',
+  'tags',
+  'target',
+  'ulimit',
+  'github-token',
+  'summary',
+  'pr-annotations',
+  'min-cache-hit-ratio',
+  'max-duration',
+  'max-context-size',
+  'fail-on-warnings',
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+
+/** The outputs the action sets, in the order of action.yml. */
+export const OUTPUT_NAMES = [
+  'imageid',
+  'digest',
+  'metadata',
+  'report',
+  'cache-hit-ratio',
+  'duration',
+  'failed-step',
+  'error-category',
+] as const;
+
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
 /** Reads one raw input value as the runner passes it (`INPUT_<NAME>`), untrimmed, '' when unset. */
-export type InputSource = (name: string) => string;
+export type InputSource = (name: InputName) => string;
 
 export interface Inputs {
   addHosts: string[];
@@ -70,8 +129,8 @@ export function parseBooleanWord(value: string): boolean | null {
 }
 
 export function readInputs(getInput: InputSource): Inputs {
-  const text = (name: string) => getInput(name).trim();
-  const list = (name: string, options?: ListOptions) => {
+  const text = (name: InputName) => getInput(name).trim();
+  const list = (name: InputName, options?: ListOptions) => {
     try {
       return parseList(getInput(name), options);
     } catch (error) {
@@ -84,7 +143,7 @@ export function readInputs(getInput: InputSource): Inputs {
       throw error;
     }
   };
-  const bool = (name: string, fallback: boolean) => {
+  const bool = (name: InputName, fallback: boolean) => {
     const value = text(name);
     if (value === '') return fallback;
     const parsed = parseBooleanWord(value);
@@ -168,7 +227,7 @@ export function readInputs(getInput: InputSource): Inputs {
   };
 }
 
-function requireKeyValue(input: string, item: string, index: number, expected: string): void {
+function requireKeyValue(input: InputName, item: string, index: number, expected: string): void {
   const eq = item.indexOf('=');
   if (eq <= 0 || eq === item.length - 1) {
     // The item may be a secret value: name its position and key only, never its text.
@@ -192,7 +251,7 @@ function readRatio(value: string): number | null {
 
 /** A positive duration or size; `parse` returns null for text that is not one. */
 function readPositive(
-  input: string,
+  input: InputName,
   value: string,
   parse: (text: string) => number | null,
   examples: string,

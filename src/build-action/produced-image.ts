@@ -1,11 +1,11 @@
 // The image facts buildx leaves behind (--iidfile, --metadata-file), read into
 // the outputs build-push-action sets: imageid, digest and metadata.
-export interface BuildResultFiles {
+export interface ImageFiles {
   iidFile: string;
   metadataFile: string;
 }
 
-export interface BuildResult {
+export interface ProducedImage {
   imageId: string | null;
   digest: string | null;
   /** The metadata JSON, pretty-printed as build-push-action outputs it. */
@@ -16,7 +16,7 @@ export interface TextReader {
   readText(path: string): Promise<string | null>;
 }
 
-export async function readBuildResult(files: BuildResultFiles, fs: TextReader): Promise<BuildResult> {
+export async function readProducedImage(files: ImageFiles, fs: TextReader): Promise<ProducedImage> {
   const imageId = (await fs.readText(files.iidFile))?.trim() || null;
   const raw = (await fs.readText(files.metadataFile))?.trim() ?? '';
   let metadata: Record<string, unknown> | null = null;

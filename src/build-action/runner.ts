@@ -6,28 +6,8 @@
 // is killed, so the action still has time to write the summary before the
 // runner gives up on the step.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type { BuildCommand } from './argv.js';
 import { LineStream } from './line-stream.js';
-
-export type OutputStream = 'stdout' | 'stderr';
-
-export interface RunResult {
-  /** Exit code of buildx; null when it was ended by a signal or never started. */
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when the action was asked to stop and forwarded that to buildx. */
-  cancelled: boolean;
-  /** errno of a failed start (ENOENT: no docker CLI on PATH), else null. */
-  spawnErrorCode: string | null;
-}
-
-export interface BuildRunner {
-  run(
-    command: BuildCommand,
-    env: NodeJS.ProcessEnv,
-    onLine: (line: Buffer, stream: OutputStream) => void,
-  ): Promise<RunResult>;
-}
+import type { BuildRunner, OutputStream, RunResult } from './ports.js';
 
 /** Where cancellation comes from: the process's signals in production, a test's trigger otherwise. */
 export interface CancelSource {

@@ -1,0 +1,161 @@
+// What the build means, computed from what the run left behind: the setup
+// error, cache findings, gates, annotations, the summary, the outputs and why
+// the step fails. Pure: main.ts publishes the returned data.
+//
+// Failure policy: the step fails when buildx failed, was cancelled, or a gate
+// the user set is breached; an error in the analysis itself (a bug, an
+// unreadable Dockerfile) becomes a warning and never fails a build that buildx
+// passed.
+import { parseDockerfile, type BuildReport } from '../engine/index.js';
+import { buildAnnotations, errorTitle, gateAnnotations, type Annotation } from './annotations.js';
+import { findCacheBusts } from './cache-bust.js';
+import type { Execution } from './execute.js';
+import { breaches, evaluateGates } from './gates.js';
+import type { Inputs, OutputName } from './inputs.js';
+import type { RunPlan } from './run-plan.js';
+import { diagnoseSetupError, type SetupError } from './setup-errors.js';
+import { renderSetupErrorSummary, renderSummary } from './summary.js';
+
+export interface BuildAnalysis {
+  report: BuildReport;
+  /** Where the report file goes, and its text. */
+  reportFile: { path: string; text: string };
+  /** Step outputs, in the order they are set. */
+  outputs: [name: OutputName, value: string][];
+  /** Analysis steps that failed (the build result is unaffected). */
+  warnings: string[];
+  annotations: Annotation[];
+  /** The job summary; null when switched off or when rendering it failed. */
+  summary: string | null;
+  /** Why the step fails; null when it passes. */
+  failure: string | null;
+}
+
+/** Each analysis step behind a guard: a bug there becomes a warning, never a failed build. */
+class Guarded {
+  readonly warnings: string[] = [];
+
+  run<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (error) {
+      this.warnings.push(
+        `buildx-gate could not finish its analysis (the build result is unaffected): ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return fallback;
+    }
+  }
+}
+
+export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): BuildAnalysis {
+  const { report, streamed } = run;
+  const { result, durationMs, lastLines } = streamed;
+  const guarded = new Guarded();
+  if (run.analyzerFailure !== null) {
+    guarded.warnings.push(
+      `buildx-gate could not analyze the build log (the build result is unaffected): ${run.analyzerFailure}`,
+    );
+  }
+  const cancelled = result.cancelled;
+  const buildFailed = cancelled || result.exitCode !== 0;
+  const setupError = buildFailed && !cancelled ? diagnoseSetupError(result.spawnErrorCode, lastLines) : null;
+
+  const dockerfileText = run.dockerfileText;
+  const dockerfile = guarded.run(
+    () => (dockerfileText === null ? null : parseDockerfile(dockerfileText)),
+    null,
+  );
+  const findings = guarded.run(
+    () =>
+      findCacheBusts(dockerfile, report, {
+        hasDockerignore: run.hasDockerignore,
+        noCache: inputs.noCache,
+        noCacheStages: inputs.noCacheFilters,
+      }),
+    [],
+  );
+  const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs);
+  const breached = breaches(gates);
+  const dockerfilePath = plan.dockerfile.repoRelative;
+
+  const annotations = [
+    ...(inputs.prAnnotations && !setupError
+      ? guarded.run(() => buildAnnotations(report, dockerfile, findings, { dockerfilePath }), [])
+      : []),
+    ...gateAnnotations(breached),
+  ];
+  const reportPath = `${run.tempDir}/report.json`;
+  return {
+    report,
+    reportFile: { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
+    outputs: outputsOf(report, run, reportPath),
+    annotations,
+    summary: !inputs.summary
+      ? null
+      : setupError
+        ? renderSetupErrorSummary(setupError, lastLines)
+        : guarded.run<string | null>(
+            () =>
+              renderSummary({
+                report,
+                durationMs,
+                dockerfile,
+                dockerfilePath,
+                findings,
+                gates,
+                imageId: run.produced.imageId,
+                digest: run.produced.digest,
+                tags: inputs.tags,
+                observedStartMs: streamed.startTimes,
+              }),
+            null,
+          ),
+    warnings: guarded.warnings,
+    failure: failureOf({
+      cancelled,
+      buildFailed,
+      setupError,
+      report,
+      annotated: inputs.prAnnotations,
+      breached: breached.length,
+    }),
+  };
+}
+
+function outputsOf(report: BuildReport, run: Execution, reportPath: string): [OutputName, string][] {
+  const { imageId, digest, metadata } = run.produced;
+  const ratio = report.totals.cacheHitRatio;
+  return [
+    ...(imageId ? [['imageid', imageId] as [OutputName, string]] : []),
+    ...(digest ? [['digest', digest] as [OutputName, string]] : []),
+    ...(metadata ? [['metadata', metadata] as [OutputName, string]] : []),
+    ['report', reportPath],
+    ['cache-hit-ratio', ratio === null ? '' : String(Math.round(ratio * 10_000) / 10_000)],
+    ['duration', String(Math.round(run.streamed.durationMs))],
+    ['failed-step', report.error?.step ?? ''],
+    ['error-category', report.error?.category ?? ''],
+  ];
+}
+
+function failureOf(state: {
+  cancelled: boolean;
+  buildFailed: boolean;
+  setupError: SetupError | null;
+  report: BuildReport;
+  annotated: boolean;
+  breached: number;
+}): string | null {
+  if (state.cancelled) return 'The build was cancelled.';
+  if (state.setupError) return `${state.setupError.title}: ${state.setupError.message}`;
+  if (state.buildFailed) {
+    const error = state.report.error;
+    // With annotations on, the error annotation at the Dockerfile line already carries the message.
+    return state.annotated && error
+      ? `${errorTitle(state.report)}.`
+      : `${errorTitle(state.report)}: ${error?.message ?? 'buildx exited with an error'}`;
+  }
+  if (state.breached > 0) {
+    return `${state.breached} build gate${state.breached === 1 ? '' : 's'} failed (see the annotations above).`;
+  }
+  return null;
+}

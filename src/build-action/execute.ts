@@ -1,0 +1,109 @@
+// Running the build: the run's private temp directory, the secret files, buildx
+// streamed into the job log and the engine, then what the run left behind (the
+// image facts, the Dockerfile, a .dockerignore). Everything else is computed
+// from the returned data (analysis.ts).
+import { BuildLogAnalyzer, type BuildReport } from '../engine/index.js';
+import { redactDeep } from '../github/redact.js';
+import { buildxArgv, type BuildCommand } from './argv.js';
+import type { ActionFS, BuildDeps } from './ports.js';
+import { readProducedImage, type ProducedImage } from './produced-image.js';
+import type { RunPlan } from './run-plan.js';
+import type { Inputs } from './inputs.js';
+import { SafeAnalyzer } from './safe-analyzer.js';
+import { SecretFiles } from './secret-files.js';
+import { materializeSecrets } from './secrets.js';
+import { streamBuild, type StreamedBuild } from './stream-build.js';
+
+export interface Execution {
+  /** The run's private directory; the report file goes there. */
+  tempDir: string;
+  command: BuildCommand;
+  streamed: StreamedBuild;
+  /** The engine's report, with every secret value scrubbed (a RUN step may have printed one). */
+  report: BuildReport;
+  /** Why the engine stopped reading the log, when it failed; the build result is unaffected. */
+  analyzerFailure: string | null;
+  produced: ProducedImage;
+  /** The Dockerfile as built, when it is readable here. */
+  dockerfileText: string | null;
+  /** Whether the local context has a .dockerignore; null for remote contexts. */
+  hasDockerignore: boolean | null;
+}
+
+/** The build could not start: a secret file is missing, or writing a secret failed. */
+export interface NotStarted {
+  notStarted: unknown;
+}
+
+export async function executeBuild(
+  inputs: Inputs,
+  plan: RunPlan,
+  deps: BuildDeps,
+): Promise<Execution | NotStarted> {
+  const tempDir = await deps.fs.makeTempDir();
+  const secretFiles = new SecretFiles(tempDir, deps.fs);
+  const files = { iidFile: `${tempDir}/iidfile.txt`, metadataFile: `${tempDir}/metadata.json` };
+  try {
+    let secretSpecs: string[];
+    try {
+      secretSpecs = await materializeSecrets(plan.secretPlans, secretFiles);
+    } catch (error) {
+      return { notStarted: error };
+    }
+    const command = buildxArgv(inputs, {
+      ...files,
+      defaultContext: plan.defaultContext,
+      context: plan.context,
+      workflowRunUrl: plan.workflowRunUrl,
+      secretSpecs,
+    });
+    deps.io.info(`${command.command} ${command.args.map(shellQuote).join(' ')}`);
+
+    const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer());
+    const streamed = await streamBuild(command, analyzer, deps);
+    const { exitCode, cancelled } = streamed.result;
+    const report = redactDeep(
+      analyzer.end({ exitCode: exitCode ?? (cancelled ? null : 1), cancelled }),
+      plan.secrets,
+    );
+    const { absolute, contextDir } = plan.dockerfile;
+    return {
+      tempDir,
+      command,
+      streamed,
+      report,
+      analyzerFailure: analyzer.failure,
+      produced: await readProducedImage(files, deps.fs),
+      dockerfileText: absolute === null ? null : await deps.fs.readText(absolute),
+      hasDockerignore: contextDir === null ? null : await hasIgnoreFile(contextDir, absolute, deps.fs),
+    };
+  } finally {
+    await secretFiles.removeAll();
+  }
+}
+
+async function hasIgnoreFile(contextDir: string, dockerfile: string | null, fs: ActionFS): Promise<boolean> {
+  if (await fs.exists(`${contextDir}/.dockerignore`)) return true;
+  return dockerfile !== null && (await fs.exists(`${dockerfile}.dockerignore`));
+}
+
+/**
+ * For showing the command in the log only; it is run as an argument vector,
+ * never through a shell. An argument with a line break or control character
+ * (a quoted CSV item may hold one) is shown in `$'…'` form, so no part of it
+ * starts a log line the runner would read as a workflow command.
+ */
+export function shellQuote(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  const control = /[\u0000-\u001f\u007f-\u009f]/g;
+  if (!control.test(arg)) return `'${arg.replace(/'/g, `'\\''`)}'`;
+  const escaped = arg
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    .replace(control, (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x80
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
+  return `$'${escaped}'`;
+}

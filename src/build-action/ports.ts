@@ -1,0 +1,56 @@
+// The build action's side effects, each behind a small interface: the runner
+// port (src/github/runner-port.ts) for what it says to the job, buildx, the
+// file system and the log engine. index.ts wires the real ones; tests pass fakes.
+import type { BuildReport, BuildResult } from '../engine/index.js';
+import type { RunnerPort } from '../github/runner-port.js';
+import type { BuildCommand } from './argv.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface RunResult {
+  /** Exit code of buildx; null when it was ended by a signal or never started. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the action was asked to stop and forwarded that to buildx. */
+  cancelled: boolean;
+  /** errno of a failed start (ENOENT: no docker CLI on PATH), else null. */
+  spawnErrorCode: string | null;
+}
+
+export interface BuildRunner {
+  run(
+    command: BuildCommand,
+    env: NodeJS.ProcessEnv,
+    onLine: (line: Buffer, stream: OutputStream) => void,
+  ): Promise<RunResult>;
+}
+
+export interface ActionFS {
+  readText(path: string): Promise<string | null>;
+  exists(path: string): Promise<boolean>;
+  writeText(path: string, text: string, mode?: number): Promise<void>;
+  /** A new private directory under the runner's temp directory. */
+  makeTempDir(): Promise<string>;
+  remove(path: string): Promise<void>;
+}
+
+/** The engine as the action drives it: streamed in, snapshotted while buildx runs, ended once. */
+export interface LogAnalyzer {
+  write(chunk: string | Uint8Array): void;
+  snapshot(): BuildReport;
+  end(result: BuildResult): BuildReport;
+}
+
+export interface BuildDeps {
+  io: RunnerPort;
+  fs: ActionFS;
+  runner: BuildRunner;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => number;
+  /** Unguessable token for ::stop-commands::. */
+  randomToken: () => string;
+  createAnalyzer?: () => LogAnalyzer;
+  /** How often the step start times are sampled while buildx runs. */
+  sampleIntervalMs?: number;
+}
