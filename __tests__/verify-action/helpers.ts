@@ -1,10 +1,10 @@
 // Shared builders for the verify unit tests: configs from real input strings,
 // search responses shaped like Elasticsearch's, and a fake clock.
 import type { VerifyConfig } from '../../src/verify-action/config.js';
-import type { LogStore, ServerInfo } from '../../src/verify-action/client.js';
+import type { LogStore, ServerInfo } from '../../src/verify-action/ports.js';
 import { parseInputs } from '../../src/verify-action/inputs.js';
 import type { SearchRequest } from '../../src/verify-action/query.js';
-import type { Clock } from '../../src/verify-action/watch.js';
+import type { Clock } from '../../src/verify-action/ports.js';
 
 export const NOW = Date.parse('2026-11-27T12:00:00Z');
 export const DEPLOYED = Date.parse('2026-11-27T11:50:00Z');

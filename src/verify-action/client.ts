@@ -7,27 +7,9 @@
 // data streams need 7.9+), so silently "mostly working" would risk wrong counts.
 import type { ConnectionConfig } from './config.js';
 import type { FieldCaps } from './plan.js';
-import type { SearchRequest } from './query.js';
+import type { LogStore, ServerInfo } from './ports.js';
 import { scrub } from './redact.js';
 import { parseRetryAfter, withRetries, type Failure, type RetryPolicy } from './retry.js';
-
-export interface ServerInfo {
-  version: string;
-  major: number;
-  /** `elasticsearch`, or e.g. `opensearch` for refused servers. */
-  distribution: string;
-  clusterName?: string;
-  /** Which client major serves this server. */
-  clientMajor: 8 | 9;
-}
-
-/** The log store the verification reads; a fake in tests, Elasticsearch in production. */
-export interface LogStore {
-  readonly server: ServerInfo;
-  fieldCaps(index: string, fields: string[]): Promise<FieldCaps>;
-  search(request: SearchRequest): Promise<Record<string, unknown>>;
-  close(): Promise<void>;
-}
 
 export type LogStoreErrorKind =
   | 'unreachable'

@@ -3,7 +3,7 @@
 // the summary and the annotations.
 import { truncate } from '../github/escape.js';
 import type { RuleAction, VerifyConfig } from './config.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../shared/units.js';
 import { newMessages, type MessageCount } from './messages.js';
 import type { Measurement } from './query.js';
 
@@ -50,7 +50,18 @@ export interface CheckResult {
   newErrors: MessageCount[];
   breaches: Breach[];
   warnings: string[];
+  /** What the verdict reads, so it never has to match the prose of the warnings. */
+  flags: CheckFlags;
   error?: string;
+}
+
+export interface CheckFlags {
+  /** The window had not opened yet (the deploy is more recent than the ingest delay): nothing was measured. */
+  emptyWindow: boolean;
+  /** Why the counts are lower bounds (a timed-out search, failed shards), as warned; null when complete. */
+  incomplete: string | null;
+  /** The warning that none of the wanted levels occur in the level field, when that is so; else null. */
+  levelMismatch: string | null;
 }
 
 export type Observation =
@@ -77,15 +88,16 @@ const NO_LEVEL_MATCH = 'zero errors may mean a wrong level field';
 
 export const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more recent than the ingest delay';
 
-export function evaluateCheck(
+/** A check that measured nothing: the search failed. Rule streaks carry over unchanged. */
+function unmeasured(
   config: VerifyConfig,
   previous: CheckResult | undefined,
-  observation: Observation,
   check: number,
+  at: number,
 ): CheckResult {
-  const empty: CheckResult = {
+  return {
     check,
-    at: observation.at,
+    at,
     status: 'error',
     window: null,
     total: 0,
@@ -108,28 +120,83 @@ export function evaluateCheck(
     newErrors: [],
     breaches: [],
     warnings: [],
+    flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
   };
-  if (observation.kind === 'error') return { ...empty, error: observation.message };
+}
 
+/** Breaches, warnings and figures one part of the evaluation found. */
+interface Findings {
+  breaches: Breach[];
+  warnings: string[];
+}
+
+export function evaluateCheck(
+  config: VerifyConfig,
+  previous: CheckResult | undefined,
+  observation: Observation,
+  check: number,
+): CheckResult {
+  if (observation.kind === 'error') {
+    return { ...unmeasured(config, previous, check, observation.at), error: observation.message };
+  }
   const m = observation.measurement;
-  const t = config.thresholds;
   const spanMs = m.window.end - m.window.start;
-  const result: CheckResult = {
-    ...empty,
-    status: 'ok',
-    window: m.window,
-    total: m.total,
-    errorCount: m.errors,
-    errorRate: round(perMinute(m.errors, spanMs)),
-    baselineRate: m.baseline ? round(perMinute(m.baselineErrors, m.baseline.end - m.baseline.start)) : null,
-    baselineErrors: m.baselineErrors,
-    baselineTotal: m.baselineTotal,
-  };
+  const errorRate = round(perMinute(m.errors, spanMs));
   // Counts from a timed-out or partly failed search are lower bounds: a limit they
   // exceed is truly exceeded, but a comparison with the baseline means nothing.
   const lowerBoundsOnly = m.incomplete !== null;
-  const breaches: Breach[] = [];
 
+  const limits = limitBreaches(config, m, errorRate, spanMs);
+  const baseline = lowerBoundsOnly
+    ? { increase: null, breaches: [], warnings: [] }
+    : compareBaseline(config, m, spanMs);
+  const rules = evaluateRules(config, m, previous, lowerBoundsOnly);
+  const newErrors = m.baseline && m.messagesIncluded ? newMessages(m.topMessages, m.baselineMessages) : [];
+  const fresh = lowerBoundsOnly ? { breaches: [], warnings: [] } : newErrorBreaches(config, m, newErrors);
+  const levelMismatch = levelMismatchWarning(config, m);
+  // A window that has not opened yet measured nothing, which is not "no logs":
+  // under on-no-data pass it would wave the deploy through unseen.
+  const emptyWindow = spanMs <= 0;
+  const incomplete = m.incomplete ? incompleteWarning(m.incomplete) : null;
+
+  const breaches = [...limits.breaches, ...baseline.breaches, ...rules.breaches, ...fresh.breaches];
+  const warnings = [
+    ...baseline.warnings,
+    ...rules.warnings,
+    ...(levelMismatch ? [levelMismatch] : []),
+    ...(emptyWindow ? [EMPTY_WINDOW_WARNING] : []),
+    ...(incomplete ? [incomplete] : []),
+  ];
+  return {
+    check,
+    at: observation.at,
+    status: breaches.some((b) => b.action !== 'warn')
+      ? 'breached'
+      : m.incomplete || emptyWindow
+        ? 'incomplete'
+        : m.total === 0
+          ? 'no-data'
+          : 'ok',
+    window: m.window,
+    total: m.total,
+    errorCount: m.errors,
+    errorRate,
+    baselineRate: m.baseline ? round(perMinute(m.baselineErrors, m.baseline.end - m.baseline.start)) : null,
+    baselineErrors: m.baselineErrors,
+    baselineTotal: m.baselineTotal,
+    increase: baseline.increase,
+    rules: rules.results,
+    newErrors,
+    breaches,
+    warnings,
+    flags: { emptyWindow, incomplete, levelMismatch },
+  };
+}
+
+/** max-errors and max-error-rate: absolute limits, which lower bounds can prove breached. */
+function limitBreaches(config: VerifyConfig, m: Measurement, errorRate: number, spanMs: number): Findings {
+  const t = config.thresholds;
+  const breaches: Breach[] = [];
   if (t.maxErrors !== undefined && m.errors > t.maxErrors) {
     breaches.push({
       kind: 'max-errors',
@@ -137,44 +204,72 @@ export function evaluateCheck(
       reason: `${m.errors} errors since the deploy, max-errors is ${t.maxErrors}`,
     });
   }
-  if (t.maxErrorRate !== undefined && result.errorRate > t.maxErrorRate) {
+  if (t.maxErrorRate !== undefined && errorRate > t.maxErrorRate) {
     breaches.push({
       kind: 'max-error-rate',
       action: t.breachAction,
-      reason: `${result.errorRate} errors/min over ${formatDuration(spanMs)}, max-error-rate is ${t.maxErrorRate}`,
+      reason: `${errorRate} errors/min over ${formatDuration(spanMs)}, max-error-rate is ${t.maxErrorRate}`,
     });
   }
+  return { breaches, warnings: [] };
+}
 
-  if (m.baseline && !lowerBoundsOnly) {
-    const baseSpan = m.baseline.end - m.baseline.start;
-    const now = comparisonMetric(config, m.errors, m.total, spanMs);
-    const before = comparisonMetric(config, m.baselineErrors, m.baselineTotal, baseSpan);
-    const unit = t.normalizeByVolume ? 'of all logs' : 'errors/min';
-    const show = (v: number) => (t.normalizeByVolume ? `${round(v * 100, 2)}%` : `${round(v)}`);
-    if (m.baselineTotal === 0) {
-      result.warnings.push(
+/** The window against the baseline before the deploy (max-increase, min-errors). */
+function compareBaseline(
+  config: VerifyConfig,
+  m: Measurement,
+  spanMs: number,
+): Findings & { increase: number | null } {
+  const none = { increase: null, breaches: [], warnings: [] };
+  if (!m.baseline) return none;
+  const t = config.thresholds;
+  const baseSpan = m.baseline.end - m.baseline.start;
+  if (m.baselineTotal === 0) {
+    return {
+      ...none,
+      warnings: [
         `no logs in the baseline window (${formatDuration(baseSpan)} before the deploy): baseline comparison skipped`,
-      );
-    } else {
-      result.increase = before > 0 ? round(now / before) : now > 0 ? null : 0;
-      const factorText = before > 0 ? `${round(now / before, 2)}x` : 'up from none';
-      if (t.maxIncrease !== undefined && (before > 0 ? now / before > t.maxIncrease : now > 0)) {
-        if (m.errors >= t.minErrors) {
-          breaches.push({
-            kind: 'baseline',
-            action: t.breachAction,
-            reason: `errors ${show(now)} ${unit} vs ${show(before)} before the deploy (${factorText}, max-increase ${t.maxIncrease}x)`,
-          });
-        } else {
-          result.warnings.push(
-            `errors rose ${factorText} over the baseline but ${m.errors} < min-errors ${t.minErrors}`,
-          );
-        }
-      }
-    }
+      ],
+    };
   }
+  const now = comparisonMetric(config, m.errors, m.total, spanMs);
+  const before = comparisonMetric(config, m.baselineErrors, m.baselineTotal, baseSpan);
+  const unit = t.normalizeByVolume ? 'of all logs' : 'errors/min';
+  const show = (v: number) => (t.normalizeByVolume ? `${round(v * 100, 2)}%` : `${round(v)}`);
+  const increase = before > 0 ? round(now / before) : now > 0 ? null : 0;
+  const factorText = before > 0 ? `${round(now / before, 2)}x` : 'up from none';
+  const over = t.maxIncrease !== undefined && (before > 0 ? now / before > t.maxIncrease : now > 0);
+  if (!over) return { ...none, increase };
+  if (m.errors < t.minErrors) {
+    return {
+      ...none,
+      increase,
+      warnings: [`errors rose ${factorText} over the baseline but ${m.errors} < min-errors ${t.minErrors}`],
+    };
+  }
+  return {
+    ...none,
+    increase,
+    breaches: [
+      {
+        kind: 'baseline',
+        action: t.breachAction,
+        reason: `errors ${show(now)} ${unit} vs ${show(before)} before the deploy (${factorText}, max-increase ${t.maxIncrease}x)`,
+      },
+    ],
+  };
+}
 
-  result.rules = config.rules.map((rule, i) => {
+/** Each rule's count against its max, with the streak of checks over it. */
+function evaluateRules(
+  config: VerifyConfig,
+  m: Measurement,
+  previous: CheckResult | undefined,
+  lowerBoundsOnly: boolean,
+): Findings & { results: RuleResult[] } {
+  const breaches: Breach[] = [];
+  const warnings: string[] = [];
+  const results = config.rules.map((rule, i): RuleResult => {
     const count = m.rules[i]?.count ?? 0;
     const over = count > rule.max;
     const previousStreak = previous?.rules[i]?.streak ?? 0;
@@ -192,64 +287,53 @@ export function evaluateCheck(
           (rule.consecutive > 1 ? ` (over max in ${streak} consecutive checks)` : ''),
       });
     } else if (over) {
-      result.warnings.push(
+      warnings.push(
         `rule '${rule.name}' over max (${count} > ${rule.max}) in ${streak} of ${rule.consecutive} consecutive checks`,
       );
     }
-    return {
-      name: rule.name,
-      count,
-      max: rule.max,
-      action: rule.action,
-      consecutive: rule.consecutive,
-      streak,
-      breached,
-    };
+    const { name, max, action, consecutive } = rule;
+    return { name, count, max, action, consecutive, streak, breached };
   });
+  return { results, breaches, warnings };
+}
 
-  result.newErrors = m.baseline && m.messagesIncluded ? newMessages(m.topMessages, m.baselineMessages) : [];
-  if (
-    !lowerBoundsOnly &&
-    m.messagesIncluded &&
-    t.maxNewErrors !== undefined &&
-    result.newErrors.length > t.maxNewErrors
-  ) {
-    breaches.push({
-      kind: 'new-errors',
-      action: t.breachAction,
-      reason: `${result.newErrors.length} new error messages not seen in the baseline, max-new-errors is ${t.maxNewErrors}`,
-    });
-  }
+/** max-new-errors: messages in the window that the baseline never had. */
+function newErrorBreaches(
+  config: VerifyConfig,
+  m: Measurement,
+  newErrors: readonly MessageCount[],
+): Findings {
+  const max = config.thresholds.maxNewErrors;
+  if (!m.messagesIncluded || max === undefined || newErrors.length <= max)
+    return { breaches: [], warnings: [] };
+  return {
+    breaches: [
+      {
+        kind: 'new-errors',
+        action: config.thresholds.breachAction,
+        reason: `${newErrors.length} new error messages not seen in the baseline, max-new-errors is ${max}`,
+      },
+    ],
+    warnings: [],
+  };
+}
 
+/** Zero errors where the level field never holds any of the wanted levels: likely a wrong level field. */
+function levelMismatchWarning(config: VerifyConfig, m: Measurement): string | null {
   const levelsSeen = m.levelValues;
-  if (levelsSeen && m.total + m.baselineTotal > 0 && m.errors === 0 && m.baselineErrors === 0) {
-    const wanted = new Set(config.levels.map((l) => l.toLowerCase()));
-    if (!levelsSeen.some((v) => wanted.has(v.toLowerCase()))) {
-      result.warnings.push(
-        `${NO_LEVEL_MATCH}: levels ${config.levels.join(', ')} never occur in '${config.fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`,
-      );
-    }
-  }
+  if (!levelsSeen || m.total + m.baselineTotal === 0 || m.errors !== 0 || m.baselineErrors !== 0) return null;
+  const wanted = new Set(config.levels.map((l) => l.toLowerCase()));
+  if (levelsSeen.some((v) => wanted.has(v.toLowerCase()))) return null;
+  return `${NO_LEVEL_MATCH}: levels ${config.levels.join(', ')} never occur in '${config.fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
+}
 
-  result.breaches = breaches;
-  // A window that has not opened yet measured nothing, which is not "no logs":
-  // under on-no-data pass it would wave the deploy through unseen.
-  const emptyWindow = spanMs <= 0;
-  if (emptyWindow) result.warnings.push(EMPTY_WINDOW_WARNING);
-  if (breaches.some((b) => b.action !== 'warn')) result.status = 'breached';
-  else if (m.incomplete || emptyWindow) result.status = 'incomplete';
-  else if (m.total === 0) result.status = 'no-data';
-  if (m.incomplete) {
-    const why = m.incomplete.timedOut
-      ? 'the search timed out'
-      : m.incomplete.failedShards > 0
-        ? `${m.incomplete.failedShards} of ${m.incomplete.totalShards} shards failed`
-        : 'part of the search was skipped';
-    result.warnings.push(
-      `incomplete results: ${why}${m.incomplete.reasons.length ? ` (${m.incomplete.reasons.join('; ')})` : ''}`,
-    );
-  }
-  return result;
+function incompleteWarning(incomplete: NonNullable<Measurement['incomplete']>): string {
+  const why = incomplete.timedOut
+    ? 'the search timed out'
+    : incomplete.failedShards > 0
+      ? `${incomplete.failedShards} of ${incomplete.totalShards} shards failed`
+      : 'part of the search was skipped';
+  return `incomplete results: ${why}${incomplete.reasons.length ? ` (${incomplete.reasons.join('; ')})` : ''}`;
 }
 
 export interface Verdict {
@@ -269,6 +353,11 @@ export function verdict(
   checks: readonly CheckResult[],
   final: boolean,
 ): Verdict | null {
+  return final ? finalVerdict(config, checks) : settledEarly(config, checks);
+}
+
+/** A rollback rule breached in the last check, or more breached checks than failure-limit tolerates. */
+function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Verdict | null {
   const last = checks.at(-1);
   const rollbackRule = last?.breaches.find((b) => b.kind === 'rule' && b.action === 'rollback');
   if (last && rollbackRule) {
@@ -281,7 +370,8 @@ export function verdict(
   if (breached.length > config.failureLimit) {
     const all = breached.flatMap(blocking);
     const decision = all.some((b) => b.action === 'rollback') ? 'rollback' : 'fail';
-    const latest = breached.at(-1)!;
+    const latest = breached[breached.length - 1] ?? last;
+    if (latest === undefined) return null;
     const budget =
       config.failureLimit > 0
         ? [`${breached.length} breached checks, failure-limit tolerates ${config.failureLimit}`]
@@ -291,9 +381,16 @@ export function verdict(
       reasons: [...budget, ...blocking(latest).map((b) => `${b.reason} (check ${latest.check})`)],
     };
   }
-  if (!final) return null;
-  if (!last) return { decision: 'inconclusive', reasons: ['no check ran'] };
+  return null;
+}
 
+/** The verdict after the last check: what settledEarly did not decide, decided by the last check's status. */
+export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[]): Verdict {
+  const settled = settledEarly(config, checks);
+  if (settled) return settled;
+  const last = checks.at(-1);
+  if (!last) return { decision: 'inconclusive', reasons: ['no check ran'] };
+  const breached = checks.filter((c) => blocking(c).length > 0);
   const tolerated =
     breached.length > 0
       ? [`${breached.length} breached check(s) tolerated by failure-limit ${config.failureLimit}`]
@@ -309,7 +406,7 @@ export function verdict(
       };
     }
     case 'incomplete':
-      if (last.warnings.includes(EMPTY_WINDOW_WARNING)) {
+      if (last.flags.emptyWindow) {
         return {
           decision: 'inconclusive',
           reasons: [
@@ -320,7 +417,7 @@ export function verdict(
       return {
         decision: 'inconclusive',
         reasons: [
-          ...last.warnings.filter((w) => w.startsWith('incomplete')),
+          ...(last.flags.incomplete ? [last.flags.incomplete] : []),
           `counts may be short, so the deploy cannot pass on them (on-inconclusive: ${config.policies.onInconclusive})`,
         ],
       };
@@ -337,7 +434,7 @@ export function verdict(
         reasons: [
           `${last.errorCount} errors in ${last.total} logs since the deploy (${last.errorRate}/min${last.baselineRate !== null ? `, baseline ${last.baselineRate}/min` : ''})${breached.length > 0 ? '' : ': within limits'}`,
           ...tolerated,
-          ...last.warnings.filter((w) => w.startsWith(NO_LEVEL_MATCH)),
+          ...(last.flags.levelMismatch ? [last.flags.levelMismatch] : []),
         ],
       };
   }

@@ -3,7 +3,7 @@
 import type { CheckResult, Decision, RuleResult } from './decision.js';
 import type { MessageCount } from './messages.js';
 import type { RollbackOutcome } from './rollback.js';
-import type { ServerInfo } from './client.js';
+import type { ServerInfo } from './ports.js';
 
 export interface VerifyReport {
   decision: Decision;

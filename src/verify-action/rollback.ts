@@ -3,6 +3,7 @@
 // reports whether it was triggered and whether it succeeded. GitHub is reached
 // through an injected API so tests point it at a local recording server.
 import type { RollbackConfig } from './config.js';
+import type { GitHubApi, RollbackDeps } from './ports.js';
 import { scrub } from './redact.js';
 
 /** The verdict and figures handed to every trigger. */
@@ -37,23 +38,6 @@ export interface RollbackOutcome {
   /** Every started trigger succeeded; null when nothing was triggered. */
   succeeded: boolean | null;
   results: TriggerResult[];
-}
-
-export interface CommandRunner {
-  /** Runs the command with bash, streaming its output; resolves to the exit code. */
-  run(command: string, env: Record<string, string>, onOutput: (text: string) => void): Promise<number>;
-}
-
-export interface GitHubApi {
-  request(route: string, params: Record<string, unknown>): Promise<{ status: number }>;
-}
-
-export interface RollbackDeps {
-  runner: CommandRunner;
-  /** Created only when a GitHub trigger is configured (it loads @actions/github). */
-  github: (token: string) => Promise<GitHubApi>;
-  onOutput: (text: string) => void;
-  secrets: readonly string[];
 }
 
 export function hasTriggers(config: RollbackConfig): boolean {

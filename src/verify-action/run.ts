@@ -1,11 +1,22 @@
-// One verification from a validated config to a report: connect, resolve the
-// mapping, watch, decide, roll back. Every side effect comes in through deps, so
-// the action, the CLI and the tests share this code.
+// One verification from a validated config to a report: connect and resolve
+// the mapping, watch the deploy, fetch the top messages when the verdict came
+// early, roll back, then assemble the report. Every side effect comes in
+// through VerifyDeps (ports.ts), so the action, the CLI and the tests share
+// this code; each phase returns data to the next.
 import { secretsOf, type VerifyConfig } from './config.js';
-import { LogStoreError, type LogStore } from './client.js';
-import { evaluateCheck, gateFails, verdict, type CheckResult, type Observation } from './decision.js';
+import { LogStoreError } from './client.js';
+import {
+  evaluateCheck,
+  finalVerdict,
+  gateFails,
+  type CheckResult,
+  type Observation,
+  type Verdict,
+} from './decision.js';
 import { discoverUrl } from './kibana.js';
+import { newMessages, type MessageCount } from './messages.js';
 import { fieldsToInspect, MappingError, resolvePlan, wantsCategorizeProbe } from './plan.js';
+import type { Clock, LogStore, ServerInfo, VerifyDeps } from './ports.js';
 import {
   buildCheckRequest,
   levelsQuery,
@@ -16,24 +27,106 @@ import {
   type SearchPlan,
   type SearchRequest,
 } from './query.js';
-import { newMessages } from './messages.js';
 import { scrub } from './redact.js';
 import type { VerifyReport } from './report.js';
-import { hasTriggers, runRollback, type RollbackDeps, type RollbackOutcome } from './rollback.js';
-import { watch, windowAt, type Clock } from './watch.js';
+import { hasTriggers, runRollback, type RollbackOutcome } from './rollback.js';
+import { watch, windowAt } from './watch.js';
 
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
+export type { VerifyDeps } from './ports.js';
+
+/** A connected store with the search plan resolved from its mapping. */
+interface Session {
+  store: LogStore;
+  plan: SearchPlan;
+  warnings: string[];
 }
 
-export interface VerifyDeps {
-  connect(config: VerifyConfig): Promise<LogStore>;
-  clock: Clock;
-  log: Logger;
-  rollback: Omit<RollbackDeps, 'secrets'>;
-  runUrl?: string;
+/** What watching the deploy found. */
+interface Watched {
+  /** At least one. */
+  checks: CheckResult[];
+  verdict: Verdict;
+  lastRequest: SearchRequest | null;
+  lastMeasurement: Measurement | null;
+  /** The top messages for the report, fetched after an early verdict; null when the last check had them. */
+  messages: MessageSample | null;
+  latencies: number[];
+  messageRequests: number;
+  warnings: string[];
+}
+
+interface MessageSample {
+  topMessages: MessageCount[];
+  baselineMessages: string[];
+  sampled: boolean;
+}
+
+export async function runVerification(config: VerifyConfig, deps: VerifyDeps): Promise<VerifyReport> {
+  const secrets = secretsOf(config);
+  const session = await openSession(config, deps, secrets);
+  let watched: Watched;
+  try {
+    watched =
+      'failure' in session
+        ? unwatched(config, deps.clock, session.failure)
+        : await watchDeploy(config, session, deps, secrets);
+  } finally {
+    if ('store' in session) await session.store.close().catch(() => {});
+  }
+  const plan = 'plan' in session ? session.plan : null;
+  const setupWarnings = 'warnings' in session ? session.warnings : [];
+  const last = reportedCheck(watched.checks);
+  const newErrors = reportedNewErrors(last, watched);
+  const breachedRules = [
+    ...new Set(watched.checks.flatMap((c) => c.rules.filter((r) => r.breached).map((r) => r.name))),
+  ];
+  const rollback = await rollBackIfDecided(config, deps, secrets, {
+    verdict: watched.verdict,
+    last,
+    newErrorCount: newErrors.length,
+    breachedRules,
+  });
+  return assembleReport(config, {
+    plan,
+    server: 'store' in session ? session.store.server : session.server,
+    watched,
+    last,
+    newErrors,
+    breachedRules,
+    rollback,
+    warnings: [
+      ...setupWarnings,
+      ...watched.warnings,
+      ...watched.checks.flatMap((c) => c.warnings),
+      ...rollback.warnings,
+    ],
+  });
+}
+
+/** Connects, reads the mapping and resolves the search plan; a failure here is the one check's error. */
+async function openSession(
+  config: VerifyConfig,
+  deps: VerifyDeps,
+  secrets: readonly string[],
+): Promise<Session | { failure: string; server: ServerInfo | null }> {
+  let store: LogStore | null = null;
+  try {
+    store = await deps.connect(config);
+    deps.log.info(`Elasticsearch ${store.server.version} (client ${store.server.clientMajor}.x)`);
+    const caps = await store.fieldCaps(config.index, fieldsToInspect(config));
+    const categorize =
+      wantsCategorizeProbe(caps, config.fields.message) && (await canCategorize(store, config));
+    const { plan, warnings } = resolvePlan(config, caps, categorize);
+    for (const w of warnings) deps.log.warning(w);
+    return { store, plan, warnings };
+  } catch (error) {
+    await store?.close().catch(() => {});
+    const message = describe(error, secrets);
+    if (!(error instanceof LogStoreError || error instanceof MappingError)) {
+      deps.log.debug(`setup failed: ${message}`);
+    }
+    return { failure: message, server: store?.server ?? null };
+  }
 }
 
 /** Asks for categorize_text on an empty result: a 400 means the server lacks it (no ML plugin). */
@@ -55,66 +148,66 @@ async function canCategorize(store: LogStore, config: VerifyConfig): Promise<boo
   }
 }
 
-function describe(error: unknown, secrets: readonly string[]): string {
-  return scrub(error instanceof Error ? error.message : String(error), secrets);
+/** The setup failed: one check that could not measure, and the verdict on it. */
+function unwatched(config: VerifyConfig, clock: Clock, message: string): Watched {
+  const checks = [evaluateCheck(config, undefined, { kind: 'error', at: clock.now(), message }, 1)];
+  return {
+    checks,
+    verdict: finalVerdict(config, checks),
+    lastRequest: null,
+    lastMeasurement: null,
+    messages: null,
+    latencies: [],
+    messageRequests: 0,
+    warnings: [],
+  };
 }
 
-export async function runVerification(config: VerifyConfig, deps: VerifyDeps): Promise<VerifyReport> {
-  const secrets = secretsOf(config);
-  const { clock, log } = deps;
-  const warnings: string[] = [];
-  let store: LogStore | undefined;
-  let plan: SearchPlan | undefined;
-  // Written from the measure callback; a holder keeps TypeScript's narrowing honest.
-  const latest: { request: SearchRequest | null; measurement: Measurement | null } = {
-    request: null,
-    measurement: null,
-  };
-  const latencies: number[] = [];
-  let messageRequests = 0;
-  let checks: CheckResult[];
-  let settled: ReturnType<typeof verdict>;
+/** Runs each check's search and keeps the last request and measurement for the report. */
+class Measurer {
+  readonly latencies: number[] = [];
+  lastRequest: SearchRequest | null = null;
+  lastMeasurement: Measurement | null = null;
 
-  try {
-    store = await deps.connect(config);
-    log.info(`Elasticsearch ${store.server.version} (client ${store.server.clientMajor}.x)`);
-    const caps = await store.fieldCaps(config.index, fieldsToInspect(config));
-    const categorize =
-      wantsCategorizeProbe(caps, config.fields.message) && (await canCategorize(store, config));
-    const resolved = resolvePlan(config, caps, categorize);
-    plan = resolved.plan;
-    warnings.push(...resolved.warnings);
-    for (const w of resolved.warnings) log.warning(w);
-  } catch (error) {
-    const message = describe(error, secrets);
-    if (!(error instanceof LogStoreError || error instanceof MappingError))
-      log.debug(`setup failed: ${message}`);
-    const failed = evaluateCheck(config, undefined, { kind: 'error', at: clock.now(), message }, 1);
-    checks = [failed];
-    settled = verdict(config, checks, true);
+  constructor(
+    private readonly config: VerifyConfig,
+    private readonly session: Session,
+    private readonly clock: Clock,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  async measure(window: CheckWindow, at: number, messages: boolean): Promise<Observation> {
+    const request = buildCheckRequest(this.config, this.session.plan, window, { messages });
+    this.lastRequest = request;
+    const started = this.clock.now();
+    try {
+      const response = await this.session.store.search(request);
+      this.latencies.push(this.clock.now() - started);
+      const measurement = parseCheckResponse(this.config, this.session.plan, window, response, { messages });
+      this.lastMeasurement = measurement;
+      return { kind: 'measured', at, measurement };
+    } catch (error) {
+      return { kind: 'error', at, message: describe(error, this.secrets) };
+    }
   }
+}
 
-  if (store && plan) {
-    const activeStore = store;
-    const activePlan = plan;
-    // Top messages cost more than all the counts together, so they come with the
-    // last scheduled check only, unless max-new-errors gates every check.
-    const messagesEveryCheck = config.thresholds.maxNewErrors !== undefined;
-    const measure = async (window: CheckWindow, at: number, scheduledLast: boolean): Promise<Observation> => {
-      const messages = scheduledLast || messagesEveryCheck;
-      const request = buildCheckRequest(config, activePlan, window, { messages });
-      latest.request = request;
-      const started = clock.now();
-      try {
-        const response = await activeStore.search(request);
-        latencies.push(clock.now() - started);
-        latest.measurement = parseCheckResponse(config, activePlan, window, response, { messages });
-        return { kind: 'measured', at, measurement: latest.measurement };
-      } catch (error) {
-        return { kind: 'error', at, message: describe(error, secrets) };
-      }
-    };
-    const result = await watch(config, clock, measure, (check) => {
+async function watchDeploy(
+  config: VerifyConfig,
+  session: Session,
+  deps: VerifyDeps,
+  secrets: readonly string[],
+): Promise<Watched> {
+  const { log } = deps;
+  const measurer = new Measurer(config, session, deps.clock, secrets);
+  // Top messages cost more than all the counts together, so they come with the
+  // last scheduled check only, unless max-new-errors gates every check.
+  const messagesEveryCheck = config.thresholds.maxNewErrors !== undefined;
+  const result = await watch(
+    config,
+    deps.clock,
+    (window, at, scheduledLast) => measurer.measure(window, at, scheduledLast || messagesEveryCheck),
+    (check) => {
       const head = `check ${check.check}: ${check.status}`;
       const figures =
         check.status === 'error'
@@ -122,139 +215,198 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
           : `${check.errorCount} errors / ${check.total} logs, ${check.errorRate}/min`;
       log.info(`${head}: ${figures}`);
       for (const b of check.breaches) log.info(`  breach (${b.action}): ${b.reason}`);
-    });
-    checks = result.checks;
-    settled = result.verdict;
-    if (result.stoppedEarly) log.info(`decided after check ${checks.length}; remaining checks skipped`);
-    const m = latest.measurement as Measurement | null;
-    if (m && !m.messagesIncluded) {
-      // Decided before the last scheduled check: one more search, for the report's messages.
-      const window = {
-        baselineStart: m.baseline?.start ?? m.window.start,
-        deployedAt: m.window.start,
-        end: m.window.end,
-      };
-      try {
-        const response = await activeStore.search(
-          buildCheckRequest(config, activePlan, window, { messages: true }),
-        );
-        messageRequests++;
-        const withMessages = parseCheckResponse(config, activePlan, window, response);
-        Object.assign(m, {
-          topMessages: withMessages.topMessages,
-          baselineMessages: withMessages.baselineMessages,
-          sampled: withMessages.sampled,
-          messagesIncluded: true,
-        });
-        const check = [...checks].reverse().find((c) => c.status !== 'error');
-        if (check && m.baseline) check.newErrors = newMessages(m.topMessages, m.baselineMessages);
-      } catch (error) {
-        warnings.push(`top error messages unavailable: ${describe(error, secrets)}`);
-      }
-    }
-  }
-  await store?.close().catch(() => {});
-
-  const final = settled!;
-  const measured = [...checks!].reverse().find((c) => c.status !== 'error');
-  const last = measured ?? checks!.at(-1)!;
-  const breachedRules = [
-    ...new Set(checks!.flatMap((c) => c.rules.filter((r) => r.breached).map((r) => r.name))),
-  ];
-  for (const w of new Set(checks!.flatMap((c) => c.warnings))) warnings.push(w);
-
-  let rollback: RollbackOutcome = { triggered: false, succeeded: null, results: [] };
-  const reasons = [...final.reasons];
-  const wantsRollback = final.decision === 'rollback';
-  if (wantsRollback && !config.dryRun) {
-    if (hasTriggers(config.rollback)) {
-      rollback = await runRollback(
-        config.rollback,
-        {
-          decision: final.decision,
-          reason: reasons[0] ?? '',
-          errorCount: last.errorCount,
-          errorRate: last.errorRate,
-          baselineRate: last.baselineRate,
-          breachedRules,
-          newErrorCount: last.newErrors.length,
-          ...(config.service ? { service: config.service } : {}),
-          ...(config.environment ? { environment: config.environment } : {}),
-          ...(config.version ? { version: config.version } : {}),
-          deployedAt: config.deployedAt,
-          ...(config.reportPath ? { reportPath: config.reportPath } : {}),
-          ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
-        },
-        { ...deps.rollback, secrets },
-      );
-      for (const r of rollback.results) {
-        (r.succeeded ? log.info : log.warning)(
-          `rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${r.detail}`,
-        );
-      }
-      if (rollback.succeeded === false)
-        reasons.push('ROLLBACK FAILED: see the rollback results; the deploy is still live');
-    } else {
-      warnings.push(
-        'decision is rollback but no rollback trigger is configured (rollback-command, rollback-workflow, rollback-event, deployment-id)',
-      );
-    }
-  }
-
-  const m = latest.measurement;
-  const scope = {
-    index: config.index,
-    service: config.service ?? null,
-    environment: config.environment ?? null,
-    version: config.version ?? null,
-    levels: config.levels,
-    deployedAt: new Date(config.deployedAt).toISOString(),
-    windowEnd: m ? new Date(m.window.end).toISOString() : null,
-    baselineStart: m?.baseline ? new Date(m.baseline.start).toISOString() : null,
+    },
+  );
+  if (result.stoppedEarly) log.info(`decided after check ${result.checks.length}; remaining checks skipped`);
+  const watched: Watched = {
+    checks: result.checks,
+    verdict: result.verdict,
+    lastRequest: measurer.lastRequest,
+    lastMeasurement: measurer.lastMeasurement,
+    messages: null,
+    latencies: measurer.latencies,
+    messageRequests: 0,
+    warnings: [],
   };
-  let kibanaUrl: string | null = null;
-  if (config.kibana && plan) {
-    const window = windowAt(config, last.at);
-    kibanaUrl = discoverUrl({
-      kibanaUrl: config.kibana.url,
-      ...(config.kibana.dataView ? { dataView: config.kibana.dataView } : {}),
-      from: window.baselineStart,
-      to: Math.max(window.end, window.deployedAt),
-      query: {
-        bool: { filter: [...scopeFilters(config, plan), levelsQuery(plan.fields.level, config.levels)] },
-      },
-      label: `buildx-gate: errors${config.service ? ` of ${config.service}` : ''}`,
-      columns: [config.fields.level, config.fields.message],
-    });
+  const m = measurer.lastMeasurement;
+  if (!m || m.messagesIncluded) return watched;
+  // Decided before the last scheduled check: one more search, for the report's messages.
+  try {
+    return { ...watched, messages: await fetchMessages(config, session, m), messageRequests: 1 };
+  } catch (error) {
+    return { ...watched, warnings: [`top error messages unavailable: ${describe(error, secrets)}`] };
   }
+}
 
-  const request = latest.request;
+async function fetchMessages(config: VerifyConfig, session: Session, m: Measurement): Promise<MessageSample> {
+  const window = {
+    baselineStart: m.baseline?.start ?? m.window.start,
+    deployedAt: m.window.start,
+    end: m.window.end,
+  };
+  const response = await session.store.search(
+    buildCheckRequest(config, session.plan, window, { messages: true }),
+  );
+  const { topMessages, baselineMessages, sampled } = parseCheckResponse(
+    config,
+    session.plan,
+    window,
+    response,
+  );
+  return { topMessages, baselineMessages, sampled };
+}
+
+/** The check the report's figures come from: the last one that measured, else the last one. */
+function reportedCheck(checks: readonly CheckResult[]): CheckResult {
+  const last = [...checks].reverse().find((c) => c.status !== 'error') ?? checks.at(-1);
+  if (last === undefined) throw new Error('a verification always has at least one check');
+  return last;
+}
+
+/** New error messages: from the messages fetched after an early verdict, else from the check itself. */
+function reportedNewErrors(last: CheckResult, watched: Watched): MessageCount[] {
+  const { messages, lastMeasurement } = watched;
+  if (messages && lastMeasurement?.baseline)
+    return newMessages(messages.topMessages, messages.baselineMessages);
+  return last.newErrors;
+}
+
+interface RollbackStep extends RollbackOutcome {
+  /** Reasons the rollback adds to the verdict's (a failed rollback). */
+  reasons: string[];
+  warnings: string[];
+}
+
+async function rollBackIfDecided(
+  config: VerifyConfig,
+  deps: VerifyDeps,
+  secrets: readonly string[],
+  facts: { verdict: Verdict; last: CheckResult; newErrorCount: number; breachedRules: string[] },
+): Promise<RollbackStep> {
+  const nothing: RollbackStep = { triggered: false, succeeded: null, results: [], reasons: [], warnings: [] };
+  const { verdict, last } = facts;
+  if (verdict.decision !== 'rollback' || config.dryRun) return nothing;
+  if (!hasTriggers(config.rollback)) {
+    return {
+      ...nothing,
+      warnings: [
+        'decision is rollback but no rollback trigger is configured (rollback-command, rollback-workflow, rollback-event, deployment-id)',
+      ],
+    };
+  }
+  const outcome = await runRollback(
+    config.rollback,
+    {
+      decision: verdict.decision,
+      reason: verdict.reasons[0] ?? '',
+      errorCount: last.errorCount,
+      errorRate: last.errorRate,
+      baselineRate: last.baselineRate,
+      breachedRules: facts.breachedRules,
+      newErrorCount: facts.newErrorCount,
+      ...(config.service ? { service: config.service } : {}),
+      ...(config.environment ? { environment: config.environment } : {}),
+      ...(config.version ? { version: config.version } : {}),
+      deployedAt: config.deployedAt,
+      ...(config.reportPath ? { reportPath: config.reportPath } : {}),
+      ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+    },
+    { ...deps.rollback, secrets },
+  );
+  for (const r of outcome.results) {
+    (r.succeeded ? deps.log.info : deps.log.warning)(
+      `rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${r.detail}`,
+    );
+  }
   return {
-    decision: final.decision,
-    gateFailed: gateFails(config, final.decision) || (!config.dryRun && rollback.succeeded === false),
+    ...outcome,
+    reasons:
+      outcome.succeeded === false
+        ? ['ROLLBACK FAILED: see the rollback results; the deploy is still live']
+        : [],
+    warnings: [],
+  };
+}
+
+/** The report from what each phase returned. Pure. */
+function assembleReport(
+  config: VerifyConfig,
+  parts: {
+    plan: SearchPlan | null;
+    server: VerifyReport['server'];
+    watched: Watched;
+    last: CheckResult;
+    newErrors: MessageCount[];
+    breachedRules: string[];
+    rollback: RollbackStep;
+    warnings: string[];
+  },
+): VerifyReport {
+  const { watched, last, rollback } = parts;
+  const { decision } = watched.verdict;
+  const m = watched.lastMeasurement;
+  const request = watched.lastRequest;
+  const { reasons: _reasons, warnings: _warnings, ...rollbackOutcome } = rollback;
+  return {
+    decision,
+    gateFailed: gateFails(config, decision) || (!config.dryRun && rollback.succeeded === false),
     dryRun: config.dryRun,
-    reasons,
-    warnings: [...new Set(warnings)],
+    reasons: [...watched.verdict.reasons, ...rollback.reasons],
+    warnings: [...new Set(parts.warnings)],
     errorCount: last.errorCount,
     errorRate: last.errorRate,
     baselineRate: last.baselineRate,
     totalCount: last.total,
-    breachedRules,
-    newErrors: last.newErrors,
-    newErrorCount: last.newErrors.length,
-    topMessages: m?.topMessages ?? [],
+    breachedRules: parts.breachedRules,
+    newErrors: parts.newErrors,
+    newErrorCount: parts.newErrors.length,
+    topMessages: watched.messages?.topMessages ?? m?.topMessages ?? [],
     messageStrategy: m?.messageStrategy ?? null,
-    messagesSampled: m?.sampled ?? false,
+    messagesSampled: watched.messages?.sampled ?? m?.sampled ?? false,
     rules: last.rules,
-    checks: checks!,
+    checks: watched.checks,
     timeline: m
       ? { stepMinutes: m.timeline.stepMinutes, deployedAt: config.deployedAt, buckets: m.timeline.buckets }
       : null,
-    scope,
-    server: store?.server ?? null,
+    scope: {
+      index: config.index,
+      service: config.service ?? null,
+      environment: config.environment ?? null,
+      version: config.version ?? null,
+      levels: config.levels,
+      deployedAt: new Date(config.deployedAt).toISOString(),
+      windowEnd: m ? new Date(m.window.end).toISOString() : null,
+      baselineStart: m?.baseline ? new Date(m.baseline.start).toISOString() : null,
+    },
+    server: parts.server,
     query: request ? { index: request.index, body: request.body } : null,
-    kibanaUrl,
-    rollback: { ...rollback, wouldTrigger: wantsRollback && config.dryRun },
-    performance: { requestsPerCheck: 1, messageRequests, checkLatencyMs: latencies },
+    kibanaUrl: parts.plan ? kibanaLink(config, parts.plan, last) : null,
+    rollback: { ...rollbackOutcome, wouldTrigger: decision === 'rollback' && config.dryRun },
+    performance: {
+      requestsPerCheck: 1,
+      messageRequests: watched.messageRequests,
+      checkLatencyMs: watched.latencies,
+    },
   };
+}
+
+/** Discover over the baseline and the window, filtered like the checks; null without kibana-url. */
+function kibanaLink(config: VerifyConfig, plan: SearchPlan, last: CheckResult): string | null {
+  if (!config.kibana) return null;
+  const window = windowAt(config, last.at);
+  return discoverUrl({
+    kibanaUrl: config.kibana.url,
+    ...(config.kibana.dataView ? { dataView: config.kibana.dataView } : {}),
+    from: window.baselineStart,
+    to: Math.max(window.end, window.deployedAt),
+    query: {
+      bool: { filter: [...scopeFilters(config, plan), levelsQuery(plan.fields.level, config.levels)] },
+    },
+    label: `buildx-gate: errors${config.service ? ` of ${config.service}` : ''}`,
+    columns: [config.fields.level, config.fields.message],
+  });
+}
+
+function describe(error: unknown, secrets: readonly string[]): string {
+  return scrub(error instanceof Error ? error.message : String(error), secrets);
 }

@@ -3,12 +3,8 @@
 // tests run a 10-minute watch instantly.
 import type { VerifyConfig } from './config.js';
 import { evaluateCheck, verdict, type CheckResult, type Observation, type Verdict } from './decision.js';
+import type { Clock } from './ports.js';
 import type { CheckWindow } from './query.js';
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -1,0 +1,61 @@
+// The verification's side effects, each behind a small interface: the log
+// store, the clock, the log, and the rollback triggers. The action and the CLI
+// wire the real ones (index.ts, src/cli/verify.ts); tests pass fakes.
+import type { VerifyConfig } from './config.js';
+import type { FieldCaps } from './plan.js';
+import type { SearchRequest } from './query.js';
+
+export interface ServerInfo {
+  version: string;
+  major: number;
+  /** `elasticsearch`, or e.g. `opensearch` for refused servers. */
+  distribution: string;
+  clusterName?: string;
+  /** Which client major serves this server. */
+  clientMajor: 8 | 9;
+}
+
+/** The log store the verification reads; a fake in tests, Elasticsearch in production. */
+export interface LogStore {
+  readonly server: ServerInfo;
+  fieldCaps(index: string, fields: string[]): Promise<FieldCaps>;
+  search(request: SearchRequest): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface CommandRunner {
+  /** Runs the command with bash, streaming its output; resolves to the exit code. */
+  run(command: string, env: Record<string, string>, onOutput: (text: string) => void): Promise<number>;
+}
+
+export interface GitHubApi {
+  request(route: string, params: Record<string, unknown>): Promise<{ status: number }>;
+}
+
+export interface RollbackDeps {
+  runner: CommandRunner;
+  /** Created only when a GitHub trigger is configured (it loads @actions/github). */
+  github: (token: string) => Promise<GitHubApi>;
+  onOutput: (text: string) => void;
+  secrets: readonly string[];
+}
+
+export interface VerifyDeps {
+  connect(config: VerifyConfig): Promise<LogStore>;
+  clock: Clock;
+  log: Logger;
+  rollback: Omit<RollbackDeps, 'secrets'>;
+  /** This workflow run's page, for the rollback's payload; absent outside a workflow run. */
+  runUrl?: string;
+}
