@@ -12,4 +12,31 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The engine is used through its index only; src/shared/ is a leaf that imports nothing of ours.
+    files: ['src/**/*.ts'],
+    ignores: ['src/engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)engine/(?!index\\.js$)[^/]+$',
+              message: 'Use the engine through src/engine/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.', message: 'src/shared/ is a leaf: it imports nothing of ours.' }] },
+      ],
+    },
+  },
 );
