@@ -341,7 +341,7 @@ function parseRollback(
   if (raw('deployment-id')) {
     const id = raw('deployment-id');
     if (!/^\d+$/.test(id))
-      throw new InputError(`deployment-id`, `expected a GitHub deployment id (a number), got '${id}'`);
+      throw new InputError('deployment-id', `expected a GitHub deployment id (a number), got '${id}'`);
     rollback.deployment = {
       id: Number(id),
       state: oneOf(value, 'deployment-state', ['failure', 'inactive'] as const) as 'failure' | 'inactive',
@@ -385,10 +385,10 @@ export function parseDeployedAt(text: string, now: number): number {
       );
     }
     at = Date.parse(text);
-    if (Number.isNaN(at)) throw new InputError(`deployed-at`, `'${text}' is not a valid date`);
+    if (Number.isNaN(at)) throw new InputError('deployed-at', `'${text}' is not a valid date`);
   }
   if (at > now + 60_000)
-    throw new InputError(`deployed-at`, `${new Date(at).toISOString()} is in the future`);
+    throw new InputError('deployed-at', `${new Date(at).toISOString()} is in the future`);
   return at;
 }
 

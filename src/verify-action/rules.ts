@@ -14,7 +14,7 @@ export function parseRules(text: string, defaultField: string): Rule[] {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new InputError(`rules`, `not valid YAML (${(error as Error).message.split('\n')[0]})`);
+    throw new InputError('rules', `not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
   if (doc == null) return [];
   if (!Array.isArray(doc)) throw new InputError('rules', 'expected a YAML list of rules (- name: ...)');
