@@ -1,5 +1,5 @@
 import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);
-import{BuildLogAnalyzer,renderReportText}from"./chunk-X4WGSG4V.js";import"./chunk-3U5YXI2F.js";import{createReadStream}from"node:fs";import{stat}from"node:fs/promises";import{resolve}from"node:path";var UsageError=class extends Error{name="UsageError"};var ANALYZE_USAGE=`usage: buildx-gate analyze [FILE|-] [--json]
+import{BuildLogAnalyzer,renderReportText}from"./chunk-D4YMISIL.js";import"./chunk-NEXITSJE.js";import"./chunk-3U5YXI2F.js";import{createReadStream}from"node:fs";import{stat}from"node:fs/promises";import{resolve}from"node:path";var UsageError=class extends Error{name="UsageError"};var ANALYZE_USAGE=`usage: buildx-gate analyze [FILE|-] [--json]
 
 Reads a docker buildx / BuildKit log (--progress=plain, rawjson or the tty display, also as
 downloaded from a CI job with timestamps) and prints a build report: steps, cache hits,
