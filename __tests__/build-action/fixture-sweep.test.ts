@@ -9,6 +9,7 @@ import path from 'node:path';
 import { buildAnnotations } from '../../src/build-action/annotations.js';
 import { findCacheBusts } from '../../src/build-action/cache-bust.js';
 import { renderSummary } from '../../src/build-action/summary.js';
+import { GANTT_DIRECTIVE } from '../../src/build-action/timeline.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import { analyzeLog } from '../../src/engine/index.js';
 
@@ -114,6 +115,8 @@ describe.each(cases.map((dir) => [path.relative(FIXTURES, dir), dir]))('%s', (_n
     });
     expect(summary.split('\n')[0]).toMatch(/^## (✅|❌|⏹️|❔) Docker build/);
     const chart = /```mermaid\n([\s\S]*?)\n```/.exec(summary)?.[1];
-    for (const line of chart?.split('\n') ?? []) expect(line).toMatch(TASK_OR_STATEMENT);
+    const [directive, ...lines] = chart?.split('\n') ?? [];
+    expect(directive).toBe(GANTT_DIRECTIVE);
+    for (const line of lines) expect(line).toMatch(TASK_OR_STATEMENT);
   });
 });

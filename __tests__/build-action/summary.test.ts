@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { findCacheBusts } from '../../src/build-action/cache-bust.js';
 import { evaluateGates } from '../../src/build-action/gates.js';
 import { renderSummary, type SummaryInput } from '../../src/build-action/summary.js';
-import { renderTimeline } from '../../src/build-action/timeline.js';
+import { GANTT_DIRECTIVE, renderTimeline } from '../../src/build-action/timeline.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import type { BuildReport } from '../../src/engine/report.js';
 import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06, step } from './reports.js';
@@ -29,9 +29,13 @@ function input(report: BuildReport, extra: Partial<SummaryInput> = {}): SummaryI
 /** Mermaid task lines: label (safe characters only), tag, id, start, end. */
 const TASK_LINE = /^ {2}[A-Za-z0-9 _./@=+,…-]+ :(crit, |done, |active, )?s\d+, \d+, \d+$/;
 
+/** The chart's lines after its init directive, which must be ours. */
 function mermaidBlock(markdown: string): string[] {
   const match = /```mermaid\n([\s\S]*?)\n```/.exec(markdown);
-  return match ? match[1].split('\n') : [];
+  if (!match) return [];
+  const [directive, ...lines] = match[1].split('\n');
+  expect(directive).toBe(GANTT_DIRECTIVE);
+  return lines;
 }
 
 describe('renderSummary on real builds', () => {
@@ -88,7 +92,7 @@ describe('renderSummary on real builds', () => {
     expect(chart.slice(0, 4)).toEqual([
       'gantt',
       '  dateFormat x',
-      '  axisFormat %S.%L s',
+      '  axisFormat %-S.%L s',
       '  todayMarker off',
     ]);
     expect(chart).toContain('  section runtime');
@@ -258,7 +262,7 @@ describe('renderTimeline', () => {
         step({ name: '2024-01-01 nightly export', status: 'done', durationMs: 1 }),
       ],
     };
-    const tasks = renderTimeline(report)!.split('\n').slice(5);
+    const tasks = renderTimeline(report)!.split('\n').slice(6);
     expect(tasks).toEqual([
       '  step title pwned :active, s1, 0, 1',
       '  step click s1 href javascript alert 1 :active, s2, 1, 2',
@@ -272,7 +276,7 @@ describe('renderTimeline', () => {
       ...clean01,
       steps: [step({ name: '[1/1] RUN x', status: 'done', durationMs: 90_000, startOffsetMs: 1000 })],
     };
-    expect(renderTimeline(report)).toContain('  axisFormat %M:%S');
+    expect(renderTimeline(report)).toContain('  axisFormat %-M:%S');
     expect(renderTimeline({ ...clean01, steps: [] })).toBeNull();
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderSummary, timelineChart } from '../../src/verify-action/summary.js';
+import { CHART_BACKGROUND } from '../../src/github/xychart.js';
+import { formatDuration } from '../../src/verify-action/duration.js';
+import type { VerifyReport } from '../../src/verify-action/report.js';
+import {
+  CHART_COLOURS,
+  MAX_CHART_BARS,
+  renderSummary,
+  timelineChart,
+} from '../../src/verify-action/summary.js';
 import { renderText } from '../../src/verify-action/text-report.js';
-import { configFrom } from './helpers.js';
+import { configFrom, DEPLOYED } from './helpers.js';
 import { BURST, RULES, verify } from './run-fixtures.js';
 
 describe('the job summary', () => {
@@ -37,24 +45,104 @@ describe('the job summary', () => {
     expect(md).toContain('rule &#39;timeouts&#39; matched 57 times, max 10 \\(action rollback, check 1\\)');
   });
 
-  it('draws errors per minute around the deploy: baseline bars, after-deploy bars, the baseline mean', async () => {
+  it('draws errors per minute around the deploy: before and after bars in their colours, the baseline mean', async () => {
     const report = await verify(configFrom({ duration: '0' }), BURST);
     const chart = timelineChart(report)!;
     const lines = chart.split('\n');
-    expect(lines[0]).toBe('xychart-beta');
-    expect(lines[1]).toBe('  title "Errors per minute UTC deploy at 11:50"');
-    expect(lines[2]).toMatch(/^ {2}x-axis \["11:20", "11:21", .*"11:50 deploy", .*"11:59"\]$/);
-    const [before, after, mean] = lines.slice(4).map((l) =>
+    const init = JSON.parse(lines[0]!.replace(/^%%\{init: /, '').replace(/\}%%$/, ''));
+    expect(init.themeVariables.xyChart.plotColorPalette).toBe(
+      [CHART_COLOURS.before, CHART_COLOURS.after, CHART_BACKGROUND, CHART_COLOURS.baseline].join(','),
+    );
+    expect(lines[1]).toBe('xychart-beta');
+    expect(lines[2]).toBe('  title "Errors per minute, deploy at 11:50 UTC, baseline 0.5/min"');
+    // 40 one-minute buckets become 14 bars of 3 minutes, the deploy's bar starting at 11:50.
+    expect(lines[3]).toBe(
+      '  x-axis ["11:20", "11:23", "11:26", "11:29", "11:32", "11:35", "11:38", "11:41", "11:44", "11:47", "deploy", "11:53", "11:56", "11:59"]',
+    );
+    const [before, after, mask, mean] = lines.slice(5).map((l) =>
       l
         .replace(/^\s+\w+ \[|\]$/g, '')
         .split(', ')
         .map(Number),
     );
-    expect(before).toHaveLength(40);
-    expect(before!.slice(28, 32)).toEqual([1, 2, 0, 0]);
-    expect(after!.slice(28, 32)).toEqual([0, 0, 70, 71]);
-    expect(new Set(mean)).toEqual(new Set([0.5]));
+    expect(before).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+    // Rates: 70+71+72 errors in 3 minutes is 71/min; the last bar has one minute, 79.
+    expect(after).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 71, 74, 77, 79]);
+    expect(mask).toEqual(Array(14).fill(0));
+    expect(mean).toEqual(Array(14).fill(0.5));
+    expect(renderSummary(report)).toContain(
+      '🟦 before the deploy · 🟧 after the deploy · 🟪 line: baseline mean, 0.5 errors/min (errors per minute, one bar per 3m, times in UTC)',
+    );
   });
+
+  it.each([
+    // [buckets, step minutes, deploy bucket index, bar minutes, bars]
+    [10, 1, 5, 1, 10],
+    [16, 1, 8, 2, 8],
+    [130, 1, 120, 10, 13],
+    [120, 2, 3, 20, 13],
+    [600, 1, 599, 60, 11],
+  ])(
+    '%d buckets of %d min, deploy in bucket %d: %d-minute bars, %d of them',
+    (n, step, deployIndex, barMinutes, bars) => {
+      const start = DEPLOYED - deployIndex * step * 60_000;
+      const report = {
+        timeline: {
+          stepMinutes: step,
+          // The deploy falls 30 s into its bucket.
+          deployedAt: start + deployIndex * step * 60_000 + 30_000,
+          buckets: Array.from({ length: n }, (_, i) => ({
+            at: start + i * step * 60_000,
+            errors: (i < deployIndex ? 1 : 5) * step,
+          })),
+        },
+        baselineRate: 1,
+      } as VerifyReport;
+      const lines = timelineChart(report)!.split('\n');
+      const labels = JSON.parse(lines[3]!.replace(/^ {2}x-axis /, ''));
+      expect(labels).toHaveLength(bars);
+      expect(labels.length).toBeLessThanOrEqual(MAX_CHART_BARS);
+      const before = lines[5]!
+        .replace(/^\s+bar \[|\]$/g, '')
+        .split(', ')
+        .map(Number);
+      const after = lines[6]!
+        .replace(/^\s+bar \[|\]$/g, '')
+        .split(', ')
+        .map(Number);
+      // No bar mixes minutes before and after the deploy: rates are exactly 1 before and 5 after.
+      const deployBar = labels.indexOf('deploy');
+      expect(deployBar).toBeGreaterThanOrEqual(0);
+      expect(before.slice(0, deployBar)).toEqual(Array(deployBar).fill(1));
+      expect(after.slice(deployBar)).toEqual(Array(bars - deployBar).fill(5));
+      expect(
+        renderSummary({
+          ...report,
+          reasons: [],
+          warnings: [],
+          rules: [],
+          checks: [],
+          topMessages: [],
+          newErrors: [],
+          breachedRules: [],
+          scope: {
+            index: 'x',
+            service: null,
+            environment: null,
+            version: null,
+            levels: [],
+            deployedAt: new Date(DEPLOYED).toISOString(),
+            windowEnd: null,
+            baselineStart: null,
+          },
+          rollback: { triggered: false, results: [], wouldTrigger: false },
+          decision: 'pass',
+        } as unknown as VerifyReport),
+      ).toContain(
+        barMinutes === 1 ? 'one bar per minute' : `one bar per ${formatDuration(barMinutes * 60_000)}`,
+      );
+    },
+  );
 
   it('prints plain text for the terminal without control sequences', async () => {
     const counts = {

@@ -23,6 +23,29 @@ interface Bar {
 
 const DEFAULT_MAX_BARS = 60;
 
+/** Bar colours by outcome; set through theme variables since the default theme's are pastels. */
+export const GANTT_COLOURS = { cached: '#afb8c1', ran: '#54aeff', failed: '#ff8182' } as const;
+
+// Borders a shade darker than the fills; text in black on all three. Sections and
+// grid in translucent grey, which reads on GitHub's light and dark backgrounds alike
+// (the default theme alternates purple and yellow bands).
+const GANTT_INIT = {
+  themeVariables: {
+    sectionBkgColor: 'rgba(128, 128, 128, 0.1)',
+    sectionBkgColor2: 'rgba(128, 128, 128, 0.1)',
+    altSectionBkgColor: 'rgba(128, 128, 128, 0)',
+    gridColor: 'rgba(128, 128, 128, 0.35)',
+    doneTaskBkgColor: GANTT_COLOURS.cached,
+    doneTaskBorderColor: '#6e7781',
+    activeTaskBkgColor: GANTT_COLOURS.ran,
+    activeTaskBorderColor: '#0969da',
+    critBkgColor: GANTT_COLOURS.failed,
+    critBorderColor: '#cf222e',
+    taskTextDarkColor: '#1f2328',
+    taskTextColor: '#1f2328',
+  },
+};
+
 function tagOf(step: StepReport): string {
   if (step.status === 'error') return 'crit, ';
   if (step.status === 'cached') return 'done, ';
@@ -62,6 +85,9 @@ function layout(steps: readonly StepReport[], observed: ReadonlyMap<string, numb
   return bars;
 }
 
+/** The chart's first line: our colours, never text from the build. */
+export const GANTT_DIRECTIVE = `%%{init: ${JSON.stringify(GANTT_INIT)}}%%`;
+
 /** Mermaid source for the chart, or null when there is nothing to draw. */
 export function renderTimeline(report: BuildReport, options: TimelineOptions = {}): string | null {
   const steps = report.steps.filter((s) => s.status !== 'incomplete' || s.durationMs !== null);
@@ -84,9 +110,17 @@ export function renderTimeline(report: BuildReport, options: TimelineOptions = {
   const span = Math.max(1, Math.max(...bars.map((b) => b.end)) - origin);
   // Cached and instant steps still get a sliver, or mermaid draws nothing for them.
   const minWidth = Math.max(1, Math.round(span / 200));
-  const axisFormat = span >= 3_600_000 ? '%H:%M:%S' : span >= 60_000 ? '%M:%S' : '%S.%L s';
+  // Tick labels without leading zeros ('%-S'): 0.500 s, 45 s, 2:30, 1:05:00.
+  const axisFormat =
+    span >= 3_600_000 ? '%-H:%M:%S' : span >= 60_000 ? '%-M:%S' : span >= 10_000 ? '%-S s' : '%-S.%L s';
 
-  const lines = ['gantt', '  dateFormat x', `  axisFormat ${axisFormat}`, '  todayMarker off'];
+  const lines = [
+    `%%{init: ${JSON.stringify(GANTT_INIT)}}%%`,
+    'gantt',
+    '  dateFormat x',
+    `  axisFormat ${axisFormat}`,
+    '  todayMarker off',
+  ];
   const sections = new Map<string, Bar[]>();
   for (const bar of bars) {
     const section = sectionOf(bar.step);

@@ -2,7 +2,7 @@
 // deploy, rules, checks, messages, a Kibana link and the rollback. Pure markdown;
 // every piece of text from the logs or the server passes through escape.ts.
 import { escapeHtml, escapeMarkdownInline, inlineCode, truncate } from '../github/escape.js';
-import { xychart } from '../github/xychart.js';
+import { xychart, type XySeries } from '../github/xychart.js';
 import type { Rule } from './config.js';
 import type { Decision } from './decision.js';
 import { formatDuration } from '../shared/units.js';
@@ -19,30 +19,104 @@ function utc(at: number | string): string {
   return `${new Date(at).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
-/** The per-minute errors chart: baseline bars before the deploy, after-deploy bars from it, the baseline mean as a line. */
+/** At most this many bars (and x-axis labels), so the labels never overprint. */
+export const MAX_CHART_BARS = 15;
+/** Bar widths the chart picks from, in minutes: the first that fits MAX_CHART_BARS. */
+const CHART_STEPS_MIN = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440];
+
+/** Colours that stay apart for colour-blind readers and on GitHub's light and dark themes. */
+export const CHART_COLOURS = { before: '#58a6ff', after: '#f0883e', baseline: '#bf4bd6' } as const;
+
+interface ChartBar {
+  at: number;
+  errorsPerMinute: number;
+  afterDeploy: boolean;
+}
+
+/**
+ * The histogram's buckets merged into bars of `barMinutes`, aligned on the bucket
+ * holding the deploy so no bar mixes minutes before and after it. Each bar is a
+ * rate (errors per minute), so a shorter first bar is drawn at the same scale.
+ */
+function mergeBuckets(t: NonNullable<VerifyReport['timeline']>): { barMinutes: number; bars: ChartBar[] } {
+  const stepMs = t.stepMinutes * 60_000;
+  const n = t.buckets.length;
+  let deployIndex = t.buckets.findIndex((b) => b.at + stepMs > t.deployedAt);
+  if (deployIndex === -1) deployIndex = n;
+  const count = (per: number) => Math.ceil(deployIndex / per) + Math.ceil((n - deployIndex) / per);
+  const per =
+    CHART_STEPS_MIN.filter((m) => m % t.stepMinutes === 0)
+      .map((m) => m / t.stepMinutes)
+      .find((k) => count(k) <= MAX_CHART_BARS) ?? Math.max(1, Math.ceil(n / MAX_CHART_BARS));
+  const groups = new Map<number, { at: number; errors: number; buckets: number }>();
+  t.buckets.forEach((bucket, i) => {
+    const key = Math.floor((i - deployIndex) / per);
+    const group = groups.get(key) ?? { at: bucket.at, errors: 0, buckets: 0 };
+    group.errors += bucket.errors;
+    group.buckets += 1;
+    groups.set(key, group);
+  });
+  const bars = [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([key, g]) => ({
+      at: g.at,
+      errorsPerMinute: g.errors / (g.buckets * t.stepMinutes),
+      afterDeploy: key >= 0,
+    }));
+  return { barMinutes: per * t.stepMinutes, bars };
+}
+
+/**
+ * The errors chart: errors per minute in at most MAX_CHART_BARS bars, blue before the
+ * deploy, orange from it on, and the baseline mean as a line. The legend is in
+ * `timelineLegend` (markdown under the chart), since GitHub's mermaid draws none.
+ */
 export function timelineChart(report: VerifyReport): string | null {
   const t = report.timeline;
   if (!t || t.buckets.length === 0) return null;
-  const stepMs = t.stepMinutes * 60_000;
-  const before = t.buckets.map((b) => (b.at + stepMs <= t.deployedAt ? b.errors : 0));
-  const after = t.buckets.map((b) => (b.at + stepMs > t.deployedAt ? b.errors : 0));
-  const series: { kind: 'bar' | 'line'; values: number[] }[] = [
-    { kind: 'bar', values: before },
-    { kind: 'bar', values: after },
+  const { bars } = mergeBuckets(t);
+  const series: XySeries[] = [
+    {
+      kind: 'bar',
+      values: bars.map((b) => (b.afterDeploy ? 0 : b.errorsPerMinute)),
+      colour: CHART_COLOURS.before,
+    },
+    {
+      kind: 'bar',
+      values: bars.map((b) => (b.afterDeploy ? b.errorsPerMinute : 0)),
+      colour: CHART_COLOURS.after,
+    },
   ];
   if (report.baselineRate !== null) {
-    series.push({ kind: 'line', values: t.buckets.map(() => report.baselineRate! * t.stepMinutes) });
+    series.push({
+      kind: 'line',
+      values: bars.map(() => report.baselineRate!),
+      colour: CHART_COLOURS.baseline,
+    });
   }
-  const unit = t.stepMinutes === 1 ? 'minute' : `${t.stepMinutes} minutes`;
-  const labels = t.buckets.map((b) =>
-    b.at <= t.deployedAt && t.deployedAt < b.at + stepMs ? `${hhmm(b.at)} deploy` : hhmm(b.at),
-  );
+  const firstAfter = bars.findIndex((b) => b.afterDeploy);
   return xychart({
-    title: `Errors per ${unit} (UTC), deploy at ${hhmm(t.deployedAt)}`,
-    xLabels: labels,
-    yLabel: 'errors',
+    title:
+      report.baselineRate === null
+        ? `Errors per minute, deploy at ${hhmm(t.deployedAt)} UTC`
+        : `Errors per minute, deploy at ${hhmm(t.deployedAt)} UTC, baseline ${report.baselineRate}/min`,
+    // The deploy's bar says so instead of its time: a longer label would overprint its neighbours.
+    xLabels: bars.map((b, i) => (i === firstAfter ? 'deploy' : hhmm(b.at))),
+    yLabel: 'errors/min',
     series,
+    size: { width: 900, height: 420 },
   });
+}
+
+/** What the chart's colours mean, and how wide a bar is. */
+export function timelineLegend(report: VerifyReport): string {
+  const t = report.timeline;
+  const barMinutes = t ? mergeBuckets(t).barMinutes : 1;
+  const width =
+    barMinutes === 1 ? 'one bar per minute' : `one bar per ${formatDuration(barMinutes * 60_000)}`;
+  const baseline =
+    report.baselineRate === null ? '' : ` · 🟪 line: baseline mean, ${report.baselineRate} errors/min`;
+  return `🟦 before the deploy · 🟧 after the deploy${baseline} (errors per minute, ${width}, times in UTC)`;
 }
 
 function ruleMatch(rule: Rule | undefined): string {
@@ -92,10 +166,7 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
   const chart = timelineChart(report);
   if (chart) {
     out.push('### Errors around the deploy', '', '```mermaid', chart, '```', '');
-    out.push(
-      'First bars: baseline (before the deploy); second bars: after the deploy; line: baseline mean.',
-      '',
-    );
+    out.push(timelineLegend(report), '');
   }
 
   if (report.rules.length) {
