@@ -1,0 +1,186 @@
+// Every kind of job summary, rendered as GitHub shows it: markdown with GitHub's
+// styles and each ```mermaid block drawn by mermaid 11 in headless Chromium
+// (scripts/render/github-markdown.mjs). Fails on any mermaid error, and checks what
+// the reader sees: the errors chart's colours, its bar and label count, the build
+// timeline's bar colours. BXG_RENDER_OUT=dir also writes each one as a PNG.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openRenderer, type SummaryRenderer } from '../../scripts/render/github-markdown.mjs';
+import { findCacheBusts } from '../../src/build-action/cache-bust.js';
+import { evaluateGates } from '../../src/build-action/gates.js';
+import { renderSummary as renderBuildSummary, type SummaryInput } from '../../src/build-action/summary.js';
+import { GANTT_COLOURS } from '../../src/build-action/timeline.js';
+import { CHART_BACKGROUND } from '../../src/github/xychart.js';
+import { parseDockerfile } from '../../src/engine/dockerfile.js';
+import type { BuildReport } from '../../src/engine/report.js';
+import {
+  CHART_COLOURS,
+  MAX_CHART_BARS,
+  renderSummary as renderVerifySummary,
+} from '../../src/verify-action/summary.js';
+import { CORPUS, clean01, partial03, runFail06 } from '../build-action/reports.js';
+import { configFrom, DEPLOYED } from '../verify-action/helpers.js';
+import { BURST, RULES, verify } from '../verify-action/run-fixtures.js';
+
+const OUT = process.env.BXG_RENDER_OUT ?? null;
+const dockerfileOf = (name: string) => parseDockerfile(readFileSync(`${CORPUS}/${name}/Dockerfile`, 'utf8'));
+
+function buildInput(report: BuildReport, extra: Partial<SummaryInput> = {}): SummaryInput {
+  return {
+    report,
+    durationMs: report.totals.durationMs,
+    dockerfile: null,
+    dockerfilePath: 'Dockerfile',
+    findings: [],
+    gates: [],
+    imageId: null,
+    digest: null,
+    tags: [],
+    ...extra,
+  };
+}
+
+async function buildSummaries(): Promise<Record<string, string>> {
+  const dockerfile03 = dockerfileOf('03-multistage-partial-late-copy');
+  const cacheBust = buildInput(partial03, {
+    dockerfile: dockerfile03,
+    findings: findCacheBusts(dockerfile03, partial03, {
+      hasDockerignore: true,
+      noCache: false,
+      noCacheStages: [],
+    }),
+    gates: evaluateGates(
+      partial03,
+      { minCacheHitRatio: 0.95, maxDurationMs: null, maxContextBytes: null, failOnWarnings: false },
+      1234,
+    ),
+  });
+  return {
+    'build-success': renderBuildSummary(buildInput(clean01, { tags: ['app:1'], digest: 'sha256:abc' })),
+    'build-failure': renderBuildSummary(
+      buildInput(runFail06, { dockerfile: dockerfileOf('06-run-fail-exit1') }),
+    ),
+    'build-cache-bust': renderBuildSummary(cacheBust),
+  };
+}
+
+async function verifySummaries(): Promise<Record<string, string>> {
+  const quiet = {
+    ...BURST,
+    errors: 6,
+    rules: [1, 0],
+    buckets: BURST.buckets!.map((b, i) => ({ at: b.at, errors: i % 3 })),
+    messages: [{ key: 'cache miss for key 17', doc_count: 6 }],
+  };
+  // Two hours of one-minute buckets: the chart must still draw at most MAX_CHART_BARS bars.
+  const long = {
+    ...BURST,
+    buckets: Array.from({ length: 130 }, (_, i) => ({
+      at: DEPLOYED - 120 * 60_000 + i * 60_000,
+      errors: i >= 120 ? 60 : i % 4,
+    })),
+  };
+  const rulesConfig = configFrom({ rules: RULES, service: 'checkout', duration: '0' });
+  const rollback = renderVerifySummary(await verify(rulesConfig, BURST), rulesConfig.rules);
+  const pass = renderVerifySummary(await verify(rulesConfig, quiet), rulesConfig.rules);
+  const longWindow = renderVerifySummary(
+    await verify(configFrom({ service: 'checkout', duration: '0', 'baseline-window': '2h' }), long),
+  );
+  const inconclusive = renderVerifySummary(await verify(configFrom({ duration: '0' }), {}));
+  return {
+    'verify-pass': pass,
+    'verify-rollback': rollback,
+    'verify-long-window': longWindow,
+    'verify-inconclusive': inconclusive,
+  };
+}
+
+/**
+ * Bars that show above the 0 line, by colour. Mermaid draws a 0 as a stub below
+ * the 0 line, which the chart covers with a background-coloured series: the
+ * tallest rect of that series is the stub's height.
+ */
+function visibleBars(svg: string): Map<string, number> {
+  const series = [...svg.matchAll(/<g class="bar-plot-\d+">([\s\S]*?)<\/g>/g)].map((g) =>
+    [...g[1]!.matchAll(/<rect [^>]*height="([\d.]+)" fill="([^"]+)"/g)].map((r) => ({
+      height: Number(r[1]),
+      fill: r[2]!.toLowerCase(),
+    })),
+  );
+  const stub = Math.max(
+    0,
+    ...series
+      .flat()
+      .filter((b) => b.fill === CHART_BACKGROUND)
+      .map((b) => b.height),
+  );
+  const shown = new Map<string, number>();
+  for (const bar of series.flat()) {
+    if (bar.fill !== CHART_BACKGROUND && bar.height > stub + 0.5)
+      shown.set(bar.fill, (shown.get(bar.fill) ?? 0) + 1);
+  }
+  return shown;
+}
+
+describe('summaries rendered with mermaid 11 in headless Chromium', () => {
+  let renderer: SummaryRenderer;
+  let summaries: Record<string, string>;
+
+  beforeAll(async () => {
+    renderer = await openRenderer();
+    summaries = { ...(await buildSummaries()), ...(await verifySummaries()) };
+    if (OUT) mkdirSync(OUT, { recursive: true });
+  });
+  afterAll(async () => {
+    await renderer?.close();
+  });
+
+  const render = async (name: string) => {
+    const result = await renderer.render(summaries[name]!, {
+      screenshot: OUT ? path.join(OUT, `${name}.png`) : null,
+    });
+    expect(result.errors).toEqual([]);
+    return result;
+  };
+
+  it.each(['build-success', 'build-failure', 'build-cache-bust'])(
+    '%s: the timeline draws, bars coloured by outcome',
+    async (name) => {
+      const { diagrams } = await render(name);
+      expect(diagrams.map((d) => d.type)).toEqual(['gantt']);
+      const svg = diagrams[0]!.svg;
+      expect(svg).toContain(GANTT_COLOURS.ran);
+      if (name === 'build-failure') expect(svg).toContain(GANTT_COLOURS.failed);
+      if (name === 'build-cache-bust') expect(svg).toContain(GANTT_COLOURS.cached);
+    },
+  );
+
+  it.each(['verify-pass', 'verify-rollback', 'verify-long-window'])(
+    '%s: the errors chart draws before and after in their colours, the baseline line, few labels',
+    async (name) => {
+      const { diagrams } = await render(name);
+      expect(diagrams.map((d) => d.type)).toEqual(['xychart']);
+      const svg = diagrams[0]!.svg;
+      const bars = visibleBars(svg);
+      expect(bars.get(CHART_COLOURS.before)).toBeGreaterThan(0);
+      expect(bars.get(CHART_COLOURS.after)).toBeGreaterThan(0);
+      expect([...bars.keys()].sort()).toEqual([CHART_COLOURS.after, CHART_COLOURS.before].sort());
+      expect(svg).toMatch(new RegExp(`<path [^>]*stroke="${CHART_COLOURS.baseline}"`));
+      const xLabels = /<g class="bottom-axis">[\s\S]*?<g class="label">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? '';
+      const count = [...xLabels.matchAll(/<text/g)].length;
+      expect(count).toBeGreaterThan(1);
+      expect(count).toBeLessThanOrEqual(MAX_CHART_BARS);
+    },
+  );
+
+  it('verify-inconclusive: no chart, and the summary still renders', async () => {
+    const { diagrams } = await render('verify-inconclusive');
+    expect(diagrams).toEqual([]);
+  });
+
+  it('reports a mermaid error instead of passing it by', async () => {
+    const { errors } = await renderer.render('```mermaid\nxychart-beta\n  x-axis [a, b\n```\n');
+    expect(errors.join('\n')).toMatch(/diagram 1: .*(Parse error|error)/i);
+  });
+});
