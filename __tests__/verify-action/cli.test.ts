@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { envName, parseVerifyArgs, runVerify } from '../../src/cli/verify.js';
@@ -92,11 +94,25 @@ describe('buildx-gate verify', () => {
     expect(JSON.parse(stdout).checks).toHaveLength(1);
   });
 
-  it('has --help', async () => {
+  it('has --help: every option with the description verify/action.yml gives the input', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('--max-increase (default 2)');
     expect(stdout).toContain('exit status: 0 pass, 1 the gate failed');
+    const action = parse(readFileSync('verify/action.yml', 'utf8')) as {
+      inputs: Record<string, { description: string }>;
+    };
+    // Entries start at '  --name'; their wrapped lines are indented further.
+    const entries = stdout
+      .slice(stdout.indexOf('options ('), stdout.indexOf('exit status'))
+      .split(/\n(?= {2}-)/)
+      .slice(1)
+      .map((e) => e.replace(/\s+/g, ' ').trim());
+    const names = Object.keys(action.inputs);
+    expect(entries.map((e) => e.split(' ')[0])).toEqual([...names.map((n) => `--${n}`), '--json', '-h,']);
+    for (const [i, name] of names.entries())
+      expect(entries[i]).toBe(`--${name} ${action.inputs[name]!.description.replace(/\s+/g, ' ').trim()}`);
+    expect(entries.find((e) => e.startsWith('--max-increase'))).toContain('Default: 2');
+    for (const line of stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   it('parses --name=value and boolean flags', () => {

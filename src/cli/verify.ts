@@ -3,12 +3,13 @@
 // pass, 1 when the gate fails, 2 on a usage or configuration error.
 import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.js';
+import { VERIFY_OPTION_DOCS } from './verify-options.generated.js';
 import { connectElasticsearch } from '../verify-action/client.js';
 import { bashRunner } from '../verify-action/command-runner.js';
 import { secretsOf } from '../verify-action/config.js';
 import { InputError } from '../shared/input-error.js';
 import { octokitApi } from '../verify-action/github-api.js';
-import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
+import { INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
 import { scrub } from '../verify-action/redact.js';
 import { runVerification, type VerifyDeps } from '../verify-action/run.js';
 import { renderText } from '../verify-action/text-report.js';
@@ -16,16 +17,42 @@ import { systemClock } from '../verify-action/watch.js';
 
 const BOOLEAN_INPUTS = new Set<string>(['dry-run', 'normalize-by-volume']);
 
+/** `text` wrapped at `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width - indent) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+const OPTION_COLUMN = 28;
+
+/** One entry per option: its name and verify/action.yml's description of the input (one source). */
+function optionLine(flag: string, description: string): string {
+  const name = `  ${flag}`;
+  const gap =
+    name.length < OPTION_COLUMN - 1
+      ? ' '.repeat(OPTION_COLUMN - name.length)
+      : `\n${' '.repeat(OPTION_COLUMN)}`;
+  return `${name}${gap}${wrap(description, 100, OPTION_COLUMN)}`;
+}
+
 export const VERIFY_USAGE = `usage: buildx-gate verify --elasticsearch-url URL [--name value ...] [--json]
 
 Gates a deploy on its Elasticsearch logs: pass, fail, rollback or inconclusive.
 Every option is also read from BUILDX_GATE_<NAME> (e.g. BUILDX_GATE_API_KEY),
 the place for credentials; a flag wins over the variable.
 
-options (the verify action's inputs):
-${INPUT_NAMES.map((n) => `  --${n}${n in DEFAULTS ? ` (default ${DEFAULTS[n as keyof typeof DEFAULTS]})` : ''}`).join('\n')}
-  --json       print one JSON report instead of the text summary
-  -h, --help   this help
+options (the verify action's inputs, as verify/action.yml describes them):
+${VERIFY_OPTION_DOCS.map((o) => optionLine(`--${o.name}`, o.description)).join('\n')}
+${optionLine('--json', 'print one JSON report instead of the text summary')}
+${optionLine('-h, --help', 'this help')}
 
 exit status: 0 pass, 1 the gate failed (fail, rollback, or inconclusive under
 on-inconclusive fail), 2 usage or configuration error.`;
