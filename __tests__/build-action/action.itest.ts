@@ -186,7 +186,7 @@ describe.each(ENGINES)('build action on Docker Engine $name', ({ name, host }) =
     expect(report).toMatchObject({ format: 'plain', outcome: 'success', error: null });
     expect(report.totals.instructionSteps).toBe(9);
     expect(run.summary).toMatch(/^## ✅ Docker build succeeded/);
-    expect(run.summary).toContain('```mermaid\ngantt');
+    expect(run.summary).toMatch(/```mermaid\n%%\{init: .*\}%%\ngantt\n/);
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([]);
   });
 

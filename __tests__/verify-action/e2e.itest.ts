@@ -96,7 +96,7 @@ describe('the verify action as a process', () => {
     const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
     expect(report.errorCount).toBe(expectedErrors());
     expect(run.summary).toContain('## ⏪ Deploy verification: rollback');
-    expect(run.summary).toContain('```mermaid\nxychart-beta');
+    expect(run.summary).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/);
   });
 
   it('passes with exit 0', async () => {
