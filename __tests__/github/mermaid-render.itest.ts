@@ -19,7 +19,7 @@ import {
   MAX_CHART_BARS,
   renderSummary as renderVerifySummary,
 } from '../../src/verify-action/summary.js';
-import { CORPUS, clean01, partial03, runFail06 } from '../build-action/reports.js';
+import { CORPUS, clean01, partial03, runFail06, step } from '../build-action/reports.js';
 import { configFrom, DEPLOYED } from '../verify-action/helpers.js';
 import { BURST, RULES, verify } from '../verify-action/run-fixtures.js';
 
@@ -56,7 +56,25 @@ async function buildSummaries(): Promise<Record<string, string>> {
       1234,
     ),
   });
+  // Step names are untrusted: whatever they hold, the chart must still parse and draw.
+  const hostile = {
+    ...runFail06,
+    steps: [
+      step({
+        name: '[evil 1/3] RUN echo %%{init: {"theme":"dark"}}%% #:crit; click s1 call alert()',
+        status: 'done',
+        durationMs: 5,
+      }),
+      step({ name: 'section title gantt 2024-01-01 ```', status: 'cached', durationMs: 1 }),
+      step({
+        name: '[evil 3/3] RUN </code><script>alert(1)</script> "quoted" `tick` ; : ,',
+        status: 'error',
+        durationMs: 3,
+      }),
+    ],
+  };
   return {
+    'build-hostile': renderBuildSummary(buildInput(hostile)),
     'build-success': renderBuildSummary(buildInput(clean01, { tags: ['app:1'], digest: 'sha256:abc' })),
     'build-failure': renderBuildSummary(
       buildInput(runFail06, { dockerfile: dockerfileOf('06-run-fail-exit1') }),
@@ -101,26 +119,23 @@ async function verifySummaries(): Promise<Record<string, string>> {
  * the 0 line, which the chart covers with a background-coloured series: the
  * tallest rect of that series is the stub's height.
  */
-function visibleBars(svg: string): Map<string, number> {
-  const series = [...svg.matchAll(/<g class="bar-plot-\d+">([\s\S]*?)<\/g>/g)].map((g) =>
-    [...g[1]!.matchAll(/<rect [^>]*height="([\d.]+)" fill="([^"]+)"/g)].map((r) => ({
-      height: Number(r[1]),
-      fill: r[2]!.toLowerCase(),
+function visibleBars(svg: string): { byColour: Map<string, number>; coloursAt: Map<string, Set<string>> } {
+  const bars = [...svg.matchAll(/<g class="bar-plot-\d+">([\s\S]*?)<\/g>/g)].flatMap((g) =>
+    [...g[1]!.matchAll(/<rect x="([\d.]+)"[^>]*height="([\d.]+)" fill="([^"]+)"/g)].map((r) => ({
+      x: r[1]!,
+      height: Number(r[2]),
+      fill: r[3]!.toLowerCase(),
     })),
   );
-  const stub = Math.max(
-    0,
-    ...series
-      .flat()
-      .filter((b) => b.fill === CHART_BACKGROUND)
-      .map((b) => b.height),
-  );
-  const shown = new Map<string, number>();
-  for (const bar of series.flat()) {
-    if (bar.fill !== CHART_BACKGROUND && bar.height > stub + 0.5)
-      shown.set(bar.fill, (shown.get(bar.fill) ?? 0) + 1);
+  const stub = Math.max(0, ...bars.filter((b) => b.fill === CHART_BACKGROUND).map((b) => b.height));
+  const byColour = new Map<string, number>();
+  const coloursAt = new Map<string, Set<string>>();
+  for (const bar of bars) {
+    if (bar.fill === CHART_BACKGROUND || bar.height <= stub + 0.5) continue;
+    byColour.set(bar.fill, (byColour.get(bar.fill) ?? 0) + 1);
+    coloursAt.set(bar.x, new Set([...(coloursAt.get(bar.x) ?? []), bar.fill]));
   }
-  return shown;
+  return { byColour, coloursAt };
 }
 
 describe('summaries rendered with mermaid 11 in headless Chromium', () => {
@@ -144,14 +159,15 @@ describe('summaries rendered with mermaid 11 in headless Chromium', () => {
     return result;
   };
 
-  it.each(['build-success', 'build-failure', 'build-cache-bust'])(
+  it.each(['build-success', 'build-failure', 'build-cache-bust', 'build-hostile'])(
     '%s: the timeline draws, bars coloured by outcome',
     async (name) => {
       const { diagrams } = await render(name);
       expect(diagrams.map((d) => d.type)).toEqual(['gantt']);
       const svg = diagrams[0]!.svg;
       expect(svg).toContain(GANTT_COLOURS.ran);
-      if (name === 'build-failure') expect(svg).toContain(GANTT_COLOURS.failed);
+      if (name === 'build-failure' || name === 'build-hostile') expect(svg).toContain(GANTT_COLOURS.failed);
+      expect(svg).not.toMatch(/<script|onerror/);
       if (name === 'build-cache-bust') expect(svg).toContain(GANTT_COLOURS.cached);
     },
   );
@@ -162,10 +178,12 @@ describe('summaries rendered with mermaid 11 in headless Chromium', () => {
       const { diagrams } = await render(name);
       expect(diagrams.map((d) => d.type)).toEqual(['xychart']);
       const svg = diagrams[0]!.svg;
-      const bars = visibleBars(svg);
-      expect(bars.get(CHART_COLOURS.before)).toBeGreaterThan(0);
-      expect(bars.get(CHART_COLOURS.after)).toBeGreaterThan(0);
-      expect([...bars.keys()].sort()).toEqual([CHART_COLOURS.after, CHART_COLOURS.before].sort());
+      const { byColour, coloursAt } = visibleBars(svg);
+      expect(byColour.get(CHART_COLOURS.before)).toBeGreaterThan(0);
+      expect(byColour.get(CHART_COLOURS.after)).toBeGreaterThan(0);
+      expect([...byColour.keys()].sort()).toEqual([CHART_COLOURS.after, CHART_COLOURS.before].sort());
+      // One colour per bar position: no 0-value stub of the other series shows over or under it.
+      for (const colours of coloursAt.values()) expect(colours.size).toBe(1);
       expect(svg).toMatch(new RegExp(`<path [^>]*stroke="${CHART_COLOURS.baseline}"`));
       const xLabels = /<g class="bottom-axis">[\s\S]*?<g class="label">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? '';
       const count = [...xLabels.matchAll(/<text/g)].length;
