@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CHART_BACKGROUND } from '../../src/github/xychart.js';
-import { formatDuration } from '../../src/verify-action/duration.js';
+import { formatDuration } from '../../src/shared/units.js';
 import type { VerifyReport } from '../../src/verify-action/report.js';
 import {
   CHART_COLOURS,
