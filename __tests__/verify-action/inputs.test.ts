@@ -48,6 +48,7 @@ describe('inputs', () => {
       minErrors: 5,
       normalizeByVolume: false,
       breachAction: 'fail',
+      breachNotify: [],
     });
     expect(config.policies).toEqual({ onNoData: 'inconclusive', onError: 'fail', onInconclusive: 'fail' });
     expect(config.failureLimit).toBe(0);
@@ -215,6 +216,8 @@ describe('rules', () => {
         max: 10,
         consecutive: 2,
         action: 'rollback',
+        notify: [],
+        labels: {},
       },
       {
         name: 'auth failures',
@@ -224,6 +227,8 @@ describe('rules', () => {
         max: 50,
         consecutive: 1,
         action: 'fail',
+        notify: [],
+        labels: {},
       },
       {
         name: 'slow payments',
@@ -233,6 +238,8 @@ describe('rules', () => {
         max: 0,
         consecutive: 1,
         action: 'warn',
+        notify: [],
+        labels: {},
       },
     ]);
   });
@@ -250,7 +257,7 @@ describe('rules', () => {
     ['- name: a\n  phrase: x\n  max: 1.5', /rules\[0\].max/],
     [
       '- name: a\n  phrase: x\n  max: 1\n  action: restart',
-      /rules\[0\].action: expected one of rollback, fail, warn/,
+      /rules\[0\].action: expected one of rollback, pause, fail, notify, warn/,
     ],
     [
       '- name: a\n  phrase: x\n  max: 1\n  consecutive: 0',

@@ -65,6 +65,8 @@ describe('the verify action', () => {
       'breached-rules': 'timeouts',
       'new-error-count': '2',
       'rollback-triggered': 'false',
+      paused: 'false',
+      'alerts-sent': '0',
       report: '/runner/temp/verify.json',
     });
     expect(JSON.parse(calls.files['/runner/temp/verify.json']!)).toMatchObject({

@@ -45,7 +45,7 @@ function optionLine(flag: string, description: string): string {
 
 export const VERIFY_USAGE = `usage: buildx-gate verify --elasticsearch-url URL [--name value ...] [--json]
 
-Gates a deploy on its Elasticsearch logs: pass, fail, rollback or inconclusive.
+Gates a deploy on its Elasticsearch logs: pass, fail, pause, rollback or inconclusive.
 Every option is also read from BUILDX_GATE_<NAME> (e.g. BUILDX_GATE_API_KEY),
 the place for credentials; a flag wins over the variable.
 
@@ -54,8 +54,9 @@ ${VERIFY_OPTION_DOCS.map((o) => optionLine(`--${o.name}`, o.description)).join('
 ${optionLine('--json', 'print one JSON report instead of the text summary')}
 ${optionLine('-h, --help', 'this help')}
 
-exit status: 0 pass, 1 the gate failed (fail, rollback, or inconclusive under
-on-inconclusive fail), 2 usage or configuration error.`;
+exit status: 0 pass, 1 the gate failed (fail, pause, rollback, or inconclusive
+under on-inconclusive fail), 2 usage or configuration error. The decision itself
+is the report's "decision" field (--json).`;
 
 export interface ParsedArgs {
   inputs: Map<string, string>;

@@ -28,7 +28,19 @@ export interface FieldNames {
   version: string;
 }
 
-export type RuleAction = 'rollback' | 'fail' | 'warn';
+/**
+ * What a breach leads to. rollback, pause and fail fail the job; notify and warn
+ * do not (notify sends alerts, warn only reports).
+ */
+export type RuleAction = 'rollback' | 'pause' | 'fail' | 'notify' | 'warn';
+
+/** Whether a breach with this action fails the job (and so counts against failure-limit). */
+export function blocksDeploy(action: RuleAction): boolean {
+  return action !== 'warn' && action !== 'notify';
+}
+
+/** Where alerts go: Prometheus Alertmanager (API v2) or a generic JSON webhook. */
+export type NotifyTarget = 'alertmanager' | 'webhook';
 
 export interface Rule {
   name: string;
@@ -44,6 +56,10 @@ export interface Rule {
   /** Breached in this many consecutive checks before it counts (1 = at once). */
   consecutive: number;
   action: RuleAction;
+  /** Targets alerted when the rule breaches (any action); empty: none. */
+  notify: NotifyTarget[];
+  /** Extra Alertmanager labels for this rule's alerts (may override severity). */
+  labels: Record<string, string>;
 }
 
 export type NoDataPolicy = 'pass' | 'fail' | 'inconclusive';
@@ -65,6 +81,8 @@ export interface Thresholds {
   maxNewErrors?: number;
   /** What a breach of the global thresholds (not rules) leads to. */
   breachAction: RuleAction;
+  /** Targets alerted when a global threshold breaches. */
+  breachNotify: NotifyTarget[];
 }
 
 export interface RollbackConfig {
@@ -97,12 +115,34 @@ export interface VerifyConfig {
   policies: { onNoData: NoDataPolicy; onError: ErrorPolicy; onInconclusive: InconclusivePolicy };
   dryRun: boolean;
   rollback: RollbackConfig;
+  notify: NotifyConfig;
+  /** Run on a pause decision, with the rollback command's BXG_* environment. */
+  pauseCommand?: string;
   kibana?: { url: string; dataView?: string };
   reportPath?: string;
 }
 
+export interface NotifyEndpoint {
+  /** Where alerts are POSTed (Alertmanager: the full /api/v2/alerts URL). */
+  url: string;
+  /** Request headers (credentials among them): secret. */
+  headers: Record<string, string>;
+}
+
+export interface NotifyConfig {
+  alertmanager?: NotifyEndpoint;
+  /** The URL itself is secret (Slack-style webhooks carry their token in the path). */
+  webhook?: NotifyEndpoint;
+  /** Labels on every alert (e.g. cluster, team). */
+  labels: Record<string, string>;
+  /** A sent alert's endsAt is this long after it was sent. */
+  resolveAfterMs: number;
+}
+
 /** The secrets in a configuration, to mask in logs and scrub from error messages. */
-export function secretsOf(config: Pick<VerifyConfig, 'connection' | 'rollback'>): string[] {
+export function secretsOf(
+  config: Pick<VerifyConfig, 'connection' | 'rollback'> & Partial<Pick<VerifyConfig, 'notify'>>,
+): string[] {
   const auth = config.connection.auth;
   const secrets: string[] = [];
   if (auth.kind === 'api-key') secrets.push(auth.apiKey);
@@ -112,5 +152,14 @@ export function secretsOf(config: Pick<VerifyConfig, 'connection' | 'rollback'>)
   }
   if (auth.kind === 'bearer') secrets.push(auth.token);
   if (config.rollback.githubToken) secrets.push(config.rollback.githubToken);
+  for (const endpoint of [config.notify?.alertmanager, config.notify?.webhook]) {
+    for (const value of Object.values(endpoint?.headers ?? {})) {
+      secrets.push(value);
+      // "Bearer xyz" / "Basic abc": the credential alone too, should it be quoted apart.
+      const credential = value.split(/\s+/).at(-1);
+      if (credential && credential.length >= 6 && credential !== value) secrets.push(credential);
+    }
+  }
+  if (config.notify?.webhook) secrets.push(config.notify.webhook.url);
   return secrets.filter((s) => s.length > 0);
 }

@@ -2,12 +2,13 @@
 // the verdict over all checks so far. Every branch says why, in words that go to
 // the summary and the annotations.
 import { truncate } from '../github/escape.js';
-import type { RuleAction, VerifyConfig } from './config.js';
+import { blocksDeploy, type RuleAction, type VerifyConfig } from './config.js';
 import { formatDuration } from '../shared/units.js';
 import { newMessages, type MessageCount } from './messages.js';
 import type { Measurement } from './query.js';
 
-export type Decision = 'pass' | 'fail' | 'rollback' | 'inconclusive';
+/** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
+export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';
 
 export type CheckStatus = 'ok' | 'breached' | 'no-data' | 'incomplete' | 'error';
 
@@ -170,7 +171,7 @@ export function evaluateCheck(
   return {
     check,
     at: observation.at,
-    status: breaches.some((b) => b.action !== 'warn')
+    status: breaches.some((b) => blocksDeploy(b.action))
       ? 'breached'
       : m.incomplete || emptyWindow
         ? 'incomplete'
@@ -341,7 +342,7 @@ export interface Verdict {
   reasons: string[];
 }
 
-const blocking = (c: CheckResult) => c.breaches.filter((b) => b.action !== 'warn');
+const blocking = (c: CheckResult) => c.breaches.filter((b) => blocksDeploy(b.action));
 
 /**
  * The verdict over the checks so far. Before the last check it is null unless
@@ -359,17 +360,25 @@ export function verdict(
 /** A rollback rule breached in the last check, or more breached checks than failure-limit tolerates. */
 function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Verdict | null {
   const last = checks.at(-1);
-  const rollbackRule = last?.breaches.find((b) => b.kind === 'rule' && b.action === 'rollback');
-  if (last && rollbackRule) {
+  // Rollback and pause rules decide at once (fail fast); rollback wins over pause.
+  const ruleBreaches = last?.breaches.filter((b) => b.kind === 'rule') ?? [];
+  const immediate =
+    ruleBreaches.find((b) => b.action === 'rollback') ?? ruleBreaches.find((b) => b.action === 'pause');
+  if (last && immediate) {
+    const action = immediate.action as 'rollback' | 'pause';
     return {
-      decision: 'rollback',
-      reasons: [`${rollbackRule.reason} (action rollback, check ${last.check})`],
+      decision: action,
+      reasons: [`${immediate.reason} (action ${action}, check ${last.check})`],
     };
   }
   const breached = checks.filter((c) => blocking(c).length > 0);
   if (breached.length > config.failureLimit) {
     const all = breached.flatMap(blocking);
-    const decision = all.some((b) => b.action === 'rollback') ? 'rollback' : 'fail';
+    const decision = all.some((b) => b.action === 'rollback')
+      ? 'rollback'
+      : all.some((b) => b.action === 'pause')
+        ? 'pause'
+        : 'fail';
     const latest = breached[breached.length - 1] ?? last;
     if (latest === undefined) return null;
     const budget =
@@ -440,7 +449,7 @@ export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[
   }
 }
 
-/** Whether the step fails: fail and rollback do; inconclusive per on-inconclusive; never in a dry run. */
+/** Whether the step fails: fail, pause and rollback do; inconclusive per on-inconclusive; never in a dry run. */
 export function gateFails(config: VerifyConfig, decision: Decision): boolean {
   if (config.dryRun) return false;
   if (decision === 'pass') return false;

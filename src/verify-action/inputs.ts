@@ -14,7 +14,8 @@ import type {
 } from './config.js';
 import { formatDuration, parseDuration } from '../shared/units.js';
 import { InputError } from '../shared/input-error.js';
-import { parseQueryObject, parseRules } from './rules.js';
+import { ACTIONS, parseQueryObject, parseRules } from './rules.js';
+import { parseNotify, parseTargets } from './notify/inputs.js';
 import { redactUrlUserinfo } from './redact.js';
 
 /** Returns the raw input ('' when not given). */
@@ -56,12 +57,14 @@ export const INPUT_NAMES = [
   'normalize-by-volume',
   'max-new-errors',
   'breach-action',
+  'breach-notify',
   'rules',
   'failure-limit',
   'on-no-data',
   'on-error',
   'on-inconclusive',
   'dry-run',
+  'pause-command',
   'rollback-command',
   'rollback-workflow',
   'rollback-workflow-ref',
@@ -72,6 +75,12 @@ export const INPUT_NAMES = [
   'deployment-state',
   'github-token',
   'repository',
+  'alertmanager-url',
+  'alertmanager-headers',
+  'webhook-url',
+  'webhook-headers',
+  'alert-labels',
+  'alert-resolve-after',
   'kibana-url',
   'kibana-data-view',
   'report-path',
@@ -80,7 +89,15 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number];
 
 /** Inputs holding credentials: masked, never echoed. */
-export const SECRET_INPUTS: readonly InputName[] = ['api-key', 'password', 'bearer-token', 'github-token'];
+export const SECRET_INPUTS: readonly InputName[] = [
+  'api-key',
+  'password',
+  'bearer-token',
+  'github-token',
+  'alertmanager-headers',
+  'webhook-url',
+  'webhook-headers',
+];
 
 export const DEFAULTS = {
   'request-timeout': '30s',
@@ -107,6 +124,7 @@ export const DEFAULTS = {
   'on-inconclusive': 'fail',
   'dry-run': 'false',
   'deployment-state': 'failure',
+  'alert-resolve-after': '1h',
 } as const satisfies Partial<Record<InputName, string>>;
 
 export interface InputContext {
@@ -173,7 +191,8 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     minErrors: wholeNumber('min-errors', value('min-errors')),
     normalizeByVolume: bool(value, 'normalize-by-volume'),
     ...optional('max-new-errors', raw, (v) => ({ maxNewErrors: wholeNumber('max-new-errors', v) })),
-    breachAction: oneOf(value, 'breach-action', ['rollback', 'fail', 'warn'] as const) as RuleAction,
+    breachAction: oneOf(value, 'breach-action', ACTIONS) as RuleAction,
+    breachNotify: parseTargets(raw('breach-notify'), 'breach-notify'),
   };
   if (thresholds.maxIncrease !== undefined && baselineWindowMs === 0) {
     throw new InputError(
@@ -183,6 +202,20 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
   }
 
   const extraQuery = raw('query') ? parseQueryObject(raw('query'), 'query') : undefined;
+  const rules = parseRules(raw('rules'), fields.message);
+  const notify = parseNotify(
+    {
+      'alertmanager-url': raw('alertmanager-url'),
+      'alertmanager-headers': raw('alertmanager-headers'),
+      'webhook-url': raw('webhook-url'),
+      'webhook-headers': raw('webhook-headers'),
+      'alert-labels': raw('alert-labels'),
+      'alert-resolve-after': value('alert-resolve-after'),
+      'breach-notify': raw('breach-notify'),
+    },
+    rules,
+    thresholds,
+  );
 
   const config: VerifyConfig = {
     connection,
@@ -198,7 +231,7 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     intervalMs,
     durationMs,
     thresholds,
-    rules: parseRules(raw('rules'), fields.message),
+    rules,
     failureLimit: wholeNumber('failure-limit', value('failure-limit')),
     policies: {
       onNoData: oneOf(value, 'on-no-data', ['pass', 'fail', 'inconclusive'] as const) as NoDataPolicy,
@@ -207,6 +240,8 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     },
     dryRun: bool(value, 'dry-run'),
     rollback: parseRollback(raw, value, context.env),
+    notify,
+    ...(raw('pause-command') ? { pauseCommand: raw('pause-command') } : {}),
   };
   const kibanaUrl = raw('kibana-url');
   if (kibanaUrl) {

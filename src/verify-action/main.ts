@@ -30,6 +30,8 @@ export function outputsOf(report: VerifyReport, reportPath: string): Record<stri
     'breached-rules': report.breachedRules.join(','),
     'new-error-count': String(report.newErrorCount),
     'rollback-triggered': String(report.rollback.triggered),
+    paused: String(report.paused),
+    'alerts-sent': String(report.notifications.sent),
     report: reportPath,
   };
 }

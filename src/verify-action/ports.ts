@@ -4,6 +4,7 @@
 import type { VerifyConfig } from './config.js';
 import type { FieldCaps } from './plan.js';
 import type { SearchRequest } from './query.js';
+import type { HttpTransport } from './notify/deliver.js';
 
 export interface ServerInfo {
   version: string;
@@ -58,4 +59,6 @@ export interface VerifyDeps {
   rollback: Omit<RollbackDeps, 'secrets'>;
   /** This workflow run's page, for the rollback's payload; absent outside a workflow run. */
   runUrl?: string;
+  /** For alerts to Alertmanager and the webhook (default: fetch). */
+  http?: HttpTransport;
 }

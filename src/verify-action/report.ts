@@ -4,6 +4,8 @@ import type { CheckResult, Decision, RuleResult } from './decision.js';
 import type { MessageCount } from './messages.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { ServerInfo } from './ports.js';
+import type { NotifyOutcome } from './notify/notifier.js';
+import type { PauseOutcome } from './pause.js';
 
 export interface VerifyReport {
   decision: Decision;
@@ -44,6 +46,12 @@ export interface VerifyReport {
   query: { index: string; body: Record<string, unknown> } | null;
   kibanaUrl: string | null;
   rollback: RollbackOutcome & { /** A dry run that would have rolled back. */ wouldTrigger: boolean };
+  /** The rollout was paused (decision pause, not a dry run): the job fails, nothing was rolled back. */
+  paused: boolean;
+  /** pause-command's result and how to resume; empty unless paused. */
+  pause: PauseOutcome;
+  /** Alerts sent to Alertmanager and the webhook, and each delivery. */
+  notifications: NotifyOutcome;
   /**
    * Search requests per check (1 by design), extra searches for the top messages
    * (1 when the verdict came before the last scheduled check), and each check's latency.

@@ -4,9 +4,21 @@
 import { parse as parseYaml } from 'yaml';
 import type { Rule, RuleAction } from './config.js';
 import { InputError } from '../shared/input-error.js';
+import { parseLabels, parseTargets } from './notify/labels.js';
 
-const RULE_KEYS = new Set(['name', 'phrase', 'query', 'field', 'levels', 'max', 'consecutive', 'action']);
-const ACTIONS: readonly RuleAction[] = ['rollback', 'fail', 'warn'];
+const RULE_KEYS = new Set([
+  'name',
+  'phrase',
+  'query',
+  'field',
+  'levels',
+  'max',
+  'consecutive',
+  'action',
+  'notify',
+  'labels',
+]);
+export const ACTIONS: readonly RuleAction[] = ['rollback', 'pause', 'fail', 'notify', 'warn'];
 
 export function parseRules(text: string, defaultField: string): Rule[] {
   if (text.trim() === '') return [];
@@ -95,6 +107,8 @@ function parseRule(entry: unknown, index: number, defaultField: string): Rule {
     max,
     consecutive,
     action: action as RuleAction,
+    notify: raw.notify === undefined ? [] : parseTargets(raw.notify, at('notify')),
+    labels: raw.labels === undefined ? {} : parseLabels(raw.labels, at('labels')),
   };
 }
 

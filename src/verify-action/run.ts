@@ -29,7 +29,16 @@ import {
 } from './query.js';
 import { scrub } from './redact.js';
 import type { VerifyReport } from './report.js';
-import { hasTriggers, runRollback, type RollbackOutcome } from './rollback.js';
+import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './rollback.js';
+import { fetchTransport } from './notify/deliver.js';
+import {
+  afterDelivery,
+  NO_NOTIFICATIONS,
+  notifierFor,
+  type Notifier,
+  type NotifyOutcome,
+} from './notify/notifier.js';
+import { pauseIfDecided, type PauseStep } from './pause.js';
 import { watch, windowAt } from './watch.js';
 
 export type { VerifyDeps } from './ports.js';
@@ -63,13 +72,21 @@ interface MessageSample {
 
 export async function runVerification(config: VerifyConfig, deps: VerifyDeps): Promise<VerifyReport> {
   const secrets = secretsOf(config);
+  // Alerts go out as rules breach, while the watch goes on.
+  const notifier = notifierFor(config, {
+    transport: deps.http ?? fetchTransport,
+    clock: deps.clock,
+    secrets,
+    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+    log: deps.log,
+  });
   const session = await openSession(config, deps, secrets);
   let watched: Watched;
   try {
     watched =
       'failure' in session
         ? unwatched(config, deps.clock, session.failure)
-        : await watchDeploy(config, session, deps, secrets);
+        : await watchDeploy(config, session, deps, secrets, notifier);
   } finally {
     if ('store' in session) await session.store.close().catch(() => {});
   }
@@ -80,12 +97,25 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
   const breachedRules = [
     ...new Set(watched.checks.flatMap((c) => c.rules.filter((r) => r.breached).map((r) => r.name))),
   ];
-  const rollback = await rollBackIfDecided(config, deps, secrets, {
+  const facts = verdictFacts(config, deps, {
     verdict: watched.verdict,
     last,
     newErrorCount: newErrors.length,
     breachedRules,
   });
+  const rollback = await rollBackIfDecided(config, deps, secrets, watched.verdict, facts);
+  const pause = await pauseIfDecided(config, watched.verdict.decision, facts, {
+    ...deps.rollback,
+    secrets,
+    log: deps.log,
+  });
+  // Alerts of rules within limits now are resolved only after a conclusive measurement.
+  const notifications = notifier
+    ? await notifier.finish(
+        watched.checks,
+        watched.verdict.decision !== 'inconclusive' && last.status !== 'error',
+      )
+    : NO_NOTIFICATIONS;
   return assembleReport(config, {
     plan,
     server: 'store' in session ? session.store.server : session.server,
@@ -94,6 +124,8 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
     newErrors,
     breachedRules,
     rollback,
+    pause,
+    notifications,
     warnings: [
       ...setupWarnings,
       ...watched.warnings,
@@ -197,6 +229,7 @@ async function watchDeploy(
   session: Session,
   deps: VerifyDeps,
   secrets: readonly string[],
+  notifier: Notifier | null,
 ): Promise<Watched> {
   const { log } = deps;
   const measurer = new Measurer(config, session, deps.clock, secrets);
@@ -215,6 +248,8 @@ async function watchDeploy(
           : `${check.errorCount} errors / ${check.total} logs, ${check.errorRate}/min`;
       log.info(`${head}: ${figures}`);
       for (const b of check.breaches) log.info(`  breach (${b.action}): ${b.reason}`);
+      const measured = measurer.lastMeasurement;
+      notifier?.onCheck(check, measured?.messagesIncluded ? measured.topMessages : []);
     },
   );
   if (result.stoppedEarly) log.info(`decided after check ${result.checks.length}; remaining checks skipped`);
@@ -277,14 +312,38 @@ interface RollbackStep extends RollbackOutcome {
   warnings: string[];
 }
 
+/** The verdict and figures handed to the rollback and pause triggers. */
+function verdictFacts(
+  config: VerifyConfig,
+  deps: VerifyDeps,
+  facts: { verdict: Verdict; last: CheckResult; newErrorCount: number; breachedRules: string[] },
+): RollbackFacts {
+  const { verdict, last } = facts;
+  return {
+    decision: verdict.decision,
+    reason: verdict.reasons[0] ?? '',
+    errorCount: last.errorCount,
+    errorRate: last.errorRate,
+    baselineRate: last.baselineRate,
+    breachedRules: facts.breachedRules,
+    newErrorCount: facts.newErrorCount,
+    ...(config.service ? { service: config.service } : {}),
+    ...(config.environment ? { environment: config.environment } : {}),
+    ...(config.version ? { version: config.version } : {}),
+    deployedAt: config.deployedAt,
+    ...(config.reportPath ? { reportPath: config.reportPath } : {}),
+    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+  };
+}
+
 async function rollBackIfDecided(
   config: VerifyConfig,
   deps: VerifyDeps,
   secrets: readonly string[],
-  facts: { verdict: Verdict; last: CheckResult; newErrorCount: number; breachedRules: string[] },
+  verdict: Verdict,
+  facts: RollbackFacts,
 ): Promise<RollbackStep> {
   const nothing: RollbackStep = { triggered: false, succeeded: null, results: [], reasons: [], warnings: [] };
-  const { verdict, last } = facts;
   if (verdict.decision !== 'rollback' || config.dryRun) return nothing;
   if (!hasTriggers(config.rollback)) {
     return {
@@ -294,25 +353,7 @@ async function rollBackIfDecided(
       ],
     };
   }
-  const outcome = await runRollback(
-    config.rollback,
-    {
-      decision: verdict.decision,
-      reason: verdict.reasons[0] ?? '',
-      errorCount: last.errorCount,
-      errorRate: last.errorRate,
-      baselineRate: last.baselineRate,
-      breachedRules: facts.breachedRules,
-      newErrorCount: facts.newErrorCount,
-      ...(config.service ? { service: config.service } : {}),
-      ...(config.environment ? { environment: config.environment } : {}),
-      ...(config.version ? { version: config.version } : {}),
-      deployedAt: config.deployedAt,
-      ...(config.reportPath ? { reportPath: config.reportPath } : {}),
-      ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
-    },
-    { ...deps.rollback, secrets },
-  );
+  const outcome = await runRollback(config.rollback, facts, { ...deps.rollback, secrets });
   for (const r of outcome.results) {
     (r.succeeded ? deps.log.info : deps.log.warning)(
       `rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${r.detail}`,
@@ -339,11 +380,15 @@ function assembleReport(
     newErrors: MessageCount[];
     breachedRules: string[];
     rollback: RollbackStep;
+    pause: PauseStep;
+    notifications: NotifyOutcome;
     warnings: string[];
   },
 ): VerifyReport {
-  const { watched, last, rollback } = parts;
-  const { decision } = watched.verdict;
+  const { watched, last, rollback, pause, notifications } = parts;
+  // An alert nobody received turns a pass into on-error's decision.
+  const delivered = afterDelivery(config, watched.verdict.decision, notifications);
+  const { decision } = delivered;
   const m = watched.lastMeasurement;
   const request = watched.lastRequest;
   const { reasons: _reasons, warnings: _warnings, ...rollbackOutcome } = rollback;
@@ -351,7 +396,7 @@ function assembleReport(
     decision,
     gateFailed: gateFails(config, decision) || (!config.dryRun && rollback.succeeded === false),
     dryRun: config.dryRun,
-    reasons: [...watched.verdict.reasons, ...rollback.reasons],
+    reasons: [...watched.verdict.reasons, ...rollback.reasons, ...pause.reasons, ...delivered.reasons],
     warnings: [...new Set(parts.warnings)],
     errorCount: last.errorCount,
     errorRate: last.errorRate,
@@ -381,7 +426,10 @@ function assembleReport(
     server: parts.server,
     query: request ? { index: request.index, body: request.body } : null,
     kibanaUrl: parts.plan ? kibanaLink(config, parts.plan, last) : null,
-    rollback: { ...rollbackOutcome, wouldTrigger: decision === 'rollback' && config.dryRun },
+    rollback: { ...rollbackOutcome, wouldTrigger: watched.verdict.decision === 'rollback' && config.dryRun },
+    paused: watched.verdict.decision === 'pause' && !config.dryRun,
+    pause: pause.outcome ?? { triggered: false, succeeded: null, detail: '', resume: [] },
+    notifications,
     performance: {
       requestsPerCheck: 1,
       messageRequests: watched.messageRequests,

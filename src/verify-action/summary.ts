@@ -7,8 +7,15 @@ import type { Rule } from './config.js';
 import type { Decision } from './decision.js';
 import { formatDuration } from '../shared/units.js';
 import type { VerifyReport } from './report.js';
+import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
 
-const ICON: Record<Decision, string> = { pass: '✅', fail: '❌', rollback: '⏪', inconclusive: '⚠️' };
+const ICON: Record<Decision, string> = {
+  pass: '✅',
+  fail: '❌',
+  pause: '⏸️',
+  rollback: '⏪',
+  inconclusive: '⚠️',
+};
 const md = escapeMarkdownInline;
 
 function hhmm(at: number): string {
@@ -144,6 +151,7 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
     '',
   );
   out.push('**Why**', '', ...report.reasons.map((r) => `- ${md(r)}`), '');
+  out.push(...renderPause(report));
   if (report.warnings.length)
     out.push(
       '<details><summary>Warnings</summary>',
@@ -183,7 +191,7 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
           ? `over max (${r.streak}/${r.consecutive})`
           : 'ok';
       out.push(
-        `| ${md(r.name)} | ${ruleMatch(rules.find((x) => x.name === r.name))} | ${r.count} | ${r.max} | ${r.consecutive} | ${r.action} | ${status} |`,
+        `| ${md(r.name)} | ${ruleMatch(rules.find((x) => x.name === r.name))} | ${r.count} | ${r.max} | ${r.consecutive} | ${r.action}${alertsTo(rules.find((x) => x.name === r.name))} | ${status} |`,
       );
     }
     out.push('');
@@ -251,5 +259,6 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
   } else if (report.rollback.wouldTrigger) {
     out.push('Dry run: the rollback would have been triggered.', '');
   }
+  out.push(...renderNotifications(report));
   return out.join('\n');
 }

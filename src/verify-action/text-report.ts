@@ -46,6 +46,17 @@ export function renderText(report: VerifyReport): string {
   for (const w of report.warnings) lines.push(`warning: ${clean(w)}`);
   for (const r of report.rollback.results)
     lines.push(`rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${clean(r.detail)}`);
+  if (report.paused) {
+    lines.push(`paused (nothing rolled back): ${clean(report.pause.detail)}`);
+    for (const h of report.pause.resume)
+      lines.push(`  to resume: ${h.text}${h.command ? `: ${h.command}` : ''}`);
+  }
+  for (const d of report.notifications.deliveries) {
+    const what = d.status === 'firing' ? 'alert' : 'resolve';
+    lines.push(
+      `${what} ${clean(d.rules.join(', '))} -> ${d.target}: ${d.delivered ? 'sent' : `FAILED: ${clean(d.detail)}`}`,
+    );
+  }
   if (report.kibanaUrl) lines.push(`kibana: ${report.kibanaUrl}`);
   return `${lines.join('\n')}\n`;
 }
