@@ -189,7 +189,6 @@ describe('alerts through a real Alertmanager', () => {
     expect(Date.parse(resolvedAuth.endsAt)).toBeGreaterThanOrEqual(Date.parse(auth.startsAt));
     // Resolves go to Alertmanager only; the webhook heard nothing more.
     expect(received.filter((r) => r.path === '/hook')).toHaveLength(1);
-    // eslint-disable-next-line no-console -- the payload goes into the issue's closing note
     if (process.env.BXG_PRINT_ALERTS) console.log(JSON.stringify(received, null, 2));
   });
 });

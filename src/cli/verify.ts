@@ -100,7 +100,7 @@ export function envName(input: string): string {
   return `BUILDX_GATE_${input.toUpperCase().replace(/-/g, '_')}`;
 }
 
-type CliDeps = Pick<VerifyDeps, 'connect' | 'clock' | 'rollback'>;
+type CliDeps = Pick<VerifyDeps, 'connect' | 'clock' | 'rollback' | 'http'>;
 
 function defaultDeps(io: CliIO, log: (m: string) => void): CliDeps {
   return {
