@@ -4,8 +4,13 @@
 // later clean verification resolves the alerts. The run_id label keeps this run's alerts apart from
 // earlier runs' (Alertmanager keeps state between test runs).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitForElasticsearch } from '../support/es-env.js';
 import { dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
 
@@ -31,6 +36,7 @@ const runId = randomBytes(6).toString('hex');
 const received: Received[] = [];
 let server: Server;
 let scenario: Scenario;
+let dir: string;
 
 const rules = (max: number) => `
 - name: timeouts
@@ -100,10 +106,26 @@ beforeAll(async () => {
   });
   await waitForElasticsearch('8');
   scenario = await seedScenario('notify', ['--docs', '5000']);
+  dir = await mkdtemp(join(tmpdir(), 'bxg-i8-notify-'));
+  // The action's entry bundled as scripts/bundle.mjs does, to run it as the runner would.
+  await build({
+    entryPoints: { 'verify/index': 'src/verify-action/index.ts' },
+    outdir: join(dir, 'dist'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
+    },
+  });
 }, 120_000);
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await dropScenario(scenario);
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('alerts through a real Alertmanager', () => {
@@ -190,5 +212,101 @@ describe('alerts through a real Alertmanager', () => {
     // Resolves go to Alertmanager only; the webhook heard nothing more.
     expect(received.filter((r) => r.path === '/hook')).toHaveLength(1);
     if (process.env.BXG_PRINT_ALERTS) console.log(JSON.stringify(received, null, 2));
+  });
+});
+
+describe('the verify action as a process: pause and notify', () => {
+  it('pauses, alerts the security team, says how to resume, and never prints the webhook secrets', async () => {
+    const actionRun = randomBytes(6).toString('hex');
+    const files = {
+      output: join(dir, 'output.txt'),
+      summary: join(dir, 'summary.md'),
+      paused: join(dir, 'paused.txt'),
+    };
+    await writeFile(files.output, '');
+    await writeFile(files.summary, '');
+    const inputs: Record<string, string> = {
+      'elasticsearch-url': scenario.url,
+      index: `${scenario.prefix}-*`,
+      service: 'checkout',
+      environment: 'production',
+      'deployed-at': new Date(scenario.deployAt).toISOString(),
+      duration: '0',
+      'max-increase': 'off',
+      rules:
+        '- {name: auth failed, phrase: auth failed, max: 10, action: pause, notify: [alertmanager, webhook], labels: {team: security}}',
+      'pause-command': 'kubectl argo rollouts pause checkout -n shop',
+      'alertmanager-url': AM_URL,
+      'webhook-url': `http://127.0.0.1:${RECEIVER_PORT}/hook/T0/B0/PROCSECRET`,
+      'webhook-headers': 'X-Hook-Secret: proc-secret-456',
+      'alert-labels': `run_id: "${actionRun}"`,
+    };
+    // A kubectl that records its arguments and the verdict it was given.
+    await mkdir(join(dir, 'bin'), { recursive: true });
+    await writeFile(
+      join(dir, 'bin', 'kubectl'),
+      `#!/usr/bin/env bash\necho "$BXG_DECISION|$BXG_BREACHED_RULES|$*" >> ${files.paused}\n`,
+      { mode: 0o755 },
+    );
+    const env: Record<string, string> = {
+      PATH: `${join(dir, 'bin')}:${process.env.PATH!}`,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      RUNNER_TEMP: dir,
+      GITHUB_RUN_ID: '99',
+      GITHUB_REPOSITORY: 'acme/shop',
+    };
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    // Not spawnSync: the recording server in this process must answer the action's webhook POST.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('node', [join(dir, 'dist/verify/index.js')], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    const outputs: Record<string, string> = {};
+    for (const m of (await readFile(files.output, 'utf8')).matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+      outputs[m[1]!] = m[3]!;
+    const summary = await readFile(files.summary, 'utf8');
+
+    expect(run.status).toBe(1);
+    expect(outputs).toMatchObject({
+      decision: 'pause',
+      paused: 'true',
+      'rollback-triggered': 'false',
+      'alerts-sent': '2',
+    });
+    expect(await readFile(files.paused, 'utf8')).toBe(
+      'pause|auth failed|argo rollouts pause checkout -n shop\n',
+    );
+    expect(summary).toContain('## ⏸️ Deploy verification: pause');
+    expect(summary).toContain('### ⏸️ Paused: the rollout is stopped, what runs stays');
+    expect(summary).toContain(
+      'resume the rollout: <code>kubectl argo rollouts promote checkout \\-n shop</code>',
+    );
+    expect(summary).toMatch(
+      /\| auth failed \| firing, ends \d\d:\d\d UTC unless resolved \| .*<code>team=security<\/code>.* \| alertmanager: sent<br>webhook: sent \|/,
+    );
+    expect(run.stdout).toContain('::add-mask::proc-secret-456');
+    const printed = [
+      run.stdout.replace(/::add-mask::.*\n/g, ''),
+      run.stderr,
+      summary,
+      await readFile(outputs.report!, 'utf8'),
+    ].join('\n');
+    expect(printed).not.toContain('PROCSECRET');
+    expect(printed).not.toContain('proc-secret-456');
+
+    const firing = await until("the action's alert from Alertmanager", () => {
+      const alerts = received
+        .filter((r) => r.path === '/alertmanager')
+        .flatMap((r) => r.body.alerts as AmAlert[])
+        .filter((a) => a.labels.run_id === actionRun);
+      return alerts.length ? alerts : undefined;
+    });
+    expect(firing[0]!.labels).toMatchObject({ rule: 'auth failed', severity: 'critical', team: 'security' });
+    expect(firing[0]!.generatorURL).toBe('https://github.com/acme/shop/actions/runs/99');
   });
 });
