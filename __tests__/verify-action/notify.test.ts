@@ -66,6 +66,7 @@ describe('notify inputs', () => {
       url: 'https://am.example.com/prefix/api/v2/alerts',
       headers: { Authorization: `Basic ${Buffer.from('am:s3cret').toString('base64')}` },
     });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining(['s3cret']));
     expect(configFrom({ ...base, 'alertmanager-url': `${AM}/api/v2/alerts` }).notify.alertmanager!.url).toBe(
       `${AM}/api/v2/alerts`,
     );

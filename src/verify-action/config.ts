@@ -158,6 +158,11 @@ export function secretsOf(
       // "Bearer xyz" / "Basic abc": the credential alone too, should it be quoted apart.
       const credential = value.split(/\s+/).at(-1);
       if (credential && credential.length >= 6 && credential !== value) secrets.push(credential);
+      // Basic credentials (from user:password@ in alertmanager-url too): the password in clear.
+      if (/^basic\s/i.test(value) && credential) {
+        const password = Buffer.from(credential, 'base64').toString().split(':').slice(1).join(':');
+        if (password) secrets.push(password);
+      }
     }
   }
   if (config.notify?.webhook) secrets.push(config.notify.webhook.url);
