@@ -1,6 +1,8 @@
 // Alerts to Alertmanager and the webhook: the inputs, the exact payloads, and a
 // whole verification through a fake transport that records every request.
 import { describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { secretsOf } from '../../src/verify-action/config.js';
 import {
   alertmanagerBody,
@@ -8,7 +10,7 @@ import {
   cleanLogText,
   webhookBody,
 } from '../../src/verify-action/notify/alerts.js';
-import type { HttpTransport } from '../../src/verify-action/notify/deliver.js';
+import { deliver, fetchTransport, type HttpTransport } from '../../src/verify-action/notify/deliver.js';
 import { renderSummary } from '../../src/verify-action/summary.js';
 import { runVerification } from '../../src/verify-action/run.js';
 import { configFrom, DEPLOYED } from './helpers.js';
@@ -453,5 +455,57 @@ describe('a verification that notifies', () => {
     expect(dry.sent).toHaveLength(0);
     expect(dryReport.notifications.wouldNotify).toEqual(['timeouts', 'auth failed']);
     expect(renderSummary(dryReport)).toContain('Dry run: alerts would have been sent for');
+  });
+});
+
+describe('delivery over real HTTP (loopback)', () => {
+  const options = (timeoutMs = 2000) => ({
+    transport: fetchTransport,
+    timeoutMs,
+    retries: 1,
+    sleep: async () => {},
+    secrets: ['SECRETPATH'],
+  });
+
+  it('reports a refused connection after its retries, without the secret URL', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const result = await deliver(
+      { url: `http://127.0.0.1:${port}/hook/SECRETPATH`, headers: {} },
+      {},
+      options(),
+    );
+    expect(result).toEqual({ delivered: false, attempts: 2, detail: 'ECONNREFUSED after 2 attempts' });
+  });
+
+  it('times out a server that does not answer, and posts JSON with the headers', async () => {
+    const seen: { type?: string; auth?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ type: req.headers['content-type'], auth: req.headers.authorization, body });
+        if (req.url === '/slow') return; // never answers
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await deliver(
+        { url: `${url}/ok`, headers: { Authorization: 'Bearer t-1' } },
+        [{ a: 1 }],
+        options(),
+      );
+      expect(ok).toEqual({ delivered: true, attempts: 1, detail: 'HTTP 200' });
+      expect(seen[0]).toEqual({ type: 'application/json', auth: 'Bearer t-1', body: '[{"a":1}]' });
+      const slow = await deliver({ url: `${url}/slow`, headers: {} }, {}, options(200));
+      expect(slow).toEqual({ delivered: false, attempts: 2, detail: 'timed out after 2 attempts' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

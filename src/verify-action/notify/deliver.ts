@@ -61,15 +61,16 @@ function classify(error: unknown): Failure {
     return { retryable: error.status === 429 || error.status >= 500, reason: `HTTP ${error.status}` };
   }
   // fetch failures (refused, reset, DNS) and timeouts are worth another try.
-  return { retryable: true, reason: error instanceof Error ? error.message : String(error) };
+  return { retryable: true, reason: describe(error) };
 }
 
 function describe(error: unknown): string {
   if (error instanceof HttpStatusError) return error.message;
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'timed out';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+  // Duck-typed: fetch's errors may come from another realm (a test VM), where instanceof Error fails.
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  if (e && typeof e === 'object') {
+    if (e.name === 'TimeoutError') return 'timed out';
+    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
   }
   return String(error);
 }
