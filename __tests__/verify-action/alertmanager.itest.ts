@@ -307,6 +307,6 @@ describe('the verify action as a process: pause and notify', () => {
       return alerts.length ? alerts : undefined;
     });
     expect(firing[0]!.labels).toMatchObject({ rule: 'auth failed', severity: 'critical', team: 'security' });
-    expect(firing[0]!.generatorURL).toBe('https://github.com/acme/shop/actions/runs/99');
+    expect(firing[0]!.generatorURL).toBe('https://github.com/acme/shop/actions/runs/99/attempts/1');
   });
 });
