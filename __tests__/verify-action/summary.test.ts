@@ -1,3 +1,4 @@
+import { NO_NOTIFICATIONS } from '../../src/verify-action/notify/notifier.js';
 import { describe, expect, it } from '@jest/globals';
 import { CHART_BACKGROUND } from '../../src/github/xychart.js';
 import { formatDuration } from '../../src/shared/units.js';
@@ -136,6 +137,7 @@ describe('the job summary', () => {
             baselineStart: null,
           },
           rollback: { triggered: false, results: [], wouldTrigger: false },
+          notifications: NO_NOTIFICATIONS,
           decision: 'pass',
         } as unknown as VerifyReport),
       ).toContain(

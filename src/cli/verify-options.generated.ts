@@ -156,12 +156,17 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'breach-action',
     description:
-      'What a breach of max-errors, max-error-rate, max-increase or max-new-errors leads to: rollback, fail or warn. Default: fail.',
+      'What a breach of max-errors, max-error-rate, max-increase or max-new-errors leads to: rollback, pause, fail, notify or warn (see rules). Default: fail.',
+  },
+  {
+    name: 'breach-notify',
+    description:
+      'Where to alert when one of those global thresholds breaches, whatever breach-action is (alertmanager, webhook, or both comma-separated). breach-action notify alone alerts every configured target.',
   },
   {
     name: 'rules',
     description:
-      'YAML list of pattern rules: name, phrase (match_phrase) or query (DSL object), field (default message-field), levels (default any), max (most matches tolerated in the window), consecutive (checks in a row over max, default 1), action (rollback | fail | warn; default fail). A breached rollback rule decides at once.',
+      'YAML list of pattern rules: name, phrase (match_phrase) or query (DSL object), field (default message-field), levels (default any), max (most matches tolerated in the window), consecutive (checks in a row over max, default 1), action (rollback | pause | fail | notify | warn; default fail), notify (alert targets on a breach: [alertmanager, webhook]; action notify alone alerts every configured target), labels (extra Alertmanager labels, e.g. {team: security, severity: page}). A breached rollback or pause rule decides at once; rollback, pause and fail fail the job; notify and warn do not.',
   },
   {
     name: 'failure-limit',
@@ -174,7 +179,8 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   },
   {
     name: 'on-error',
-    description: 'Elasticsearch unreachable or failing: fail or inconclusive. Default: fail.',
+    description:
+      'Elasticsearch unreachable or failing, or an alert that could not be delivered: fail or inconclusive. Default: fail.',
   },
   {
     name: 'on-inconclusive',
@@ -183,6 +189,11 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'dry-run',
     description: 'Compute and report everything, never fail the step or roll back. Default: false.',
+  },
+  {
+    name: 'pause-command',
+    description:
+      'Shell command run with bash on a pause decision (e.g. kubectl argo rollouts pause checkout -n shop), with the same BXG_* environment as rollback-command. A pause fails the job, so later environments do not run, and rolls nothing back; the summary says how to resume.',
   },
   {
     name: 'rollback-command',
@@ -226,6 +237,36 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'repository',
     description: 'owner/name for the GitHub triggers. Default: this repository.',
+  },
+  {
+    name: 'alertmanager-url',
+    description:
+      "Prometheus Alertmanager base URL (e.g. http://alertmanager.monitoring:9093); each breached rule with an alertmanager target is sent to its /api/v2/alerts with labels alertname=BuildxGateVerifyBreach, service, environment, rule, severity and the rule's labels. user:password@ in the URL is used as basic auth.",
+  },
+  {
+    name: 'alertmanager-headers',
+    description:
+      "Secret: request headers for alertmanager-url, one 'Name: value' per line (e.g. 'Authorization: Bearer ...', 'X-Scope-OrgID: tenant'). Masked, never printed.",
+  },
+  {
+    name: 'webhook-url',
+    description:
+      'Secret: a webhook that gets a JSON POST per alert, with Slack-compatible text (Slack, Mattermost, Discord\'s /slack endpoint) and the alert under "alert". Masked and never printed: such URLs carry their token.',
+  },
+  {
+    name: 'webhook-headers',
+    description:
+      "Secret: request headers for webhook-url, one 'Name: value' per line. Masked, never printed.",
+  },
+  {
+    name: 'alert-labels',
+    description:
+      "Labels on every alert (YAML or JSON mapping, e.g. {cluster: eu-1, team: payments}); a rule's labels win.",
+  },
+  {
+    name: 'alert-resolve-after',
+    description:
+      "A sent alert's endsAt: it resolves this long after it fires, unless a later verification of the same service and environment finds the rule within limits and resolves it at once. Delivery failures of firing alerts follow on-error. Default: 1h.",
   },
   {
     name: 'kibana-url',
