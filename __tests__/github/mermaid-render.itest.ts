@@ -21,7 +21,8 @@ import {
 } from '../../src/verify-action/summary.js';
 import { CORPUS, clean01, partial03, runFail06, step } from '../build-action/reports.js';
 import { configFrom, DEPLOYED } from '../verify-action/helpers.js';
-import { BURST, RULES, verify } from '../verify-action/run-fixtures.js';
+import { runVerification } from '../../src/verify-action/run.js';
+import { BURST, depsFor, RULES, verify } from '../verify-action/run-fixtures.js';
 
 const OUT = process.env.BXG_RENDER_OUT ?? null;
 const dockerfileOf = (name: string) => parseDockerfile(readFileSync(`${CORPUS}/${name}/Dockerfile`, 'utf8'));
@@ -106,11 +107,37 @@ async function verifySummaries(): Promise<Record<string, string>> {
     await verify(configFrom({ service: 'checkout', duration: '0', 'baseline-window': '2h' }), long),
   );
   const inconclusive = renderVerifySummary(await verify(configFrom({ duration: '0' }), {}));
+  // Paused, with alerts: one delivered, one refused with hostile server text.
+  const pauseConfig = configFrom({
+    service: 'checkout',
+    environment: 'production',
+    duration: '0',
+    'max-increase': 'off',
+    rules:
+      '- {name: auth failed, phrase: auth failed, max: 2, action: pause, notify: [alertmanager, webhook], labels: {team: security}}',
+    'pause-command': 'kubectl argo rollouts pause checkout -n shop',
+    'alertmanager-url': 'http://127.0.0.1:9',
+    'webhook-url': 'http://127.0.0.1:9/hook',
+    retries: '0',
+  });
+  const paused = renderVerifySummary(
+    await runVerification(pauseConfig, {
+      ...depsFor(BURST),
+      http: {
+        post: async (url) =>
+          url.endsWith('/hook')
+            ? { status: 500, body: '<script>alert(1)</script> | [x](http://evil) ```' }
+            : { status: 200, body: '' },
+      },
+    }),
+    pauseConfig.rules,
+  );
   return {
     'verify-pass': pass,
     'verify-rollback': rollback,
     'verify-long-window': longWindow,
     'verify-inconclusive': inconclusive,
+    'verify-pause-alerts': paused,
   };
 }
 
@@ -172,7 +199,7 @@ describe('summaries rendered with mermaid 11 in headless Chromium', () => {
     },
   );
 
-  it.each(['verify-pass', 'verify-rollback', 'verify-long-window'])(
+  it.each(['verify-pass', 'verify-rollback', 'verify-long-window', 'verify-pause-alerts'])(
     '%s: the errors chart draws before and after in their colours, the baseline line, few labels',
     async (name) => {
       const { diagrams } = await render(name);
