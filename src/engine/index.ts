@@ -17,6 +17,7 @@ export { ERROR_CATEGORY_RULES, classifyError, hintFor } from './error-categories
 export { renderReportText } from './text-report.js';
 // The Dockerfile reader: the build action reads the Dockerfile it built, to point at lines.
 export * from './dockerfile.js';
+export { computePhases, phaseOfStep } from './phases.js';
 
 export class BuildLogAnalyzer {
   private readonly report = new ReportBuilder();

@@ -8,10 +8,13 @@ import { isDigit } from './normalize.js';
 import type { ReportBuilder } from './report-builder.js';
 import { parseByteSize } from '../shared/units.js';
 import type { VertexState } from './vertex-state.js';
+import { notePush } from './vertex-state.js';
 import { parseWarningText } from './warning-text.js';
 
 const BUILDER = /^building with "([^"]*)" instance using (\S+) driver/;
 const TRANSFERRING_CONTEXT = 'transferring context: ';
+const PUSHING = 'pushing ';
+const PUSH_DONE = / (\d+(?:\.\d+)?)s done$/;
 const OUTPUT_CLIPPED = '[output clipped';
 
 export class PlainReader {
@@ -129,6 +132,14 @@ export class PlainReader {
       case 91 /* [ */:
         if (rest.startsWith(OUTPUT_CLIPPED)) {
           report.outputClipped = true;
+          return;
+        }
+        break;
+      case 112 /* p */:
+        if (rest.startsWith(PUSHING)) {
+          // `#12 pushing layers 2.1s done`: a progress item of the export, timed when it ends.
+          const done = PUSH_DONE.exec(rest);
+          if (done !== null) notePush(vertex, rest.slice(0, done.index), Number(done[1]) * 1000);
           return;
         }
         break;

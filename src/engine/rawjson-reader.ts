@@ -8,7 +8,7 @@ import { detach } from './detach.js';
 import { LogBytesScanner, SINGLE_LOG_LINE, scanLogsOnlyLine } from './log-message.js';
 import type { ReportBuilder } from './report-builder.js';
 import { MAX_INPUT_LINE_CHARS } from './report.js';
-import type { VertexState } from './vertex-state.js';
+import { notePush, type VertexState } from './vertex-state.js';
 import { parseWarningText } from './warning-text.js';
 
 /** Largest pretty-printed object assembled; a bigger one is dropped and counted as unrecognised. */
@@ -266,6 +266,11 @@ export class RawJsonReader {
       typeof message.current === 'number'
     ) {
       vertex.contextBytes = message.current;
+    }
+    if (typeof message.id === 'string' && message.id.startsWith('pushing ')) {
+      const start = timeOf(message.started);
+      const end = timeOf(message.completed);
+      if (start !== null && end !== null) notePush(vertex, message.id, end - start);
     }
   }
 

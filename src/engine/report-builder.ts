@@ -17,6 +17,7 @@ import {
 } from './report.js';
 import { isBuildContextVertex, isExportVertex } from './vertex-name.js';
 import { VertexState } from './vertex-state.js';
+import { computePhases } from './phases.js';
 
 /** Characters of output tail kept over all finished steps; older successful tails are dropped past it. */
 const TAIL_BUDGET_CHARS = 4 * 1024 * 1024;
@@ -226,6 +227,7 @@ export class ReportBuilder {
       outputClipped: this.outputClipped,
       truncatedLines: this.truncatedLines,
       legacyBuilder: this.legacyBuilder,
+      phases: computePhases(stepReports, pushTime(steps)),
     };
   }
 
@@ -431,4 +433,12 @@ function lastExitCode(text: string | null): number | null {
   let code: number | null = null;
   for (const match of text.matchAll(EXIT_CODE)) code = Number(match[1]);
   return code;
+}
+
+/** Total of the finished `pushing ...` items; null when the log shows no push. */
+function pushTime(steps: readonly VertexState[]): number | null {
+  let total: number | null = null;
+  for (const v of steps)
+    if (v.pushParts !== null) for (const ms of v.pushParts.values()) total = (total ?? 0) + ms;
+  return total;
 }

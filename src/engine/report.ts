@@ -111,6 +111,29 @@ export interface BuildWarning {
   file: string | null;
 }
 
+/**
+ * Milliseconds per phase of the build, null when the log showed no step of that phase. Wall time
+ * (overlaps counted once) when the log has timestamps (rawjson), else the sum of step durations.
+ */
+export interface PhaseTimes {
+  /** `[internal] load build context`: sending the build context to the builder. */
+  contextTransferMs: number | null;
+  /** `[internal] load metadata for ...`: resolving base image tags to digests. */
+  baseImageResolveMs: number | null;
+  /** FROM steps that were not cached: pulling and unpacking base images. */
+  baseImagePullMs: number | null;
+  /** `importing cache manifest from ...` (--cache-from). */
+  cacheImportMs: number | null;
+  /** The Dockerfile's steps other than FROM. */
+  stepsMs: number | null;
+  /** `exporting to image` and the other output exporters (push included, when pushing). */
+  exportMs: number | null;
+  /** `pushing layers`, `pushing manifest for ...` inside the export. */
+  pushMs: number | null;
+  /** `exporting cache to ...`, `preparing build cache for export` (--cache-to). */
+  cacheExportMs: number | null;
+}
+
 export interface BuildReport {
   format: LogFormat;
   outcome: Outcome;
@@ -134,6 +157,8 @@ export interface BuildReport {
    * by hand stay valid.
    */
   legacyBuilder?: boolean;
+  /** Where the time went, by phase. Always set by the engine; optional for reports made by hand. */
+  phases?: PhaseTimes;
 }
 
 /** How many trailing output lines a step keeps; memory is bounded by steps, not log size. */

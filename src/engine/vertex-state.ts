@@ -31,6 +31,8 @@ export class VertexState {
   readonly tail = new OutputTail(OUTPUT_TAIL_LINES);
   /** Last `transferring context` byte count seen on this vertex. */
   contextBytes: number | null = null;
+  /** Milliseconds of each finished `pushing ...` progress item of this (export) vertex, by its text. */
+  pushParts: Map<string, number> | null = null;
   /** rawjson: log bytes after the last newline, waiting for the rest of their line. */
   partialLog = '';
   /** tty: output lines shown under this step in the current frame. */
@@ -87,4 +89,13 @@ export class VertexState {
 /** BuildKit reports a cancelled vertex with an error ending in `context canceled`. */
 export function isCancellation(error: string): boolean {
   return error.endsWith('context canceled') || error === 'CANCELED';
+}
+
+/** A finished `pushing ...` item of an export vertex; a repeat of the same item replaces its time. */
+export function notePush(vertex: VertexState, item: string, ms: number): void {
+  if (vertex.untracked || !Number.isFinite(ms) || ms < 0) return;
+  vertex.pushParts ??= new Map();
+  // Bounded: a push has a handful of items (layers, manifest per tag).
+  if (vertex.pushParts.size < 1000 || vertex.pushParts.has(item))
+    vertex.pushParts.set(detach(item), Math.round(ms));
 }
