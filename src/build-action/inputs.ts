@@ -6,6 +6,13 @@
 import { ListSyntaxError, parseList, type ListOptions } from './input-list.js';
 import { InputError } from '../shared/input-error.js';
 import { parseByteSize, parseDuration } from '../shared/units.js';
+import {
+  parseCacheExportLimit,
+  parseContextGrowth,
+  parseDurationIncrease,
+  parseRatioDrop,
+} from './history/limits.js';
+import type { RegressionSettings } from './history/regression.js';
 
 /** Every input name, in the order of action.yml (a test compares the two). */
 export const INPUT_NAMES = [
@@ -48,6 +55,11 @@ export const INPUT_NAMES = [
   'max-duration',
   'max-context-size',
   'fail-on-warnings',
+  'history',
+  'max-duration-increase',
+  'max-cache-ratio-drop',
+  'max-context-growth',
+  'max-cache-export',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -61,6 +73,7 @@ export const OUTPUT_NAMES = [
   'cache-hit-ratio',
   'duration',
   'failed-step',
+  'history-record',
   'error-category',
 ] as const;
 
@@ -116,6 +129,10 @@ export interface Inputs {
   maxDurationMs: number | null;
   maxContextBytes: number | null;
   failOnWarnings: boolean;
+
+  /** Keep a build record in the Actions cache: cache-miss blame and regression gates. */
+  history: boolean;
+  regression: RegressionSettings;
 }
 
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
@@ -224,6 +241,34 @@ export function readInputs(getInput: InputSource): Inputs {
       'a size like 500kB, 200MB or 1.5GiB',
     ),
     failOnWarnings: bool('fail-on-warnings', false),
+
+    history: bool('history', true),
+    regression: {
+      maxDurationIncrease: readLimit(
+        'max-duration-increase',
+        text('max-duration-increase'),
+        parseDurationIncrease,
+        'a growth like +20% or +60s',
+      ),
+      maxCacheRatioDrop: readLimit(
+        'max-cache-ratio-drop',
+        text('max-cache-ratio-drop'),
+        parseRatioDrop,
+        'percentage points between 0 and 100, e.g. 10 (90% -> 80%)',
+      ),
+      maxContextGrowth: readLimit(
+        'max-context-growth',
+        text('max-context-growth'),
+        parseContextGrowth,
+        'a growth like +10% or +50MB',
+      ),
+      maxCacheExport: readLimit(
+        'max-cache-export',
+        text('max-cache-export'),
+        parseCacheExportLimit,
+        'a maximum like 2m, or a growth like +30s or +50%',
+      ),
+    },
   };
 }
 
@@ -259,5 +304,17 @@ function readPositive(
   if (value === '') return null;
   const parsed = parse(value);
   if (parsed === null || parsed <= 0) throw new InputError(input, `expected ${examples}, got '${value}'`);
+  return parsed;
+}
+
+function readLimit<T>(
+  input: InputName,
+  value: string,
+  parse: (text: string) => T | null,
+  examples: string,
+): T | null {
+  if (value === '') return null;
+  const parsed = parse(value);
+  if (parsed === null) throw new InputError(input, `expected ${examples}, got '${value}'`);
   return parsed;
 }

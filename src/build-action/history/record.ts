@@ -1,0 +1,194 @@
+// The build record: what one build of one target leaves for the next, so that a runner that is
+// new every time can still say why the cache missed and whether a pull request made the build
+// slower. Versioned JSON of a few KB; parseRecord refuses what it does not understand rather
+// than guessing, so a newer record never misleads an older action.
+import { createHash } from 'node:crypto';
+import type { Dockerfile, DockerfileInstruction } from '../../engine/index.js';
+import type { BuildReport, Outcome, PhaseTimes, StepStatus } from '../../engine/index.js';
+import type { SourceFingerprint } from './fingerprint.js';
+
+export const RECORD_SCHEMA = 1;
+
+export interface RecordStep {
+  /** Stage, platform and the step's text without the `[stage i/n]` prefix: stable across builds. */
+  key: string;
+  name: string;
+  status: StepStatus;
+  durationMs: number | null;
+}
+
+export interface RecordInstruction {
+  keyword: string;
+  line: number;
+  /** Normalized text, cut to MAX_INSTRUCTION_CHARS for display. */
+  text: string;
+  /** Hash of the whole normalized text. */
+  hash: string;
+}
+
+export interface RecordStage {
+  index: number;
+  name: string | null;
+  /** The FROM image as written. */
+  base: string;
+  /** The digest the build resolved it to, when the log shows it (`FROM image@sha256:...`). */
+  baseDigest: string | null;
+  instructions: RecordInstruction[];
+}
+
+export interface BuildRecord {
+  schema: typeof RECORD_SCHEMA;
+  createdAt: string;
+  commit: string | null;
+  branch: string | null;
+  /** Repository-relative path of the Dockerfile. */
+  dockerfile: string | null;
+  target: string | null;
+  platforms: string[];
+  outcome: Outcome;
+  /** Wall time of the build as the action measured it. */
+  durationMs: number | null;
+  phases: PhaseTimes | null;
+  cacheHitRatio: number | null;
+  contextBytes: number | null;
+  steps: RecordStep[];
+  stages: RecordStage[];
+  /** build-arg name -> hash of its value (values may be sensitive: never stored). */
+  buildArgs: Record<string, string>;
+  sources: SourceFingerprint[];
+}
+
+export interface RecordFacts {
+  commit: string | null;
+  branch: string | null;
+  dockerfilePath: string | null;
+  target: string | null;
+  platforms: string[];
+  durationMs: number | null;
+  buildArgs: readonly string[];
+  sources: SourceFingerprint[];
+  now: Date;
+}
+
+const MAX_STEPS = 400;
+const MAX_INSTRUCTIONS = 400;
+const MAX_INSTRUCTION_CHARS = 160;
+
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export function instructionText(instruction: DockerfileInstruction): string {
+  return `${instruction.keyword} ${instruction.args}`.replace(/\s+/g, ' ').trim();
+}
+
+/** `[build 2/5] RUN make` on linux/arm64 -> `linux/arm64|build|RUN make`. */
+export function stepKey(step: { name: string; stage: string | null; platform: string | null }): string {
+  return `${step.platform ?? ''}|${step.stage ?? ''}|${step.name.replace(/^\[[^\]]*\]\s*/, '')}`;
+}
+
+/** `FROM docker.io/library/node:20@sha256:ab...` -> `sha256:ab...`. */
+export function digestOfFromStep(name: string): string | null {
+  return /@(sha256:[0-9a-f]{64})\b/.exec(name)?.[1] ?? null;
+}
+
+export function buildArgHashes(buildArgs: readonly string[]): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const item of buildArgs) {
+    const eq = item.indexOf('=');
+    // `NAME` alone passes the runner's environment value: unknown here, hashed as such.
+    const name = eq < 0 ? item : item.slice(0, eq);
+    hashes[name] = shortHash(eq < 0 ? `env:${name}` : `value:${item.slice(eq + 1)}`);
+  }
+  return hashes;
+}
+
+export function makeRecord(
+  report: BuildReport,
+  dockerfile: Dockerfile | null,
+  facts: RecordFacts,
+): BuildRecord {
+  const firstPlatform = report.platforms[0] ?? null;
+  const stages: RecordStage[] = (dockerfile?.stages ?? []).map((stage) => ({
+    index: stage.index,
+    name: stage.name,
+    base: stage.base,
+    baseDigest: null,
+    instructions: stage.instructions.slice(0, MAX_INSTRUCTIONS).map((ins) => {
+      const text = instructionText(ins);
+      return {
+        keyword: ins.keyword,
+        line: ins.line,
+        text: text.length > MAX_INSTRUCTION_CHARS ? `${text.slice(0, MAX_INSTRUCTION_CHARS - 1)}…` : text,
+        hash: shortHash(text),
+      };
+    }),
+  }));
+  for (const step of report.steps) {
+    if (step.instruction !== 'FROM' || (step.platform !== null && step.platform !== firstPlatform)) continue;
+    const digest = digestOfFromStep(step.name);
+    if (digest === null || dockerfile === null) continue;
+    const stage = stageOfStep(dockerfile, step.stage);
+    if (stage !== undefined && stages[stage] !== undefined) stages[stage]!.baseDigest ??= digest;
+  }
+  return {
+    schema: RECORD_SCHEMA,
+    createdAt: facts.now.toISOString(),
+    commit: facts.commit,
+    branch: facts.branch,
+    dockerfile: facts.dockerfilePath,
+    target: facts.target,
+    platforms: report.platforms.length > 0 ? [...report.platforms] : [...facts.platforms],
+    outcome: report.outcome,
+    durationMs: facts.durationMs ?? report.totals.durationMs,
+    phases: report.phases ?? null,
+    cacheHitRatio: report.totals.cacheHitRatio,
+    contextBytes: report.totals.contextBytes,
+    steps: report.steps
+      .filter((s) => s.kind === 'instruction' || s.durationMs !== null)
+      .slice(0, MAX_STEPS)
+      .map((s) => ({ key: stepKey(s), name: s.name, status: s.status, durationMs: s.durationMs })),
+    stages,
+    buildArgs: buildArgHashes(facts.buildArgs),
+    sources: facts.sources,
+  };
+}
+
+/** The stage a step prefix names (`build`, `stage-2`, none for single-stage files). */
+export function stageOfStep(dockerfile: Dockerfile, name: string | null): number | undefined {
+  if (name === null) return dockerfile.stages.length === 1 ? 0 : undefined;
+  const lower = name.toLowerCase();
+  const named = dockerfile.stages.find((s) => s.name === lower);
+  if (named) return named.index;
+  const generic = /^stage-(\d+)$/.exec(lower);
+  return generic ? Number(generic[1]) : undefined;
+}
+
+/** A record read back; null (with the reason) for anything that is not a record this code understands. */
+export function parseRecord(text: string): { record: BuildRecord | null; problem: string | null } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { record: null, problem: 'the stored build record is not JSON' };
+  }
+  if (typeof value !== 'object' || value === null)
+    return { record: null, problem: 'the stored build record is not an object' };
+  const v = value as Record<string, unknown>;
+  if (v.schema !== RECORD_SCHEMA)
+    return {
+      record: null,
+      problem: `the stored build record has schema ${JSON.stringify(v.schema)}, this action reads ${RECORD_SCHEMA}`,
+    };
+  const arrays = ['platforms', 'steps', 'stages', 'sources'];
+  for (const key of arrays)
+    if (!Array.isArray(v[key]))
+      return { record: null, problem: `the stored build record has no ${key} list` };
+  if (typeof v.buildArgs !== 'object' || v.buildArgs === null)
+    return { record: null, problem: 'the stored build record has no buildArgs' };
+  return { record: value as BuildRecord, problem: null };
+}
+
+export function serializeRecord(record: BuildRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}

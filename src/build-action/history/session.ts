@@ -1,0 +1,287 @@
+// One build's history, start to finish: while buildx runs, restore the previous records and
+// fingerprint the files the Dockerfile copies (both overlap the build, so history costs the
+// user almost nothing); after it, make this build's record, blame each cache miss, compare
+// with the default branch, and save. Any failure of the store is a warning and the build goes
+// on: history is advice, never a reason for a red build on its own.
+import type { BuildReport, Dockerfile } from '../../engine/index.js';
+import { blameCacheMisses, sourceKey, type Blame } from './blame.js';
+import {
+  hashContextFile,
+  listContext,
+  mapLimited,
+  readContextIgnore,
+  type ContextFile,
+} from './context-files.js';
+import { proposeDockerignore, type DockerignoreProposal } from './dockerignore-advice.js';
+import { cleanPath } from './dockerignore.js';
+import { contextSources, makeFingerprint, sourceSelector, type SourceFingerprint } from './fingerprint.js';
+import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record.js';
+import { compareWithBaseline, type Regression, type RegressionSettings } from './regression.js';
+import type { HistoryStore, RestoredRecord } from './store.js';
+
+export interface HistoryPlan {
+  store: HistoryStore;
+  /** This build's branch, and the repository's default branch (the regression baseline). */
+  branch: string;
+  defaultBranch: string;
+  /** Local directory of the build context, null for remote contexts (no fingerprints then). */
+  contextDir: string | null;
+  /** Absolute path of the Dockerfile (for `<Dockerfile>.dockerignore`), and its parsed form. */
+  dockerfilePath: string | null;
+  dockerfile: Dockerfile | null;
+  /** Repository-relative path of the Dockerfile, for the record. */
+  dockerfileRepoPath: string | null;
+  commit: string | null;
+  target: string;
+  platforms: string[];
+  buildArgs: string[];
+  noCache: boolean;
+  noCacheFilters: string[];
+  settings: RegressionSettings;
+}
+
+export interface HistoryResult {
+  record: BuildRecord;
+  /** The record blame compared with (this branch's latest, else the default branch's). */
+  previous: BuildRecord | null;
+  blames: Blame[];
+  proposals: DockerignoreProposal[];
+  /** Against the default branch (pull requests and other branches) or the previous default build. */
+  regression: Regression;
+  /** True when the gates judge this build (not on the default branch itself). */
+  gated: boolean;
+  saved: boolean;
+  warnings: string[];
+  /** What the cache client printed while buildx ran, to be written out now. */
+  heldLog: string;
+  /** Time spent after the build ended (record, blame, compare, save). */
+  finishMs: number;
+}
+
+interface Fingerprints {
+  sources: SourceFingerprint[];
+  sizes: Map<string, number>;
+  /** The files each COPY key selected: to tell a broad copy from a named file. */
+  broadKeys: Set<string>;
+}
+
+/** How long the build waits, once buildx is done, for the record restore and the save. */
+export const RESTORE_WAIT_MS = 15_000;
+export const SAVE_WAIT_MS = 30_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Files hashed at most; past it the fingerprint is marked incomplete (sizes stand in for hashes). */
+const MAX_HASHED_BYTES = 1024 ** 3;
+
+export interface HistorySession {
+  finish(report: BuildReport, durationMs: number): Promise<HistoryResult>;
+}
+
+export function startHistory(plan: HistoryPlan, now: () => number): HistorySession {
+  const warnings: string[] = [];
+  const scopes = plan.branch === plan.defaultBranch ? [plan.branch] : [plan.branch, plan.defaultBranch];
+  const restoring = restoreRecords(plan.store, scopes, plan.defaultBranch, warnings);
+  const fingerprinting =
+    plan.contextDir !== null && plan.dockerfile !== null
+      ? fingerprintSources(plan.contextDir, plan.dockerfilePath, plan.dockerfile).catch((error: unknown) => {
+          warnings.push(`could not fingerprint the build context: ${messageOf(error)}`);
+          return null;
+        })
+      : Promise.resolve(null);
+  // Nothing may reject unobserved while buildx runs.
+  void restoring.catch(() => undefined);
+
+  return {
+    async finish(report, durationMs) {
+      const [{ previous, baseline }, fingerprints] = await Promise.all([
+        withTimeout(restoring, RESTORE_WAIT_MS, () => {
+          warnings.push(
+            `reading the build record from ${plan.store.description} took over ${RESTORE_WAIT_MS / 1000} s after the build; went on without it`,
+          );
+          return { previous: null, baseline: null };
+        }),
+        fingerprinting,
+      ]);
+      const started = now();
+      const record = makeRecord(report, plan.dockerfile, {
+        commit: plan.commit,
+        branch: plan.branch,
+        dockerfilePath: plan.dockerfileRepoPath,
+        target: plan.target || null,
+        platforms: plan.platforms,
+        durationMs,
+        buildArgs: plan.buildArgs,
+        sources: fingerprints?.sources ?? [],
+        now: new Date(),
+      });
+      const blames =
+        plan.dockerfile === null
+          ? []
+          : blameCacheMisses({
+              dockerfile: plan.dockerfile,
+              report,
+              current: record,
+              previous,
+              noCache: plan.noCache,
+              noCacheStages: plan.noCacheFilters,
+            });
+      const proposals =
+        plan.dockerfile === null || fingerprints === null
+          ? []
+          : proposeDockerignore({
+              dockerfile: plan.dockerfile,
+              changes: blames.flatMap((b) =>
+                b.cause.kind === 'files' && fingerprints.broadKeys.has(blameKey(plan.dockerfile!, b))
+                  ? b.cause.changes
+                  : [],
+              ),
+              sizes: fingerprints.sizes,
+              buildArgNames: plan.buildArgs.map((a) => a.split('=')[0] ?? a),
+            });
+      const gated = plan.branch !== plan.defaultBranch;
+      const regression = compareWithBaseline(
+        record,
+        gated ? baseline : previous,
+        gatedSettings(plan.settings, gated),
+      );
+      let saved = false;
+      // A failed or cancelled build is no baseline: it stopped early and would look fast.
+      if (report.outcome === 'success') {
+        try {
+          saved = await withTimeout(
+            plan.store.save(plan.branch, serializeRecord(record)).then(() => true),
+            SAVE_WAIT_MS,
+            () => {
+              warnings.push(
+                `saving the build record to ${plan.store.description} took over ${SAVE_WAIT_MS / 1000} s; went on without it`,
+              );
+              return false;
+            },
+          );
+        } catch (error) {
+          warnings.push(`could not save the build record to ${plan.store.description}: ${messageOf(error)}`);
+        }
+      }
+      return {
+        record,
+        previous,
+        blames,
+        proposals,
+        regression,
+        gated,
+        saved,
+        warnings,
+        heldLog: plan.store.drainLog?.() ?? '',
+        finishMs: now() - started,
+      };
+    },
+  };
+}
+
+/** On the default branch the growth gates have nothing to judge against; ceilings still apply. */
+function gatedSettings(settings: RegressionSettings, gated: boolean): RegressionSettings {
+  if (gated) return settings;
+  return {
+    maxDurationIncrease: null,
+    maxCacheRatioDrop: null,
+    maxContextGrowth: null,
+    maxCacheExport: settings.maxCacheExport?.kind === 'ceiling' ? settings.maxCacheExport : null,
+  };
+}
+
+async function restoreRecords(
+  store: HistoryStore,
+  scopes: string[],
+  defaultBranch: string,
+  warnings: string[],
+): Promise<{ previous: BuildRecord | null; baseline: BuildRecord | null }> {
+  const read = async (wanted: string[]): Promise<{ record: BuildRecord; scope: string } | null> => {
+    let restored: RestoredRecord | null;
+    try {
+      restored = await store.restore(wanted);
+    } catch (error) {
+      warnings.push(`could not read the build record from ${store.description}: ${messageOf(error)}`);
+      return null;
+    }
+    if (restored === null) return null;
+    const { record, problem } = parseRecord(restored.text);
+    if (problem !== null) warnings.push(`${problem}; it is ignored`);
+    return record === null ? null : { record, scope: restored.scope };
+  };
+  const latest = await read(scopes);
+  const previous = latest?.record ?? null;
+  if (latest === null || latest.scope === defaultBranch) return { previous, baseline: previous };
+  const base = await read([defaultBranch]);
+  return { previous, baseline: base?.record ?? null };
+}
+
+async function fingerprintSources(
+  contextDir: string,
+  dockerfilePath: string | null,
+  dockerfile: Dockerfile,
+): Promise<Fingerprints> {
+  const matcher = await readContextIgnore(contextDir, dockerfilePath);
+  const listing = await listContext(contextDir, matcher);
+  const sizes = new Map(listing.files.map((f) => [f.path, f.size]));
+  const sets: Array<{ key: string; line: number; sources: string[]; files: ContextFile[]; broad: boolean }> =
+    [];
+  for (const stage of dockerfile.stages) {
+    for (const instruction of stage.instructions) {
+      const sources = contextSources(instruction);
+      // Sources with variables are expanded by BuildKit from build-args: not knowable here.
+      if (sources === null || sources.length === 0 || sources.some((s) => s.includes('$'))) continue;
+      const selects = sourceSelector(sources);
+      const files = listing.files.filter((f) => selects(f.path));
+      const broad = sources.some((s) => {
+        const cleaned = cleanPath(s.replace(/^\/+/, ''));
+        return (
+          cleaned === '.' ||
+          /[*?[]/.test(cleaned) ||
+          listing.files.some((f) => f.path.startsWith(`${cleaned}/`))
+        );
+      });
+      sets.push({ key: sourceKey(stage, instruction), line: instruction.line, sources, files, broad });
+    }
+  }
+  const wanted = [...new Map(sets.flatMap((s) => s.files.map((f) => [f.path, f] as const))).values()];
+  let budget = MAX_HASHED_BYTES;
+  let incomplete = listing.incomplete;
+  const hashes = new Map<string, string>();
+  const hashed = await mapLimited(wanted, 16, async (file) => {
+    if (file.size > budget) {
+      incomplete = true;
+      return `size:${file.size}`;
+    }
+    budget -= file.size;
+    return hashContextFile(contextDir, file).catch(() => 'unreadable');
+  });
+  wanted.forEach((f, i) => hashes.set(f.path, hashed[i]!));
+  const sources = sets.map((set) => {
+    const fp = makeFingerprint(
+      set.key,
+      set.line,
+      set.sources,
+      set.files.map((f) => ({ path: f.path, size: f.size, hash: hashes.get(f.path)! })),
+    );
+    return incomplete ? { ...fp, incomplete: true } : fp;
+  });
+  return { sources, sizes, broadKeys: new Set(sets.filter((s) => s.broad).map((s) => s.key)) };
+}
+
+function blameKey(dockerfile: Dockerfile, blame: Blame): string {
+  const stage = dockerfile.stages[blame.stageIndex]!;
+  const instruction = stage.instructions.find((i) => i.line === blame.line)!;
+  return sourceKey(stage, instruction);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
