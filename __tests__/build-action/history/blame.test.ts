@@ -1,0 +1,292 @@
+// Cache-miss blame by table: each row is a recorded build and the next one, with what really
+// changed between them, and the cause and cost the blame must name.
+import { describe, expect, it } from '@jest/globals';
+import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/blame.js';
+import { describeCause } from '../../../src/build-action/history/render.js';
+import { fingerprint, recordOf, reportOf, type StepSpec } from './helpers.js';
+
+const APP = `FROM local/node:20 AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+ARG NODE_ENV=production
+RUN npm ci
+
+FROM deps AS build
+ENV BUILD_MODE=release LOG=1
+COPY . .
+RUN npm run build
+
+FROM local/node:20 AS runtime
+COPY --from=build /app/dist /srv
+CMD ["node", "/srv/index.js"]
+`;
+
+const DIGEST_A = `sha256:${'a'.repeat(64)}`;
+const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+
+function steps(over: Partial<Record<string, 'done' | 'cached'>>, digest = DIGEST_A): StepSpec[] {
+  const all: Array<[string, number]> = [
+    [`[deps 1/4] FROM docker.io/local/node:20@${digest}`, 0.5],
+    ['[deps 2/4] WORKDIR /app', 0.1],
+    ['[deps 3/4] COPY package.json package-lock.json ./', 0.2],
+    ['[deps 4/4] RUN npm ci', 20],
+    ['[build 1/2] COPY . .', 1],
+    ['[build 2/2] RUN npm run build', 30],
+    [`[runtime 1/2] FROM docker.io/local/node:20@${digest}`, 0.5],
+    ['[runtime 2/2] COPY --from=build /app/dist /srv', 2],
+  ];
+  return all.map(([name, seconds]) => ({ name, seconds, status: over[name] ?? 'cached' }));
+}
+
+const baseFiles = { 'package.json': 'p1', 'package-lock.json': 'l1' };
+const appFiles = { 'package.json': 'p1', 'package-lock.json': 'l1', 'src/index.js': 'i1', 'README.md': 'r1' };
+
+function previousRecord(options: { buildArgs?: string[]; dockerfile?: string } = {}) {
+  const text = options.dockerfile ?? APP;
+  const { dockerfile } = recordOf(text, reportOf(steps({})));
+  return recordOf(text, reportOf(steps({})), {
+    buildArgs: options.buildArgs ?? [],
+    sources: [fingerprint(dockerfile, 3, baseFiles), fingerprint(dockerfile, 9, appFiles)],
+  }).record;
+}
+
+interface Row {
+  name: string;
+  dockerfile?: string;
+  ran: string[];
+  files?: Record<string, string>;
+  buildArgs?: string[];
+  previousArgs?: string[];
+  previousDockerfile?: string;
+  digest?: string;
+  noPrevious?: boolean;
+  expect: Array<{
+    stage: string;
+    cause: BlameCause['kind'];
+    line: number;
+    costMs: number;
+    totalCostMs?: number;
+    text?: RegExp;
+  }>;
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'a source file changed: COPY . . names it, its stage and the stage copying from it reran',
+    ran: [
+      '[build 1/2] COPY . .',
+      '[build 2/2] RUN npm run build',
+      '[runtime 2/2] COPY --from=build /app/dist /srv',
+    ],
+    files: { ...appFiles, 'src/index.js': 'i2' },
+    expect: [
+      {
+        stage: 'build',
+        cause: 'files',
+        line: 9,
+        costMs: 31_000,
+        totalCostMs: 33_000,
+        text: /1 file it copies changed: src\/index\.js/,
+      },
+      { stage: 'runtime', cause: 'stage', line: 13, costMs: 2000, text: /stage build/ },
+    ],
+  },
+  {
+    name: 'a file added and one removed',
+    ran: ['[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    files: { 'package.json': 'p1', 'package-lock.json': 'l1', 'src/index.js': 'i1', 'src/new.js': 'n1' },
+    expect: [
+      {
+        stage: 'build',
+        cause: 'files',
+        line: 9,
+        costMs: 31_000,
+        text: /2 files .*README\.md \(removed\), src\/new\.js \(added\)/,
+      },
+    ],
+  },
+  {
+    name: 'a build-arg value changed: the RUN after the ARG reran',
+    ran: ['[deps 4/4] RUN npm ci', '[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    buildArgs: ['NODE_ENV=development'],
+    previousArgs: ['NODE_ENV=production'],
+    expect: [
+      { stage: 'deps', cause: 'build-arg', line: 5, costMs: 20_000, text: /build-arg NODE_ENV/ },
+      { stage: 'build', cause: 'stage', line: 9, costMs: 31_000 },
+    ],
+  },
+  {
+    name: 'an ENV value changed: named by variable',
+    dockerfile: APP.replace('BUILD_MODE=release', 'BUILD_MODE=debug'),
+    ran: ['[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    expect: [{ stage: 'build', cause: 'env', line: 9, costMs: 31_000, text: /ENV BUILD_MODE \(line 8\)/ }],
+  },
+  {
+    name: 'the instruction text changed',
+    dockerfile: APP.replace('RUN npm run build', 'RUN npm run build -- --minify'),
+    ran: ['[build 2/2] RUN npm run build -- --minify'],
+    expect: [
+      {
+        stage: 'build',
+        cause: 'instruction',
+        line: 10,
+        costMs: 30_000,
+        text: /was RUN npm run build, now RUN npm run build -- --minify/,
+      },
+    ],
+  },
+  {
+    name: 'the base image digest moved: every stage on it reran from its first step',
+    digest: DIGEST_B,
+    ran: [
+      `[deps 1/4] FROM docker.io/local/node:20@${DIGEST_B}`,
+      '[deps 2/4] WORKDIR /app',
+      '[deps 3/4] COPY package.json package-lock.json ./',
+      '[deps 4/4] RUN npm ci',
+      '[build 1/2] COPY . .',
+      '[build 2/2] RUN npm run build',
+      `[runtime 1/2] FROM docker.io/local/node:20@${DIGEST_B}`,
+      '[runtime 2/2] COPY --from=build /app/dist /srv',
+    ],
+    expect: [
+      {
+        stage: 'deps',
+        cause: 'base-image',
+        line: 2,
+        costMs: 20_300,
+        totalCostMs: 20_300 + 31_000,
+        text: /local\/node:20 moved/,
+      },
+      { stage: 'build', cause: 'stage', line: 9, costMs: 31_000 },
+      { stage: 'runtime', cause: 'base-image', line: 13, costMs: 2000 },
+    ],
+  },
+  {
+    name: 'nothing changed but the steps ran: the builder had no cache (fresh runner)',
+    ran: ['[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    expect: [{ stage: 'build', cause: 'nothing-changed', line: 9, costMs: 31_000, text: /had no cache/ }],
+  },
+  {
+    name: 'no record yet',
+    noPrevious: true,
+    ran: ['[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    expect: [{ stage: 'build', cause: 'no-record', line: 9, costMs: 31_000, text: /no cache record yet/ }],
+  },
+  {
+    name: 'an instruction added before the step',
+    dockerfile: APP.replace('COPY . .', 'RUN echo hi\nCOPY . .'),
+    previousDockerfile: APP,
+    ran: ['[build 1/3] RUN echo hi', '[build 2/3] COPY . .', '[build 3/3] RUN npm run build'],
+    expect: [
+      {
+        stage: 'build',
+        cause: 'instruction',
+        line: 9,
+        costMs: 0,
+        text: /line 9 changed: was COPY \. \., now RUN echo hi/,
+      },
+    ],
+  },
+];
+
+describe('blameCacheMisses', () => {
+  it.each(ROWS.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    const text = row.dockerfile ?? APP;
+    const spec = steps(Object.fromEntries(row.ran.map((n) => [n, 'done' as const])), row.digest ?? DIGEST_A);
+    const extra = row.ran
+      .filter((n) => !spec.some((s) => s.name === n))
+      .map((name) => ({
+        name,
+        status: 'done' as const,
+        seconds: spec.find((s) => s.name.split(']')[0] === name.split(']')[0])?.seconds ?? 0,
+      }));
+    const ordered = [...spec.filter((s) => !/\[build /.test(s.name) || !extra.length), ...extra];
+    const report = reportOf(ordered);
+    const { dockerfile } = recordOf(text, report);
+    const copyLine = dockerfile.instructions.find((i) => i.args === '. .')!.line;
+    const { record } = recordOf(text, report, {
+      buildArgs: row.buildArgs ?? [],
+      sources: [
+        fingerprint(dockerfile, 3, baseFiles),
+        fingerprint(dockerfile, copyLine, row.files ?? appFiles),
+      ],
+    });
+    const previous = row.noPrevious
+      ? null
+      : previousRecord({
+          buildArgs: row.previousArgs ?? [],
+          ...(row.previousDockerfile ? { dockerfile: row.previousDockerfile } : {}),
+        });
+    const blames = blameCacheMisses({
+      dockerfile,
+      report,
+      current: record,
+      previous,
+      noCache: false,
+      noCacheStages: [],
+    });
+    expect(blames.map((b) => ({ stage: b.stage, cause: b.cause.kind, line: b.line }))).toEqual(
+      row.expect.map((e) => ({ stage: e.stage, cause: e.cause, line: e.line })),
+    );
+    row.expect.forEach((e, i) => {
+      expect(blames[i]!.costMs).toBe(e.costMs);
+      if (e.totalCostMs !== undefined) expect(blames[i]!.totalCostMs).toBe(e.totalCostMs);
+      if (e.text) expect(describeCause(blames[i]!.cause)).toMatch(e.text);
+    });
+  });
+
+  it('a fully cached build blames nothing', () => {
+    const report = reportOf(steps({}));
+    const { dockerfile, record } = recordOf(APP, report);
+    expect(
+      blameCacheMisses({
+        dockerfile,
+        report,
+        current: record,
+        previous: previousRecord(),
+        noCache: false,
+        noCacheStages: [],
+      }),
+    ).toEqual([]);
+  });
+
+  it('no-cache and no-cache-filters are named as the cause', () => {
+    const report = reportOf(
+      steps({ '[build 1/2] COPY . .': 'done', '[build 2/2] RUN npm run build': 'done' }),
+    );
+    const { dockerfile, record } = recordOf(APP, report);
+    const blames = blameCacheMisses({
+      dockerfile,
+      report,
+      current: record,
+      previous: previousRecord(),
+      noCache: false,
+      noCacheStages: ['BUILD'],
+    });
+    expect(blames.map((b) => b.cause.kind)).toEqual(['no-cache-requested']);
+  });
+
+  it('caps the files it lists and keeps the count', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [`src/f${String(i).padStart(2, '0')}.js`, 'x']),
+    );
+    const report = reportOf(
+      steps({ '[build 1/2] COPY . .': 'done', '[build 2/2] RUN npm run build': 'done' }),
+    );
+    const { dockerfile } = recordOf(APP, report);
+    const { record } = recordOf(APP, report, {
+      sources: [fingerprint(dockerfile, 9, { ...appFiles, ...many })],
+    });
+    const [blame] = blameCacheMisses({
+      dockerfile,
+      report,
+      current: record,
+      previous: previousRecord(),
+      noCache: false,
+      noCacheStages: [],
+    });
+    expect(blame!.cause).toMatchObject({ kind: 'files', total: 25 });
+    expect((blame!.cause as { changes: unknown[] }).changes).toHaveLength(10);
+    expect(describeCause(blame!.cause)).toMatch(/^25 files .* and 15 more$/);
+  });
+});
