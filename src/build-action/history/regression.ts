@@ -163,7 +163,10 @@ function growthGate(
   const allowed = limit.kind === 'percent' ? before * (1 + limit.value / 100) : before + limit.value;
   const passed = after <= allowed;
   const growth = after - before;
-  const percent = before > 0 ? ` (${growth >= 0 ? '+' : ''}${Math.round((growth / before) * 100)}%)` : '';
+  const percent =
+    before > 0 && Math.abs(growth / before) < 10
+      ? ` (${growth >= 0 ? '+' : ''}${Math.round((growth / before) * 100)}%)`
+      : '';
   return {
     gate,
     passed,

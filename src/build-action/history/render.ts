@@ -107,7 +107,7 @@ function change(delta: Delta, format: (n: number) => string): string {
   const diff = delta.after - delta.before;
   if (diff === 0) return 'same';
   const percent =
-    delta.before !== 0
+    delta.before !== 0 && Math.abs(diff / delta.before) < 10
       ? ` (${diff > 0 ? '+' : '−'}${Math.abs(Math.round((diff / delta.before) * 100))}%)`
       : '';
   return `${diff > 0 ? '+' : '−'}${format(Math.abs(diff))}${percent}`;
