@@ -7,8 +7,17 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BuildLogAnalyzer, renderReportText } from '../engine/index.js';
 import { UsageError, type CliIO } from './io.js';
+import {
+  HISTORY_USAGE,
+  HISTORY_VALUE_OPTIONS,
+  historyArgs,
+  renderHistoryText,
+  runHistory,
+  type HistoryArgs,
+} from './history.js';
+import type { HistoryResult } from '../build-action/history/session.js';
 
-export const ANALYZE_USAGE = `usage: buildx-gate analyze [FILE|-] [--json]
+export const ANALYZE_USAGE = `usage: buildx-gate analyze [FILE|-] [--json] [--history-dir DIR ...]
 
 Reads a docker buildx / BuildKit log (--progress=plain, rawjson or the tty display, also as
 downloaded from a CI job with timestamps) and prints a build report: steps, cache hits,
@@ -18,7 +27,10 @@ durations, build context size, the error with its cause and a hint, and warnings
   --json       print the report as one JSON document
   -h, --help   this help
 
-exit status: 0 when the log was analysed (whatever the build's outcome), 2 when it could not be read.`;
+${HISTORY_USAGE}
+
+exit status: 0 when the log was analysed (whatever the build's outcome), 1 when a regression gate
+failed, 2 when the log could not be read or the arguments are wrong.`;
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
@@ -26,13 +38,23 @@ interface AnalyzeArgs {
   file: string | null;
   json: boolean;
   help: boolean;
+  history: HistoryArgs | null;
 }
 
 export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
-  const args: AnalyzeArgs = { file: null, json: false, help: false };
+  const args: AnalyzeArgs = { file: null, json: false, help: false, history: null };
+  const values = new Map<string, string[]>();
   let onlyFiles = false;
-  for (const arg of argv) {
-    if (!onlyFiles && arg === '--') onlyFiles = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const option = onlyFiles
+      ? undefined
+      : HISTORY_VALUE_OPTIONS.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (option !== undefined) {
+      const value = arg === option ? argv[++i] : arg.slice(option.length + 1);
+      if (value === undefined) throw new UsageError(`${option} needs a value`);
+      values.set(option, [...(values.get(option) ?? []), value]);
+    } else if (!onlyFiles && arg === '--') onlyFiles = true;
     else if (!onlyFiles && arg === '--json') args.json = true;
     else if (!onlyFiles && (arg === '-h' || arg === '--help')) args.help = true;
     else if (!onlyFiles && arg.startsWith('-') && arg !== '-')
@@ -41,6 +63,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
       throw new UsageError(`expected one log file, got '${args.file}' and '${arg}'`);
     else args.file = arg;
   }
+  args.history = historyArgs(values);
   return args;
 }
 
@@ -68,8 +91,23 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const report = analyzer.end();
-  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
-  return 0;
+  if (args.history === null) {
+    io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
+    return 0;
+  }
+  let history: HistoryResult;
+  try {
+    history = await runHistory(args.history, report, io);
+  } catch (error) {
+    io.stderr(`buildx-gate analyze: ${(error as Error).message}\n`);
+    return 2;
+  }
+  io.stdout(
+    args.json
+      ? `${JSON.stringify({ ...report, history: { record: history.record, blames: history.blames, proposals: history.proposals, regression: history.regression, saved: history.saved, warnings: history.warnings } }, null, 2)}\n`
+      : `${renderReportText(report)}${renderHistoryText(history)}`,
+  );
+  return history.regression.gates.some((g) => !g.passed) ? 1 : 0;
 }
 
 async function openLog(path: string): Promise<NodeJS.ReadableStream> {
