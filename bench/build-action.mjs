@@ -10,6 +10,12 @@
 //    @actions/exec, @actions/github and @elastic/elasticsearch (what an action
 //    built on those loads) and against an empty node process.
 //
+// 3. History: the same cached build with `history: true` (records restored from and saved
+//    to a cache service v2 on 127.0.0.1, __tests__/support/actions-cache-server.ts) against
+//    `history: false`, alternating in the same run; once with real buildx (the restore and
+//    the fingerprint overlap the build) and once around the instant stub (nothing to overlap:
+//    the upper bound). Also the record's size and the action's own "ms after the build".
+//
 // Needs Docker (DOCKER_HOST, else engine 26 of scripts/docker/start.sh) and
 // `npm run build`. Prints a table and writes bench/out/build-action.json.
 import { build } from 'esbuild';
@@ -131,6 +137,77 @@ for (let i = 0; i < RUNS; i++) {
   stubbedAction.push((await timed(process.execPath, [ENTRY], { cwd: workspace, env: stubEnv })).ms);
 }
 
+// --- 3. history on against history off -----------------------------------------
+const serverBundle = path.join(OUT, 'actions-cache-server.mjs');
+await build({
+  entryPoints: [path.join(ROOT, '__tests__/support/actions-cache-server.ts')],
+  outfile: serverBundle,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'error',
+});
+const { startActionsCacheServer } = await import(serverBundle);
+const cacheServer = await startActionsCacheServer();
+const historyEnv = (base, on, run) => ({
+  ...base,
+  INPUT_HISTORY: on ? 'true' : 'false',
+  ...(on ? cacheServer.env : {}),
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_WORKFLOW_REF: 'bench/app/.github/workflows/bench.yml@refs/heads/main',
+  GITHUB_RUN_ID: String(run),
+  GITHUB_SHA: `${run}`.padStart(40, '0'),
+});
+/** Runs the action; returns wall ms and what it said it spent after the build. */
+function timedAction(env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [ENTRY], {
+      cwd: workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const after = /history: .*\((\d+) ms after the build\)/.exec(stdout);
+      resolve({
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        code,
+        afterMs: after ? Number(after[1]) : null,
+      });
+    });
+  });
+}
+const history = { real: { off: [], on: [], after: [] }, stub: { off: [], on: [], after: [] } };
+let runId = 1;
+for (const [kind, base] of [
+  ['real', actionEnv],
+  ['stub', stubEnv],
+]) {
+  await timedAction(historyEnv(base, true, runId++));
+  await timedAction(historyEnv(base, false, runId++));
+  for (let i = 0; i < RUNS; i++) {
+    const off = await timedAction(historyEnv(base, false, runId++));
+    const on = await timedAction(historyEnv(base, true, runId++));
+    if (off.code !== 0 || on.code !== 0) throw new Error(`the action failed (history ${kind} run ${i + 1})`);
+    history[kind].off.push(off.ms);
+    history[kind].on.push(on.ms);
+    if (on.afterMs !== null) history[kind].after.push(on.afterMs);
+  }
+}
+await cacheServer.close();
+const recordPath = [
+  ...readFileSync(path.join(runnerTemp, 'output'), 'utf8').matchAll(/history-record<<(\S+)\n([^\n]*)\n/g),
+].pop()?.[2];
+const recordBytes = recordPath
+  ? JSON.stringify(JSON.parse(readFileSync(recordPath, 'utf8'))).length + 1
+  : null;
+const storedBytes = Math.max(0, ...cacheServer.entries().map((e) => e.size));
+
 const cachedRatio = /cache-hit-ratio<<(\S+)\n([^\n]*)\n/.exec(
   readFileSync(path.join(runnerTemp, 'output'), 'utf8'),
 )?.[2];
@@ -194,6 +271,22 @@ const results = {
     bareSamples: bare.map(Math.round),
     actionSamples: action.map(Math.round),
   },
+  history: {
+    recordBytes,
+    storedArchiveBytes: storedBytes,
+    realBuild: {
+      offMs: median(history.real.off),
+      onMs: median(history.real.on),
+      addedMs: median(history.real.on) - median(history.real.off),
+      afterBuildMs: history.real.after.length ? median(history.real.after) : null,
+    },
+    instantStub: {
+      offMs: median(history.stub.off),
+      onMs: median(history.stub.on),
+      addedMs: median(history.stub.on) - median(history.stub.off),
+      afterBuildMs: history.stub.after.length ? median(history.stub.after) : null,
+    },
+  },
   startup: {
     action: { files: actionFiles.size, bytes: bytesOf(actionFiles), ...summarize(loads.action) },
     baselineCoreExecGithubEs: { files: 1, bytes: statSync(baselineFile).size, ...summarize(loads.baseline) },
@@ -216,6 +309,17 @@ console.log(
 console.log(
   `  action around an instant stub    ${(median(stubbedAction) - median(stub)).toFixed(0)} ms   (the action's own cost, buildx variance removed)`,
 );
+const h = results.history;
+console.log('\nhistory (cache service v2 on 127.0.0.1)     off        on     added   after the build');
+for (const [label, r] of [
+  ['  fully cached build             ', h.realBuild],
+  ['  around the instant stub        ', h.instantStub],
+]) {
+  console.log(
+    `${label}${r.offMs.toFixed(0).padStart(7)} ms ${r.onMs.toFixed(0).padStart(6)} ms ${r.addedMs.toFixed(0).padStart(6)} ms   ${r.afterBuildMs ?? 'n/a'} ms   (goal < 100 ms added)`,
+  );
+}
+console.log(`  record ${h.recordBytes} B as JSON, ${h.storedArchiveBytes} B stored (tar + zstd)`);
 console.log('\nstart-up                                    loaded      start+exit   peak RSS');
 console.log(
   `  build action (${s.action.files} files)                  ${kb(s.action.bytes).padStart(10)}   ${s.action.ms.toFixed(0).padStart(6)} ms   ${s.action.rssMiB.toFixed(1)} MiB`,
