@@ -41,6 +41,7 @@ export function startActionHistory(ctx: HistoryContext): HistoryStart {
     workflow,
     dockerfile: ctx.dockerfileRepoPath ?? inputs.file ?? 'Dockerfile',
     target: inputs.target,
+    platforms: inputs.platforms,
   });
   const uniqueSuffix = [
     env.GITHUB_RUN_ID ?? 'local',

@@ -26,6 +26,8 @@ export interface RecordIdentity {
   workflow: string;
   dockerfile: string;
   target: string;
+  /** Matrix legs that build other platforms keep records of their own. */
+  platforms?: readonly string[];
 }
 
 /** Characters kept in key parts; `:` separates them, so no part can be a prefix of another's key. */
@@ -34,9 +36,11 @@ export function keyPart(text: string, max = 80): string {
   return slug.length <= max ? slug : `${slug.slice(0, max - 17)}_${shortHash(text)}`;
 }
 
-/** `buildx-gate-history-v1:<workflow>:<target>-<hash of Dockerfile path>` */
+/** `buildx-gate-history-v1:<workflow>:<target>-<hash of Dockerfile path and platforms>` */
 export function recordPrefix(id: RecordIdentity): string {
-  return `buildx-gate-history-v1:${keyPart(id.workflow)}:${keyPart(id.target || 'default', 60)}-${shortHash(id.dockerfile).slice(0, 8)}`;
+  const platforms = [...(id.platforms ?? [])].sort().join(',');
+  const build = platforms === '' ? id.dockerfile : `${id.dockerfile}\n${platforms}`;
+  return `buildx-gate-history-v1:${keyPart(id.workflow)}:${keyPart(id.target || 'default', 60)}-${shortHash(build).slice(0, 8)}`;
 }
 
 /** Records in a directory: `<dir>/<prefix>/<scope>.json`, the newest per scope (the CLI's --history-dir). */
