@@ -15,6 +15,7 @@ import type { Inputs, OutputName } from './inputs.js';
 import type { RunPlan } from './run-plan.js';
 import { diagnoseSetupError, type SetupError } from './setup-errors.js';
 import { renderSetupErrorSummary, renderSummary } from './summary.js';
+import { historyAnnotations, renderHistorySection } from './history/render.js';
 
 export interface BuildAnalysis {
   report: BuildReport;
@@ -65,30 +66,53 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
     () => (dockerfileText === null ? null : parseDockerfile(dockerfileText)),
     null,
   );
-  const findings = guarded.run(
-    () =>
-      findCacheBusts(dockerfile, report, {
-        hasDockerignore: run.hasDockerignore,
-        noCache: inputs.noCache,
-        noCacheStages: inputs.noCacheFilters,
-      }),
-    [],
+  const history = run.history?.result ?? null;
+  // Where history names the cause of a cache miss, it replaces the guess from the Dockerfile alone.
+  const blamedLines = new Set(
+    (history?.blames ?? []).filter((b) => b.cause.kind !== 'no-record').map((b) => b.line),
   );
+  const findings = guarded
+    .run(
+      () =>
+        findCacheBusts(dockerfile, report, {
+          hasDockerignore: run.hasDockerignore,
+          noCache: inputs.noCache,
+          noCacheStages: inputs.noCacheFilters,
+        }),
+      [],
+    )
+    .filter((f) => !(f.kind === 'cache-bust' && f.line !== null && blamedLines.has(f.line)));
   const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs);
+  const regressionBreaches =
+    buildFailed || history === null ? [] : history.regression.gates.filter((g) => !g.passed);
   const breached = breaches(gates);
   const dockerfilePath = plan.dockerfile.repoRelative;
+  const historyNotes =
+    history === null ? [] : guarded.run(() => historyAnnotations(history, dockerfilePath), []);
 
   const annotations = [
     ...(inputs.prAnnotations && !setupError
       ? guarded.run(() => buildAnnotations(report, dockerfile, findings, { dockerfilePath }), [])
       : []),
+    ...(inputs.prAnnotations && !setupError ? historyNotes.filter((a) => a.level !== 'error') : []),
     ...gateAnnotations(breached),
+    ...(buildFailed ? [] : historyNotes.filter((a) => a.level === 'error')),
   ];
+  const historySection =
+    history === null || setupError || !inputs.summary
+      ? ''
+      : guarded.run(() => {
+          const lines = renderHistorySection(history, dockerfilePath, run.history!.jobRows);
+          return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
+        }, '');
   const reportPath = `${run.tempDir}/report.json`;
   return {
     report,
     reportFile: { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
-    outputs: outputsOf(report, run, reportPath),
+    outputs: [
+      ...outputsOf(report, run, reportPath),
+      ...(run.history ? [['history-record', run.history.recordPath] as [OutputName, string]] : []),
+    ],
     annotations,
     summary: !inputs.summary
       ? null
@@ -107,17 +131,17 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 digest: run.produced.digest,
                 tags: inputs.tags,
                 observedStartMs: streamed.startTimes,
-              }),
+              }) + historySection,
             null,
           ),
-    warnings: guarded.warnings,
+    warnings: [...(history?.warnings ?? []).map((w) => `buildx-gate history: ${w}`), ...guarded.warnings],
     failure: failureOf({
       cancelled,
       buildFailed,
       setupError,
       report,
       annotated: inputs.prAnnotations,
-      breached: breached.length,
+      breached: breached.length + regressionBreaches.length,
     }),
   };
 }

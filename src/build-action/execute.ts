@@ -13,6 +13,11 @@ import { SafeAnalyzer } from './safe-analyzer.js';
 import { SecretFiles } from './secret-files.js';
 import { materializeSecrets } from './secrets.js';
 import { streamBuild, type StreamedBuild } from './stream-build.js';
+import { parseDockerfile } from '../engine/index.js';
+import { addJobRow, HISTORY_UNAVAILABLE, startActionHistory, type HistoryStart } from './history/action.js';
+import { isActionsCacheAvailable } from './history/actions-cache-store.js';
+import type { JobRow } from './history/render.js';
+import type { HistoryResult } from './history/session.js';
 
 export interface Execution {
   /** The run's private directory; the report file goes there. */
@@ -28,6 +33,16 @@ export interface Execution {
   dockerfileText: string | null;
   /** Whether the local context has a .dockerignore; null for remote contexts. */
   hasDockerignore: boolean | null;
+  /** Build history (history.ts), null when it is off, unavailable, or the build was cancelled. */
+  history: ExecutedHistory | null;
+}
+
+export interface ExecutedHistory {
+  result: HistoryResult;
+  /** Where this build's record was written (the `history-record` output). */
+  recordPath: string;
+  /** Every build of this job so far, this one last: they fold into one table. */
+  jobRows: JobRow[];
 }
 
 /** The build could not start: a secret file is missing, or writing a secret failed. */
@@ -58,6 +73,9 @@ export async function executeBuild(
       secretSpecs,
     });
     deps.io.info(`${command.command} ${command.args.map(shellQuote).join(' ')}`);
+    // History starts before buildx: restoring records and fingerprinting the context overlap the build.
+    const history = inputs.history ? await startHistory(inputs, plan, deps) : null;
+    if (history !== null && history.session === null) deps.io.info(history.notice);
 
     const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer());
     const streamed = await streamBuild(command, analyzer, deps);
@@ -67,6 +85,11 @@ export async function executeBuild(
       plan.secrets,
     );
     const { absolute, contextDir } = plan.dockerfile;
+    // A cancelled build has no time to wait for the cache service: the runner is about to kill it.
+    const executedHistory =
+      history?.session && !cancelled
+        ? await finishHistory(history, report, streamed.durationMs, tempDir, deps)
+        : null;
     return {
       tempDir,
       command,
@@ -76,10 +99,65 @@ export async function executeBuild(
       produced: await readProducedImage(files, deps.fs),
       dockerfileText: absolute === null ? null : await deps.fs.readText(absolute),
       hasDockerignore: contextDir === null ? null : await hasIgnoreFile(contextDir, absolute, deps.fs),
+      history: executedHistory,
     };
   } finally {
     await secretFiles.removeAll();
   }
+}
+
+/** Reads what history needs before the build (the Dockerfile) and starts it; a failure is a warning. */
+async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Promise<HistoryStart | null> {
+  if (deps.historyStore === undefined && !isActionsCacheAvailable(deps.env)) {
+    return { session: null, notice: HISTORY_UNAVAILABLE };
+  }
+  try {
+    const { absolute, contextDir, repoRelative } = plan.dockerfile;
+    const text = absolute === null ? null : await deps.fs.readText(absolute);
+    return startActionHistory({
+      inputs,
+      env: deps.env,
+      contextDir,
+      dockerfilePath: absolute,
+      dockerfileRepoPath: repoRelative,
+      dockerfile: text === null ? null : parseDockerfile(text),
+      now: deps.now,
+      ...(deps.historyStore ? { createStore: deps.historyStore } : {}),
+    });
+  } catch (error) {
+    deps.io.warning(`buildx-gate history could not start (the build is unaffected): ${messageOf(error)}`);
+    return null;
+  }
+}
+
+async function finishHistory(
+  history: Extract<HistoryStart, { label: string }>,
+  report: BuildReport,
+  durationMs: number,
+  tempDir: string,
+  deps: BuildDeps,
+): Promise<ExecutedHistory | null> {
+  try {
+    const result = await history.session.finish(report, durationMs);
+    // What the cache client printed while buildx ran, now that workflow commands are read again.
+    if (result.heldLog !== '') deps.io.writeRaw(result.heldLog);
+    const recordPath = `${tempDir}/history-record.json`;
+    await deps.fs.writeText(recordPath, `${JSON.stringify(result.record, null, 2)}\n`);
+    const jobRows = await addJobRow(deps.env, { label: history.label, regression: result.regression });
+    deps.io.info(
+      `buildx-gate history: record of ${result.record.branch ?? 'this branch'} ${result.saved ? 'saved' : 'not saved'}; ` +
+        `compared with ${result.previous === null ? 'no earlier record' : `${result.previous.branch ?? '?'} at ${(result.previous.commit ?? '?').slice(0, 7)}`} ` +
+        `(${Math.round(result.finishMs)} ms after the build).`,
+    );
+    return { result, recordPath, jobRows };
+  } catch (error) {
+    deps.io.warning(`buildx-gate history failed (the build is unaffected): ${messageOf(error)}`);
+    return null;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function hasIgnoreFile(contextDir: string, dockerfile: string | null, fs: ActionFS): Promise<boolean> {

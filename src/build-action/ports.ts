@@ -4,6 +4,7 @@
 import type { BuildReport, BuildResult } from '../engine/index.js';
 import type { RunnerPort } from '../github/runner-port.js';
 import type { BuildCommand } from './argv.js';
+import type { StoreFactory } from './history/action.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -53,4 +54,6 @@ export interface BuildDeps {
   createAnalyzer?: () => LogAnalyzer;
   /** How often the step start times are sampled while buildx runs. */
   sampleIntervalMs?: number;
+  /** Where build records are kept (history); the GitHub Actions cache when absent. */
+  historyStore?: StoreFactory;
 }

@@ -4,7 +4,8 @@
 // JSON report). A regression gate that fails makes the command exit 1.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatBytes, formatDuration, parseDockerfile, type BuildReport } from '../engine/index.js';
+import { parseDockerfile, type BuildReport } from '../engine/index.js';
+import { formatBytes, formatDuration } from '../shared/units.js';
 import {
   parseCacheExportLimit,
   parseContextGrowth,

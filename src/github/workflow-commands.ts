@@ -72,9 +72,13 @@ export interface CommandTarget {
   setExitCode(code: number): void;
 }
 
+// Bound once: a library that prints on its own (the Actions cache client, see
+// build-action/history) may have its writes held back while this stays direct.
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+
 export const processTarget: CommandTarget = {
   env: process.env,
-  write: (text) => process.stdout.write(text),
+  write: (text) => stdoutWrite(text),
   appendFile: (path, text) => appendFileSync(path, text, { encoding: 'utf8' }),
   setExitCode: (code) => {
     process.exitCode = code;

@@ -146,14 +146,14 @@ describe('regression inputs', () => {
     [
       'max-duration-increase',
       'fast',
-      /Input 'max-duration-increase': expected a growth like \+20% or \+60s, got 'fast'/,
+      /max-duration-increase: expected a growth like \+20% or \+60s, got 'fast'/,
     ],
     ['max-duration-increase', '-5%', /max-duration-increase/],
-    ['max-cache-ratio-drop', '10%', /Input 'max-cache-ratio-drop': expected percentage points/],
+    ['max-cache-ratio-drop', '10%', /max-cache-ratio-drop: expected percentage points/],
     ['max-cache-ratio-drop', '120', /max-cache-ratio-drop/],
-    ['max-context-growth', '+lots', /Input 'max-context-growth'/],
-    ['max-cache-export', '0s', /Input 'max-cache-export'/],
-    ['history', 'maybe', /Input 'history': expected true or false/],
+    ['max-context-growth', '+lots', /max-context-growth/],
+    ['max-cache-export', '0s', /max-cache-export/],
+    ['history', 'maybe', /history: expected true or false/],
   ])('%s: %j is refused, naming the input', (input, value, error) => {
     expect(() => inputsWith({ [input]: value })).toThrow(error);
   });

@@ -12,6 +12,9 @@ import type { JobRow } from './render.js';
 import { recordPrefix, type HistoryStore } from './store.js';
 import { startHistory, type HistoryResult, type HistorySession } from './session.js';
 
+export const HISTORY_UNAVAILABLE =
+  'Build history is off for this run: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset). Set history: false to silence this.';
+
 export type StoreFactory = (prefix: string, uniqueSuffix: string) => HistoryStore;
 
 export interface HistoryContext {
@@ -30,11 +33,7 @@ export type HistoryStart = { session: HistorySession; label: string } | { sessio
 export function startActionHistory(ctx: HistoryContext): HistoryStart {
   const { env, inputs } = ctx;
   if (ctx.createStore === undefined && !isActionsCacheAvailable(env)) {
-    return {
-      session: null,
-      notice:
-        'Build history is off for this run: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset). Set history: false to silence this.',
-    };
+    return { session: null, notice: HISTORY_UNAVAILABLE };
   }
   const workflow = workflowOf(env);
   const prefix = recordPrefix({
