@@ -271,7 +271,35 @@ const ROWS: Row[] = [
   ['cancelled', { message: 'failed to solve: Canceled: context canceled' }],
   ['cancelled', { message: 'context canceled' }],
   ['unknown', { message: 'failed to solve: failed to read dockerfile: open Dockerfile: permission denied' }],
-  ['unknown', { message: 'failed to dial gRPC: cannot connect to the Docker daemon' }],
+  [
+    'registry-auth',
+    {
+      message: 'failed to solve: failed to push ghcr.io/acme/api:1: denied: permission_denied: write_package',
+    },
+  ],
+  // The builder could not run the step; the command never started (recorded on engine 20 and 26).
+  [
+    'builder-environment',
+    {
+      message:
+        'failed to solve: executor failed running [/bin/sh -c echo "fetching dependencies"]: network bridge not found',
+    },
+  ],
+  [
+    'builder-environment',
+    {
+      message:
+        'process "/bin/sh -c echo building web && sleep 1" did not complete successfully: network bridge not found',
+    },
+  ],
+  [
+    'builder-environment',
+    {
+      message:
+        'failed to solve: process "/bin/sh -c apt-get update" did not complete successfully: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "proc" to rootfs at "/proc": operation not permitted: unknown',
+    },
+  ],
+  ['builder-environment', { message: 'failed to dial gRPC: cannot connect to the Docker daemon' }],
 ];
 
 describe('error categories', () => {
@@ -289,6 +317,7 @@ describe('error categories', () => {
     expect(new Set(categories).size).toBe(categories.length);
     expect(categories.sort()).toEqual(
       [
+        'builder-environment',
         'cancelled',
         'command-failed',
         'command-not-found',

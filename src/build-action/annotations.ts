@@ -34,6 +34,7 @@ export const CATEGORY_LABELS: Record<string, string> = {
   'image-not-found': 'image not found',
   platform: 'wrong platform / exec format',
   'disk-full': 'disk full',
+  'builder-environment': 'the builder could not run the step',
   cancelled: 'cancelled',
   unknown: 'unknown error',
 };

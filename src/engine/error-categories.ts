@@ -88,7 +88,7 @@ export const ERROR_CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'registry-auth',
     hint: 'The registry refused the credentials: log in (docker/login-action) with a token that may read and push this repository.',
     message:
-      /401 unauthorized|\bunauthorized\b|authentication required|denied: requested access|insufficient_scope|403 forbidden|no basic auth credentials|access to the resource is denied/i,
+      /401 unauthorized|\bunauthorized\b|authentication required|denied: requested access|(?:^|: )denied: |permission_denied|insufficient_scope|403 forbidden|no basic auth credentials|access to the resource is denied/i,
   },
   {
     category: 'command-not-found',
@@ -96,6 +96,14 @@ export const ERROR_CATEGORY_RULES: readonly CategoryRule[] = [
     message: /executable file not found in \$PATH|command not found/i,
     exitCodes: [127],
     output: /(?:^|: )(?:[^\s:]+): (?:command )?not found$/im,
+  },
+  {
+    // The step never ran its command: the container could not be created, networked or mounted.
+    // What the command printed (nothing) and its "exit code" say nothing about the command.
+    category: 'builder-environment',
+    hint: 'The builder could not start the step (runtime, network or mounts; the command never ran): check the daemon or buildkitd logs and networks, recreate the builder, or use another runner.',
+    message:
+      /network bridge not found|failed to create endpoint|failed to set up container networking|could not find an available, non-overlapping|failed to create shim|OCI runtime (?:create|start) failed|runc (?:create|run) failed|unable to start container process|error during container init|failed to mount [^:]*: |failed to prepare (?:extraction )?snapshot|cgroups?: [^:]*: no such file|failed to start daemon|Cannot connect to the Docker daemon|buildkit(?:d)? (?:is not running|has been stopped)/i,
   },
   {
     category: 'command-failed',

@@ -6,9 +6,12 @@
 // (`::stop-commands::TOKEN`, `::add-mask::***`) and the `TOKEN::` line that resumes them.
 const RUNNER_LINE = /^(?:##\[[a-z]+\]|\[command\]|::[a-z-]+(?: [^:]*)?::|[\w-]+::$)/;
 const LEGACY_BUILDER_STEP = /^Step \d+\/\d+ : /;
+// docker-compose 1.x around each service's `docker build`: `Building web`, then on failure
+// `Service 'api' failed to build : Build failed` (older: `ERROR: Service 'api' failed to build`).
+const COMPOSE_V1_LINE = /^(?:Building [\w.-]+$|(?:ERROR: )?Service '[^']*' failed to build\b)/;
 
 export function isRunnerLine(text: string): boolean {
-  return RUNNER_LINE.test(text);
+  return RUNNER_LINE.test(text) || COMPOSE_V1_LINE.test(text);
 }
 
 /** `Step 3/7 : RUN make`, the classic builder's step header (DOCKER_BUILDKIT=0). */

@@ -59,6 +59,8 @@ export class ReportBuilder {
   /** tty: `[+] Building 12.3s (8/10) FINISHED` */
   ttyDurationMs: number | null = null;
   ttyFinished = false;
+  /** `Check complete, ...`: a `--check` / `--call=check` run that ran to its end. */
+  checkComplete = false;
   private firstTimestamp: string | null = null;
   private lastTimestamp: string | null = null;
 
@@ -122,6 +124,15 @@ export class ReportBuilder {
     this.lastTimestamp = timestamp;
   }
 
+  /**
+   * A line that continues the last final error, which a terminal wrapped (see WRAP_WIDTHS).
+   * Only the error line just noted can be continued.
+   */
+  continueFinalError(rest: string): void {
+    if (this.finalError === null) return;
+    this.finalError = detach(this.finalError + rest);
+  }
+
   noteFinalError(message: string): void {
     // The first `failed to solve`/`failed to build` line is the one buildx exits with; other
     // ERROR lines (e.g. from a wrapper script) only stand in when there is none.
@@ -172,6 +183,14 @@ export class ReportBuilder {
   addWarning(warning: BuildWarning): void {
     const key = `${warning.rule}\u0000${warning.message}\u0000${warning.line ?? ''}`;
     if (this.warningKeys.has(key) || this.warnings.length >= MAX_WARNINGS) return;
+    // The tty display cuts a `WARN:` row to the terminal width, losing its `(line N)`; the same
+    // warning whole (summary, another frame) replaces the cut one, and a cut repeat adds nothing.
+    const cutIndex = this.warnings.findIndex((w) => w.rule === warning.rule && isCutOf(w, warning));
+    if (cutIndex >= 0) {
+      this.warnings.splice(cutIndex, 1);
+    } else if (this.warnings.some((w) => w.rule === warning.rule && isCutOf(warning, w))) {
+      return;
+    }
     this.warningKeys.add(key);
     this.warnings.push({
       ...warning,
@@ -184,12 +203,15 @@ export class ReportBuilder {
   build(result: BuildResult = {}): BuildReport {
     const steps = this.ran;
     const finalError = this.finalError;
-    const errored = steps.filter((v) => v.error !== null && v.status(true, null) === 'error');
+    // A failed cache import is reported on its own vertex, and the build goes on without the cache.
+    const errored = steps.filter(
+      (v) => v.error !== null && v.status(true, null) === 'error' && !isNonFatalVertex(v.name),
+    );
     const failing =
       (finalError !== null ? errored.find((v) => finalError.includes(v.error!)) : undefined) ??
       errored[0] ??
       null;
-    const settled = this.ttyFinished || finalError !== null || errored.length > 0;
+    const settled = this.ttyFinished || this.checkComplete || finalError !== null || errored.length > 0;
     const outcome = this.outcome(result, steps, failing, settled);
 
     const stepReports: StepReport[] = steps.map((v) => ({
@@ -222,13 +244,27 @@ export class ReportBuilder {
       steps: stepReports,
       totals: this.totals(stepReports, steps, earliestStart),
       error: outcome === 'success' ? null : this.error(result, outcome, failing),
-      warnings: this.warnings.slice(),
+      warnings: [...this.warnings, ...this.nonFatalWarnings(steps)],
       unrecognizedLines: this.unrecognizedLines,
       outputClipped: this.outputClipped,
       truncatedLines: this.truncatedLines,
       legacyBuilder: this.legacyBuilder,
       phases: computePhases(stepReports, pushTime(steps)),
     };
+  }
+
+  /** Cache imports that failed without failing the build: worth a warning, not an error. */
+  private nonFatalWarnings(steps: VertexState[]): BuildWarning[] {
+    return steps
+      .filter((v) => v.error !== null && isNonFatalVertex(v.name) && v.status(true, null) === 'error')
+      .map((v) => ({
+        rule: 'WARNING',
+        message: keepLine(
+          `${v.name} failed, the build went on without that cache${v.error ? `: ${v.error}` : ''}`,
+        ),
+        line: null,
+        file: null,
+      }));
   }
 
   private outputLinesOf(vertex: VertexState): number {
@@ -255,8 +291,8 @@ export class ReportBuilder {
     }
     if (this.finalError !== null || failing !== null)
       return cancelledByMessage && failing === null ? 'cancelled' : 'failure';
-    if (steps.some((v) => v.error !== null)) return 'cancelled';
-    if (this.ttyFinished) return 'success';
+    if (steps.some((v) => v.error !== null && !isNonFatalVertex(v.name))) return 'cancelled';
+    if (this.ttyFinished || this.checkComplete) return 'success';
     // Exporting is the last thing a build does, after everything it needs has completed (old
     // BuildKit leaves some internal vertices looking unfinished even then).
     if (steps.some((v) => isExportVertex(v.name) && v.completed && v.error === null)) return 'success';
@@ -402,6 +438,21 @@ export class ReportBuilder {
     }
     return durationSum;
   }
+}
+
+/** `importing cache manifest from ...` (`--cache-from`): BuildKit goes on without the cache when it fails. */
+function isNonFatalVertex(name: string): boolean {
+  return name.startsWith('importing cache manifest from ');
+}
+
+/** `cut` is `whole` cut short by the terminal: no line number, and a shorter message it starts. */
+function isCutOf(cut: BuildWarning, whole: BuildWarning): boolean {
+  return (
+    cut.line === null &&
+    whole.line !== null &&
+    cut.message.length < whole.message.length &&
+    whole.message.startsWith(cut.message.trimEnd())
+  );
 }
 
 /** Every stage (per platform) that shows up reached its `[stage n/n]` step. */

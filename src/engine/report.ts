@@ -31,6 +31,7 @@ export type ErrorCategory =
   | 'image-not-found'
   | 'platform'
   | 'disk-full'
+  | 'builder-environment'
   | 'cancelled'
   | 'unknown';
 

@@ -3,6 +3,7 @@
 // (`Dockerfile:12` / `--------------------` / `  12 | >>> RUN false`), the final error line in
 // its historical wordings, the build-check warning summary and `WARNING:` notices.
 import type { ReportBuilder } from './report-builder.js';
+import type { BuildWarning } from './report.js';
 import { parseWarningText } from './warning-text.js';
 
 const ERROR_BLOCK_RULE = '------';
@@ -11,26 +12,52 @@ const EXCERPT_HEADER = /^(\S+):(\d+)(?:-\d+)?$/;
 const EXCERPT_LINE = /^\s*(\d+) \|( >>>)?/;
 const WARNING_SUMMARY = /^\s*\d+ warnings? found\b/;
 const FINAL_ERROR_PREFIXES = ['ERROR: ', 'error: ', 'Error: '];
+// bake and compose (which delegates to bake) put the failing target first: `target api: failed to solve: ...`.
 const BARE_FINAL_ERROR =
-  /^(?:failed to solve|failed to build|executor failed running|dockerfile parse error)\b/;
+  /^(?:target [^\s:]+: )?(?:failed to solve|failed to build|executor failed running|dockerfile parse error)\b/;
 const GITHUB_ERROR_COMMAND = '##[error]';
+// `docker build --check` / `--call=check`: `Check complete, 2 warnings have been found!` (or
+// `Check complete, no warnings found.`), then per warning `WARNING: <Rule> - <url>`, its detail
+// on the next line, and the Dockerfile excerpt it points at.
+const CHECK_COMPLETE = /^Check complete, /;
+const CHECK_WARNING =
+  /^(?:WARNING: ([A-Z][A-Za-z0-9]+)(?: - https?:\/\/\S+)?|ERROR: ([A-Z][A-Za-z0-9]+) - https?:\/\/\S+)$/;
+/** Widths terminals are commonly set to: a line of exactly this length may go on in the next. */
+const WRAP_WIDTHS = new Set([80, 100, 120, 132, 160, 200]);
 
-type Mode = 'none' | 'error-block' | 'excerpt' | 'warning-summary';
+type Mode = 'none' | 'error-block' | 'excerpt' | 'warning-summary' | 'check-warning' | 'check-excerpt';
 
 export class TrailerReader {
   private mode: Mode = 'none';
   private excerptFile: string | null = null;
+  /** The `WARNING: <Rule>` of a check result being read: its detail, then its excerpt's line. */
+  private checkWarning: BuildWarning | null = null;
+  /** The final error line just read ended exactly at a terminal width: the next may continue it. */
+  private finalErrorMayContinue = false;
 
   constructor(private readonly report: ReportBuilder) {}
 
   /** True while inside a multi-line construct whose lines must not go to other readers. */
   get active(): boolean {
-    return this.mode !== 'none';
+    return this.mode !== 'none' || this.finalErrorMayContinue;
   }
 
   /** Returns false when the line is not one of these constructs. */
   handle(line: string): boolean {
+    const mayContinue = this.finalErrorMayContinue;
+    this.finalErrorMayContinue = false;
     switch (this.mode) {
+      case 'check-warning':
+        return this.readCheckWarning(line);
+      case 'check-excerpt':
+        // The excerpt of a check warning is not the error's: only its marked line is kept.
+        if (line === EXCERPT_RULE) {
+          if (this.checkExcerptRules++ >= 1) this.mode = 'none';
+          return true;
+        }
+        if (EXCERPT_LINE.test(line)) return true;
+        this.mode = 'none';
+        break;
       case 'error-block':
         if (line === ERROR_BLOCK_RULE) {
           this.mode = 'none';
@@ -72,8 +99,62 @@ export class TrailerReader {
       case 'none':
         break;
     }
+    if (mayContinue && this.continuesWrappedLine(line)) {
+      this.report.continueFinalError(line);
+      this.finalErrorMayContinue = WRAP_WIDTHS.has(line.length);
+      return true;
+    }
     return this.handleOpening(line);
   }
+
+  /** A line that is none of buildx's own shapes, after a final error cut at a terminal width. */
+  private continuesWrappedLine(line: string): boolean {
+    return (
+      line.trim().length > 0 &&
+      !line.startsWith('#') &&
+      !line.startsWith('=>') &&
+      !line.startsWith('[+]') &&
+      !line.startsWith('ERROR') &&
+      !line.startsWith('------') &&
+      !EXCERPT_HEADER.test(line) &&
+      !WARNING_SUMMARY.test(line) &&
+      !line.startsWith('WARNING: ')
+    );
+  }
+
+  private noteFinalError(line: string, message: string): void {
+    this.report.noteFinalError(message);
+    this.finalErrorMayContinue = WRAP_WIDTHS.has(line.length);
+  }
+
+  private readCheckWarning(line: string): boolean {
+    const warning = this.checkWarning!;
+    if (line.trim().length === 0) return true;
+    const header = EXCERPT_HEADER.exec(line);
+    if (header !== null) {
+      warning.file = header[1]!;
+      warning.line = Number(header[2]);
+      this.finishCheckWarning();
+      this.mode = 'check-excerpt';
+      this.checkExcerptRules = 0;
+      return true;
+    }
+    if (warning.message.length === 0 && !CHECK_WARNING.test(line) && line !== EXCERPT_RULE) {
+      warning.message = line.trim();
+      return true;
+    }
+    // A warning without an excerpt (the check could not map it to a line).
+    this.finishCheckWarning();
+    this.mode = 'none';
+    return this.handle(line);
+  }
+
+  private finishCheckWarning(): void {
+    const warning = this.checkWarning;
+    this.checkWarning = null;
+    if (warning !== null) this.report.addWarning(warning);
+  }
+  private checkExcerptRules = 0;
 
   private handleOpening(line: string): boolean {
     const excerptFile = this.excerptFile;
@@ -92,14 +173,25 @@ export class TrailerReader {
       this.excerptFile = header[1]!;
       return true;
     }
+    const checkWarning = CHECK_WARNING.exec(line);
+    if (checkWarning !== null) {
+      const rule = checkWarning[1] ?? checkWarning[2]!;
+      this.checkWarning = { rule, message: '', line: null, file: null };
+      this.mode = 'check-warning';
+      return true;
+    }
+    if (CHECK_COMPLETE.test(line)) {
+      this.report.checkComplete = true;
+      return true;
+    }
     for (const prefix of FINAL_ERROR_PREFIXES) {
       if (line.startsWith(prefix)) {
-        this.report.noteFinalError(line.slice(prefix.length));
+        this.noteFinalError(line, line.slice(prefix.length));
         return true;
       }
     }
     if (BARE_FINAL_ERROR.test(line)) {
-      this.report.noteFinalError(line);
+      this.noteFinalError(line, line);
       return true;
     }
     if (line.startsWith(GITHUB_ERROR_COMMAND)) {

@@ -53,12 +53,22 @@ export class TtyReader {
     const header = HEADER.exec(line);
     if (header === null) return; // compose's `[+] Running 2/2` and the like
     this.report.claimFormat('tty');
+    // A display that had finished is followed by another: a second build in the same log
+    // (docker-compose 1.x builds one service after the other). Its `[1/3]` is a new step.
+    if (this.report.ttyFinished && this.frameSteps.size + this.steps.length > 0) this.startNextBuild();
     this.report.ttyDurationMs = Math.round(Number(header[1]) * 1000);
     this.report.ttyFinished = header[4] !== undefined;
     for (const step of this.frameSteps) step.frameOutputLines = 0;
     this.frameSteps.clear();
     this.current = null;
   }
+
+  private startNextBuild(): void {
+    this.generation++;
+    this.steps.length = 0;
+    this.byBracket.clear();
+  }
+  private generation = 0;
 
   private handleStep(text: string, coloured: boolean): void {
     let body = text;
@@ -99,14 +109,15 @@ export class TtyReader {
   private stepNamed(name: string): VertexState {
     const info = parseVertexName(name);
     const bracket = info.kind === 'instruction' ? name.slice(0, name.indexOf(']') + 1) : null;
-    let step = bracket !== null ? this.byBracket.get(bracket) : this.report.vertex(`tty:${name}`);
+    const key = `tty${this.generation}:${name}`;
+    let step = bracket !== null ? this.byBracket.get(bracket) : this.report.vertex(key);
     if (step === undefined && bracket === null && name.length >= MIN_CUT_NAME) {
       step = this.steps.find(
         (s) => s.info.kind !== 'instruction' && (s.name.startsWith(name) || name.startsWith(s.name)),
       );
     }
     if (step === undefined) {
-      step = this.report.createVertex(`tty:${name}`, name);
+      step = this.report.createVertex(key, name);
       if (!step.untracked) {
         this.steps.push(step);
         if (bracket !== null) this.byBracket.set(bracket, step);
