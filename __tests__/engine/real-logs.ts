@@ -55,6 +55,15 @@ export function discoverCases(): LabelledCase[] {
   return cases;
 }
 
+/**
+ * The label of one recording: each format of a case is a build of its own, and where their facts
+ * differ (a race in BuildKit), `byFormat.<format>` states that recording's.
+ */
+export function labelFor(label: Label, format: string): Label {
+  const byFormat = label.byFormat as Record<string, Record<string, unknown>> | undefined;
+  return { ...label, ...(byFormat?.[format] ?? {}) };
+}
+
 /** Label key -> the report value it states (see the corpus README). */
 export const LABEL_FIELDS: Record<string, (report: BuildReport) => unknown> = {
   outcome: (r) => r.outcome,
