@@ -6,6 +6,7 @@ import { evaluateGates } from '../../src/build-action/gates.js';
 import { renderSummary, type SummaryInput } from '../../src/build-action/summary.js';
 import { GANTT_DIRECTIVE, renderTimeline } from '../../src/build-action/timeline.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
+import { analyzeLog } from '../../src/engine/index.js';
 import type { BuildReport } from '../../src/engine/report.js';
 import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06, step } from './reports.js';
 
@@ -278,5 +279,37 @@ describe('renderTimeline', () => {
     };
     expect(renderTimeline(report)).toContain('  axisFormat %-M:%S');
     expect(renderTimeline({ ...clean01, steps: [] })).toBeNull();
+  });
+});
+
+describe('the cache figure agrees with the steps it counts', () => {
+  // Engine 26 reports a present base image CACHED; the ratio leaves FROM out, and so must the
+  // counts beside it (one run read "0% (1/1 steps cached)").
+  const report = analyzeLog(
+    [
+      '#1 [1/2] FROM docker.io/library/alpine:3',
+      '#1 CACHED',
+      '#2 [2/2] RUN make',
+      '#2 DONE 1.0s',
+      '#3 exporting to image',
+      '#3 DONE 0.1s',
+    ].join('\n'),
+  );
+
+  it('in the summary: 0% and 0 of 1 steps, FROM not among them', () => {
+    expect(report.totals.cacheHitRatio).toBe(0);
+    const md = renderSummary(input(report));
+    expect(md).toContain('| 0% (0/1 steps cached) |');
+    const cachedRows = report.steps.filter((s) => s.instruction !== 'FROM' && s.status === 'cached');
+    expect(cachedRows).toHaveLength(0);
+  });
+
+  it('in the cache gate', () => {
+    const [gate] = evaluateGates(
+      report,
+      { minCacheHitRatio: 0.5, maxDurationMs: null, maxContextBytes: null, failOnWarnings: false },
+      null,
+    );
+    expect(gate?.message).toContain('cache hit ratio 0% (0/1 steps cached)');
   });
 });

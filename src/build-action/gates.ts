@@ -4,6 +4,7 @@
 // instruction steps for the ratio, no context transfer) passes and says so.
 import type { BuildReport } from '../engine/index.js';
 import { formatBytes, formatDuration, formatRatio } from '../shared/units.js';
+import { cachedStepsText } from './cache-figure.js';
 
 export interface GateSettings {
   minCacheHitRatio: number | null;
@@ -48,7 +49,7 @@ export function evaluateGates(
       results.push({
         gate: 'min-cache-hit-ratio',
         passed,
-        message: `cache hit ratio ${percent(ratio)} (${report.totals.cachedInstructionSteps}/${report.totals.instructionSteps - report.totals.fromSteps} steps cached) ${passed ? '>=' : '<'} minimum ${percent(min)}`,
+        message: `cache hit ratio ${percent(ratio)} (${cachedStepsText(report)}) ${passed ? '>=' : '<'} minimum ${percent(min)}`,
         excess: passed ? null : `${points} percentage point${points === '1' ? '' : 's'} short`,
       });
     }

@@ -7,6 +7,7 @@ import { escapeMarkdownInline, inlineCode, preBlock } from '../github/escape.js'
 import { table } from '../github/markdown.js';
 import { errorTitle } from './annotations.js';
 import type { CacheFinding } from './cache-bust.js';
+import { cachedStepsText } from './cache-figure.js';
 import { dockerfileExcerpt, locateError } from './error-location.js';
 import type { GateResult } from './gates.js';
 import type { SetupError } from './setup-errors.js';
@@ -55,11 +56,8 @@ function stepCell(step: StepReport): string {
 function overview(input: SummaryInput): string[] {
   const { report } = input;
   const t = report.totals;
-  const cacheable = t.instructionSteps - t.fromSteps;
   const ratio =
-    t.cacheHitRatio === null
-      ? 'n/a'
-      : `${formatRatio(t.cacheHitRatio)} (${t.cachedInstructionSteps}/${cacheable} steps cached)`;
+    t.cacheHitRatio === null ? 'n/a' : `${formatRatio(t.cacheHitRatio)} (${cachedStepsText(report)})`;
   const builder = report.builder ? `${report.builder.name} (${report.builder.driver})` : 'n/a';
   const lines = table(
     ['Duration', 'Cache hit ratio', 'Steps', 'Build context', 'Builder'],
