@@ -229,3 +229,66 @@ describe('findCacheBusts', () => {
     ).toEqual([]);
   });
 });
+
+describe('why a step after cached ones ran: no guessing', () => {
+  const dockerfile = parseDockerfile('FROM alpine:3\nWORKDIR /app\nRUN ./fetch-deps.sh\nRUN make\n');
+  const cachedHead = [
+    step({ name: '[1/4] FROM docker.io/library/alpine:3', status: 'cached' }),
+    step({ name: '[2/4] WORKDIR /app', status: 'cached' }),
+  ];
+
+  it('one build: names both causes a log cannot tell apart, the command changing and no cache yet', () => {
+    const report = warmReport([
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'done', durationMs: 800 }),
+      step({ name: '[4/4] RUN make', status: 'done', durationMs: 200 }),
+    ]);
+    const [finding] = findCacheBusts(dockerfile, report, facts);
+    expect(finding).toMatchObject({ kind: 'cache-bust', line: 3 });
+    expect(finding.message).toContain('the command or an ENV value it uses changed, or no earlier build');
+    expect(finding.message).toContain('no cache yet, e.g. the last build failed at or before this step');
+    expect(finding.message).not.toContain('changed since the cached build');
+  });
+
+  it('the step failed in an earlier build in the same log (a retry): no cache yet, not a change', () => {
+    const report = warmReport([
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'error', error: 'exit code: 6' }),
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'done', durationMs: 800 }),
+      step({ name: '[4/4] RUN make', status: 'done', durationMs: 200 }),
+    ]);
+    const finding = findCacheBusts(dockerfile, report, facts).find((f) => f.kind === 'cache-bust');
+    expect(finding?.message).toContain(
+      'no cache yet: in the earlier build in this log this step failed, and a step that did not complete is never cached',
+    );
+    expect(finding?.message).not.toContain('command');
+  });
+
+  it('the step never ran in the earlier build (cancelled): no cache yet', () => {
+    const report = warmReport([
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'cancelled', error: 'context canceled' }),
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'done', durationMs: 800 }),
+    ]);
+    const finding = findCacheBusts(dockerfile, report, facts).find((f) => f.kind === 'cache-bust');
+    expect(finding?.message).toContain(
+      'no cache yet: in the earlier build in this log this step was cancelled',
+    );
+  });
+
+  it('the step completed in the earlier build in the same log: it changed since', () => {
+    const report = warmReport([
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'done', durationMs: 800 }),
+      ...cachedHead,
+      step({ name: '[3/4] RUN ./fetch-deps.sh', status: 'done', durationMs: 800 }),
+    ]);
+    const finding = findCacheBusts(dockerfile, report, facts).find((f) => f.kind === 'cache-bust');
+    expect(finding?.message).toContain(
+      'the command or an ENV value it uses changed since the earlier build in this log',
+    );
+    expect(finding?.message).not.toContain('no cache yet');
+  });
+});

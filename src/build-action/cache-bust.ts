@@ -152,7 +152,10 @@ function bustFindings(dockerfile: Dockerfile, report: BuildReport, facts: CacheB
   const noCacheStages = new Set(facts.noCacheStages.map((s) => s.toLowerCase()));
   const firstPlatform = report.platforms[0] ?? null;
   const byStage = new Map<number, LocatedStep[]>();
-  for (const step of report.steps) {
+  // A log may hold several builds (a job that built twice, a retry): the last one is explained.
+  const latest = new Map<string, StepReport>();
+  for (const step of report.steps) latest.set(step.name, step);
+  for (const step of latest.values()) {
     // FROM is left out: newer engines report it CACHED whenever the image is present,
     // which says nothing about the layers built on it.
     if (step.kind !== 'instruction' || step.instruction === 'FROM') continue;
@@ -181,7 +184,11 @@ function bustFindings(dockerfile: Dockerfile, report: BuildReport, facts: CacheB
     if (copiesFromRebuiltStage(busted.instruction, dockerfile, rebuiltStages)) continue;
     const rerun = located.slice(bustAt).filter((l) => l.step.status === 'done');
     const rerunMs = rerun.reduce((sum, l) => sum + (l.step.durationMs ?? 0), 0);
-    const reason = bustReason(busted.instruction, usedBuildArgs(busted.instruction, stage, dockerfile));
+    const reason = bustReason(
+      busted.instruction,
+      usedBuildArgs(busted.instruction, stage, dockerfile),
+      earlierRunOf(busted.step, report),
+    );
     const later = stage.instructions.filter((ins) => ins.line > busted.instruction.line);
     const install = copiesSourceTree(busted.instruction)
       ? later.map((ins) => ({ ins, pm: packageManagerOf(ins) })).find((x) => x.pm)
@@ -221,7 +228,38 @@ function copiesFromRebuiltStage(
   return dockerfile.stages.some((s) => rebuilt.has(s.index) && (s.name === from || String(s.index) === from));
 }
 
-function bustReason(instruction: DockerfileInstruction, buildArgs: string[]): string {
+/**
+ * The same step in an earlier build of the same log (a job that built twice, a retry), if any:
+ * how it ended there is known, unlike what happened in builds the log does not show.
+ */
+function earlierRunOf(step: StepReport, report: BuildReport): StepReport | undefined {
+  const index = report.steps.indexOf(step);
+  return report.steps.slice(0, Math.max(0, index)).find((s) => s.name === step.name);
+}
+
+const NO_CACHE_YET =
+  'no earlier build completed it with these inputs (no cache yet, e.g. the last build failed at or before this step)';
+
+/**
+ * Why a step after cached ones ran. BuildKit reruns a step when its inputs changed or when no
+ * build ever completed it (a failed step is never cached): a log cannot tell these apart, so
+ * both are named, unless an earlier build in the same log shows how the step ended.
+ */
+function bustReason(
+  instruction: DockerfileInstruction,
+  buildArgs: string[],
+  earlier: StepReport | undefined,
+): string {
+  if (earlier !== undefined && earlier.status !== 'done' && earlier.status !== 'cached') {
+    const how =
+      earlier.status === 'error'
+        ? 'failed'
+        : earlier.status === 'cancelled'
+          ? 'was cancelled'
+          : 'did not finish';
+    return `no cache yet: in the earlier build in this log this step ${how}, and a step that did not complete is never cached`;
+  }
+  const alternative = earlier === undefined ? `, or ${NO_CACHE_YET}` : ' since the earlier build in this log';
   const fromStage = instruction.flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
   if (fromStage !== undefined) {
     return `the stage or image it copies from (${fromStage}) changed`;
@@ -230,14 +268,14 @@ function bustReason(instruction: DockerfileInstruction, buildArgs: string[]): st
     return 'ADD of a remote URL is checked again on every build and its content changed';
   }
   if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
-    return 'files it copies from the build context changed since the cached build';
+    return `files it copies from the build context changed${alternative}`;
   }
   if (instruction.keyword === 'RUN') {
     return buildArgs.length > 0
-      ? `the command changed, or the value of ${buildArgs.map((a) => `ARG ${a}`).join(', ')} it uses changed`
-      : 'the command changed since the cached build (edited, or an ENV value it uses changed)';
+      ? `the command changed, or the value of ${buildArgs.map((a) => `ARG ${a}`).join(', ')} it uses changed${alternative}`
+      : `the command or an ENV value it uses changed${alternative}`;
   }
-  return `the ${instruction.keyword} instruction changed`;
+  return `the ${instruction.keyword} instruction changed${alternative}`;
 }
 
 /** ARGs declared in the stage (or globally) that the instruction references. */
