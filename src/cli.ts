@@ -6,7 +6,8 @@ import type { CliIO } from './cli/io.js';
 const USAGE = `usage: buildx-gate <command> [options]
 
 commands:
-  analyze [FILE|-] [--json]   turn a buildx log (plain, rawjson or tty) into a build report
+  analyze [FILE|-] [--format text|json|markdown] [--dockerfile PATH]
+                              turn a buildx log (plain, rawjson or tty) into a build report
   verify [--name value ...]   gate a deploy on its Elasticsearch logs (see --help)
 
 Run 'buildx-gate <command> --help' for a command's options.`;

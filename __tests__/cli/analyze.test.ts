@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { findCacheBusts } from '../../src/build-action/cache-bust.js';
+import { locateError } from '../../src/build-action/error-location.js';
+import { renderSummary } from '../../src/build-action/summary.js';
 import { runAnalyze } from '../../src/cli/analyze.js';
+import { parseDockerfile } from '../../src/engine/dockerfile.js';
+import type { BuildReport } from '../../src/engine/index.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { CANCELLED } from '../engine/samples.js';
 
@@ -185,6 +190,22 @@ describe('buildx-gate analyze', () => {
     [['06-run-fail-exit1'], "cannot read '06-run-fail-exit1': it is a directory, expected a log file"],
     [['--yaml'], "unknown option '--yaml'"],
     [['a.log', 'b.log'], "expected one log file, got 'a.log' and 'b.log'"],
+    [['--format', 'xml', 'a.log'], "--format must be one of text, json, markdown, got 'xml'"],
+    [['--format'], '--format needs a value (text, json, markdown)'],
+    [['--format=', 'a.log'], '--format needs a value (text, json, markdown)'],
+    [['--json', '--format', 'markdown'], '--format markdown conflicts with --json: give one output format'],
+    [['--dockerfile'], '--dockerfile needs a value (a path)'],
+    [['--dockerfile', '--json', 'a.log'], '--dockerfile needs a value (a path)'],
+    [['--dockerfile', 'a', '--dockerfile', 'b'], '--dockerfile given twice'],
+    [['--json=yes'], "--json takes no value, got '--json=yes'"],
+    [
+      ['--dockerfile', 'no-such-Dockerfile', 'plain.log'],
+      "cannot read --dockerfile 'no-such-Dockerfile': no such file",
+    ],
+    [
+      ['--dockerfile', '06-run-fail-exit1', 'plain.log'],
+      "cannot read --dockerfile '06-run-fail-exit1': it is a directory, expected a Dockerfile",
+    ],
   ])('%j exits 2 with a clear message', async (argv, message) => {
     const { io, stdout, stderr } = fakeIO();
     expect(await runAnalyze(argv, io)).toBe(2);
@@ -195,6 +216,64 @@ describe('buildx-gate analyze', () => {
   it('--help prints the usage and exits 0', async () => {
     const { io, stdout } = fakeIO();
     expect(await runAnalyze(['--help'], io)).toBe(0);
-    expect(stdout()).toContain('usage: buildx-gate analyze [FILE|-] [--json]');
+    expect(stdout()).toContain('usage: buildx-gate analyze [FILE|-] [--format text|json|markdown]');
+  });
+});
+
+describe('buildx-gate analyze --dockerfile and --format markdown', () => {
+  // Engine 20.10's BuildKit v0.8 prints no Dockerfile line for a failed RUN.
+  const ENGINE20 = join(import.meta.dirname, '..', 'fixtures', 'buildlogs', 'engine20', 'run-fail-exit1');
+  const LOG = join(ENGINE20, 'plain.log');
+  const DOCKERFILE = join(ENGINE20, 'Dockerfile');
+
+  async function run(argv: string[]) {
+    const { io, stdout, stderr } = fakeIO();
+    const code = await runAnalyze(argv, io);
+    return { code, stdout: stdout(), stderr: stderr() };
+  }
+
+  it('a BuildKit v0.8 log gets its error line from the Dockerfile, as the action finds it', async () => {
+    const without = JSON.parse((await run(['--json', LOG])).stdout) as BuildReport;
+    expect(without.error?.line).toBeNull();
+    const report = JSON.parse((await run(['--json', '--dockerfile', DOCKERFILE, LOG])).stdout) as BuildReport;
+    const expected = locateError(without, parseDockerfile(readFileSync(DOCKERFILE, 'utf8')));
+    expect(expected?.source).toBe('step');
+    expect(report.error).toMatchObject({ line: expected!.line, file: DOCKERFILE });
+    expect((await run(['--dockerfile=' + DOCKERFILE, LOG])).stdout).toContain(
+      `at ${DOCKERFILE}:${expected!.line}:`,
+    );
+  });
+
+  it('--format markdown prints the summary the action writes, with its cache hints', async () => {
+    const { code, stdout } = await run(['--format', 'markdown', '--dockerfile', DOCKERFILE, LOG]);
+    expect(code).toBe(0);
+    const report = JSON.parse((await run(['--json', LOG])).stdout) as BuildReport;
+    const dockerfile = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
+    expect(stdout).toBe(
+      renderSummary({
+        report,
+        durationMs: null,
+        dockerfile,
+        dockerfilePath: DOCKERFILE,
+        findings: findCacheBusts(dockerfile, report, {
+          hasDockerignore: null,
+          noCache: false,
+          noCacheStages: [],
+        }),
+        gates: [],
+        imageId: null,
+        digest: null,
+        tags: [],
+      }),
+    );
+    expect(stdout).toMatch(/^## ❌ Docker build failed\n/);
+    expect(stdout).toContain('(matched from the step; the log names no line)');
+  });
+
+  it('--format markdown without a Dockerfile, and --format json as --json', async () => {
+    const markdown = await run(['--format=markdown', LOG]);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toMatch(/^## ❌ Docker build failed\n/);
+    expect((await run(['--format', 'json', LOG])).stdout).toBe((await run(['--json', LOG])).stdout);
   });
 });
