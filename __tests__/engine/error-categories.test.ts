@@ -300,6 +300,9 @@ const ROWS: Row[] = [
     },
   ],
   ['builder-environment', { message: 'failed to dial gRPC: cannot connect to the Docker daemon' }],
+  // buildx 0.38 `docker build --check` (recorded on the modern stack) and `# check=error=true`.
+  ['build-check', { message: 'Check complete, 4 warnings have been found!' }],
+  ['build-check', { message: 'failed to solve: lint violation found for rules: FromAsCasing' }],
 ];
 
 describe('error categories', () => {
@@ -317,6 +320,7 @@ describe('error categories', () => {
     expect(new Set(categories).size).toBe(categories.length);
     expect(categories.sort()).toEqual(
       [
+        'build-check',
         'builder-environment',
         'cancelled',
         'command-failed',

@@ -84,9 +84,15 @@ describe('docker build --check', () => {
     '--------------------',
   ];
 
-  it('reads each warning with its detail, file and first line; the check ran to its end', () => {
+  it('reads each warning with its detail, file and first line; what the check found fails the run', () => {
     const report = analyzeLog(check.join('\n'));
-    expect(report.outcome).toBe('success');
+    // buildx exits 1 when the check finds anything (recorded: wild/check-recorded).
+    expect(report.outcome).toBe('failure');
+    expect(report.error).toMatchObject({
+      step: null,
+      message: 'Check complete, 2 warnings have been found!',
+      category: 'build-check',
+    });
     expect(report.unrecognizedLines).toBe(0);
     expect(report.warnings).toEqual([
       {
@@ -102,6 +108,14 @@ describe('docker build --check', () => {
         file: 'Dockerfile',
       },
     ]);
+  });
+
+  it('a check that found nothing succeeds', () => {
+    const report = analyzeLog(
+      '#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\nCheck complete, no warnings found.\n',
+    );
+    expect(report.outcome).toBe('success');
+    expect(report.error).toBeNull();
   });
 
   it("a warning's excerpt is never taken for the error's", () => {

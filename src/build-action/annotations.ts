@@ -35,6 +35,7 @@ export const CATEGORY_LABELS: Record<string, string> = {
   platform: 'wrong platform / exec format',
   'disk-full': 'disk full',
   'builder-environment': 'the builder could not run the step',
+  'build-check': 'build checks failed',
   cancelled: 'cancelled',
   unknown: 'unknown error',
 };

@@ -33,6 +33,12 @@ export const ERROR_CATEGORY_RULES: readonly CategoryRule[] = [
     message: /context canceled|\bCanceled: |operation was canceled|build cancelled/i,
   },
   {
+    // `docker build --check` exits 1 when it finds anything; `# check=error=true` fails the build.
+    category: 'build-check',
+    hint: 'The Dockerfile breaks build-check rules (see the warnings): fix them, or skip a rule with a "# check=skip=<Rule>" line at the top of the Dockerfile.',
+    message: /^Check complete, \d+ warnings? ha(?:s|ve) been found|lint violation found for rules?: /i,
+  },
+  {
     category: 'dockerfile-syntax',
     hint: 'The Dockerfile does not parse: fix the instruction on the line shown (typo, missing argument, bad quoting).',
     message:

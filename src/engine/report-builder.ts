@@ -61,6 +61,8 @@ export class ReportBuilder {
   ttyFinished = false;
   /** `Check complete, ...`: a `--check` / `--call=check` run that ran to its end. */
   checkComplete = false;
+  /** `Check complete, 2 warnings have been found!`: the check's verdict, which fails the run. */
+  checkFailure: string | null = null;
   private firstTimestamp: string | null = null;
   private lastTimestamp: string | null = null;
 
@@ -289,7 +291,7 @@ export class ReportBuilder {
       if (result.exitCode === 0) return 'success';
       return cancelledByMessage ? 'cancelled' : 'failure';
     }
-    if (this.finalError !== null || failing !== null)
+    if (this.finalError !== null || failing !== null || this.checkFailure !== null)
       return cancelledByMessage && failing === null ? 'cancelled' : 'failure';
     if (steps.some((v) => v.error !== null && !isNonFatalVertex(v.name))) return 'cancelled';
     if (this.ttyFinished || this.checkComplete) return 'success';
@@ -323,6 +325,7 @@ export class ReportBuilder {
     const message =
       this.finalError ??
       vertexError ??
+      this.checkFailure ??
       (outcome === 'cancelled'
         ? 'The build was cancelled.'
         : `buildx exited with code ${result.exitCode ?? 'unknown'} and the log names no error.`);

@@ -32,6 +32,7 @@ export type ErrorCategory =
   | 'platform'
   | 'disk-full'
   | 'builder-environment'
+  | 'build-check'
   | 'cancelled'
   | 'unknown';
 

@@ -20,6 +20,7 @@ const GITHUB_ERROR_COMMAND = '##[error]';
 // `Check complete, no warnings found.`), then per warning `WARNING: <Rule> - <url>`, its detail
 // on the next line, and the Dockerfile excerpt it points at.
 const CHECK_COMPLETE = /^Check complete, /;
+const CHECK_FOUND = /^Check complete, \d+ warnings? ha(?:s|ve) been found/;
 const CHECK_WARNING =
   /^(?:WARNING: ([A-Z][A-Za-z0-9]+)(?: - https?:\/\/\S+)?|ERROR: ([A-Z][A-Za-z0-9]+) - https?:\/\/\S+)$/;
 /** Widths terminals are commonly set to: a line of exactly this length may go on in the next. */
@@ -182,6 +183,8 @@ export class TrailerReader {
     }
     if (CHECK_COMPLETE.test(line)) {
       this.report.checkComplete = true;
+      // buildx exits 1 when the check found anything: the line is then the run's error.
+      if (CHECK_FOUND.test(line)) this.report.checkFailure = line;
       return true;
     }
     for (const prefix of FINAL_ERROR_PREFIXES) {
