@@ -4,6 +4,7 @@ import { ByteLineRouter } from './byte-lines.js';
 import { isLegacyBuilderStep, isRunnerLine } from './foreign-lines.js';
 import { LineSplitter } from './line-splitter.js';
 import { LineNormalizer, isDigit } from './normalize.js';
+import { WRAP_WIDTHS, splitJoinedRows } from './pasted-display.js';
 import { PlainReader } from './plain-reader.js';
 import { RawJsonReader } from './rawjson-reader.js';
 import { MAX_INPUT_LINE_CHARS, type BuildReport, type BuildResult } from './report.js';
@@ -75,8 +76,10 @@ export class BuildLogAnalyzer {
     const { text, timestamp, coloured } = this.normalizer.normalize(raw);
     if (this.rawjson.handle(text, truncated)) return;
     if (text.length === 0) return;
-    const afterWrap = this.previousLength;
+    // A tty row cut at a terminal width: the next line may be its wrapped-off rest.
+    const afterWrap = this.previousTtyRow ? this.previousLength : 0;
     this.previousLength = text.length;
+    this.previousTtyRow = false;
     const first = text.charCodeAt(0);
     // A pasted tty display whose rows were joined into one line: read row by row.
     if ((first === 91 /* [ */ || first === 32 || first === 61) /* = */ && text.length > 100) {
@@ -90,6 +93,7 @@ export class BuildLogAnalyzer {
   }
   /** Length of the previous non-empty line, to tell a line a terminal wrapped (WRAP_WIDTHS). */
   private previousLength = 0;
+  private previousTtyRow = false;
 
   private readText(text: string, timestamp: string | null, coloured: boolean, afterWrap: number): void {
     if (this.trailer.active && this.trailer.handle(text)) return;
@@ -102,33 +106,18 @@ export class BuildLogAnalyzer {
     if (first === 32 || first === 61 /* = */ || first === 91 /* [ */) {
       const trimmed = first === 32 ? text.trimStart() : text;
       const lead = trimmed.charCodeAt(0);
-      if ((lead === 61 || lead === 91) && this.tty.handle(trimmed, coloured)) return;
+      if ((lead === 61 || lead === 91) && this.tty.handle(trimmed, coloured)) {
+        this.previousTtyRow = true;
+        return;
+      }
     }
     if (this.trailer.handle(text)) return;
     if (isBlank(text) || isRunnerLine(text)) return;
     if (isLegacyBuilderStep(text)) this.report.legacyBuilder = true;
-    // The rest of a line a terminal wrapped at its width (a tty row's time column, say).
+    // The wrapped-off rest of a tty row (its time column, say).
     else if (WRAP_WIDTHS.has(afterWrap)) return;
     this.report.unrecognizedLines++;
   }
-}
-
-/** Widths terminals are commonly set to: a line of exactly this length may go on in the next. */
-const WRAP_WIDTHS = new Set([80, 100, 120, 132, 160, 200]);
-/** Where a joined row starts: `=> ` after the padding of the row before, or after its time column. */
-const JOINED_ROW =
-  /(?:\s{2,}|(?<=\d(?:\.\d+)?s) |(?<=\[\+\] Building [^=]*?) )(?==> (?!=>))|(?<=\s)(?==> => )/;
-
-/**
- * The rows of a tty frame pasted as one line (`[+] Building 1.5s (10/11)   => [a 1/3] FROM ...
- * 0.1s => => resolve ...`), null when the line is not that. A step name may hold ` => ` (a shell
- * arrow), so a row starts only after padding or a time column.
- */
-function splitJoinedRows(text: string): string[] | null {
-  const trimmed = text.trimStart();
-  if (!trimmed.startsWith('[+] Building ') && !trimmed.startsWith('=> ')) return null;
-  const rows = trimmed.split(JOINED_ROW).filter((row) => row.trim().length > 0);
-  return rows.length > 1 ? rows.map((row) => row.trim()) : null;
 }
 
 function isBlank(text: string): boolean {

@@ -2,6 +2,7 @@
 // block that repeats the failing step's last output, the Dockerfile excerpt
 // (`Dockerfile:12` / `--------------------` / `  12 | >>> RUN false`), the final error line in
 // its historical wordings, the build-check warning summary and `WARNING:` notices.
+import { WRAP_WIDTHS } from './pasted-display.js';
 import type { ReportBuilder } from './report-builder.js';
 import type { BuildWarning } from './report.js';
 import { parseWarningText } from './warning-text.js';
@@ -23,8 +24,6 @@ const CHECK_COMPLETE = /^Check complete, /;
 const CHECK_FOUND = /^Check complete, \d+ warnings? ha(?:s|ve) been found/;
 const CHECK_WARNING =
   /^(?:WARNING: ([A-Z][A-Za-z0-9]+)(?: - https?:\/\/\S+)?|ERROR: ([A-Z][A-Za-z0-9]+) - https?:\/\/\S+)$/;
-/** Widths terminals are commonly set to: a line of exactly this length may go on in the next. */
-const WRAP_WIDTHS = new Set([80, 100, 120, 132, 160, 200]);
 
 type Mode = 'none' | 'error-block' | 'excerpt' | 'warning-summary' | 'check-warning' | 'check-excerpt';
 
