@@ -229,6 +229,28 @@ describe('a pasted tty display', () => {
     expect(report.error).toMatchObject({ exitCode: 3, message: finalError.slice('ERROR: '.length) });
   });
 
+  it("wrapped at 80 columns keeps the error block's step name whole", () => {
+    const name =
+      '[build 3/3] RUN ./configure --prefix=/usr/local --enable-static && make -j4 && make install';
+    const lines = [
+      '[+] Building 1.0s (1/1) FINISHED',
+      ' => ERROR [build 3/3] RUN ./configure --prefix=/usr/local --enable-static && make -j4  0.5s',
+      '------',
+      ...` > ${name}:`.match(/.{1,80}/g)!,
+      '0.512 make: *** [all] Error 2',
+      '------',
+      `ERROR: failed to solve: ${RUN_FAILURE}`,
+    ];
+    expect(lines[3]).toHaveLength(80);
+    const report = analyzeLog(lines.join('\n'));
+    expect(report.unrecognizedLines).toBe(0);
+    expect(report.error).toMatchObject({
+      step: name,
+      exitCode: 2,
+      logTail: ['0.512 make: *** [all] Error 2'],
+    });
+  });
+
   it('a line after a final error that is not cut at a terminal width is not glued to it', () => {
     const report = analyzeLog(
       [`ERROR: failed to solve: ${RUN_FAILURE}`, 'make: *** [Makefile:3: all] Error 2'].join('\n'),

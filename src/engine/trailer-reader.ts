@@ -63,13 +63,25 @@ export class TrailerReader {
           this.mode = 'none';
           return true;
         }
+        if (this.wrappedBlockHeader !== null) {
+          // ` > [2/3] RUN ...` cut at a terminal width: its rest ends with the colon.
+          const header = this.wrappedBlockHeader + line;
+          this.wrappedBlockHeader = WRAP_WIDTHS.has(line.length) && !line.endsWith(':') ? header : null;
+          if (header.endsWith(':')) this.report.noteErrorBlockStep(header.slice(3, -1));
+          if (this.wrappedBlockHeader !== null || header.endsWith(':')) return true;
+        }
         if (line.startsWith(' > ') && line.endsWith(':')) {
           this.report.noteErrorBlockStep(line.slice(3, -1));
+          return true;
+        }
+        if (line.startsWith(' > ') && WRAP_WIDTHS.has(line.length) && this.blockLines === 0) {
+          this.wrappedBlockHeader = line;
           return true;
         }
         // A block cut short (truncated log) must not swallow the rest of the build.
         if (!startsAnotherConstruct(line)) {
           this.report.addErrorBlockLine(line);
+          this.blockLines++;
           return true;
         }
         this.mode = 'none';
@@ -155,12 +167,18 @@ export class TrailerReader {
     if (warning !== null) this.report.addWarning(warning);
   }
   private checkExcerptRules = 0;
+  /** The start of an error block's ` > NAME:` header that a terminal wrapped. */
+  private wrappedBlockHeader: string | null = null;
+  /** Output lines read in the current error block (its header comes before any). */
+  private blockLines = 0;
 
   private handleOpening(line: string): boolean {
     const excerptFile = this.excerptFile;
     this.excerptFile = null;
     if (line === ERROR_BLOCK_RULE) {
       this.mode = 'error-block';
+      this.wrappedBlockHeader = null;
+      this.blockLines = 0;
       return true;
     }
     if (line === EXCERPT_RULE && excerptFile !== null) {
