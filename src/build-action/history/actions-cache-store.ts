@@ -62,6 +62,7 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
         if (matched === undefined) return null;
         const scope = scopes.find((s) => matched.startsWith(key(s))) ?? scopes[0]!;
         const text = await readFile(path.join(dir, RECORD_FILE), 'utf8').catch(() => null);
+        await rm(dir, { recursive: true, force: true });
         return text === null ? null : { text, scope };
       }),
     save: (scope, text) =>
@@ -70,7 +71,9 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
         await writeFile(path.join(dir, RECORD_FILE), text);
-        const id = await cache.saveCache([dir], `${key(scope)}${keyPart(options.uniqueSuffix)}`);
+        const id = await cache
+          .saveCache([dir], `${key(scope)}${keyPart(options.uniqueSuffix)}`)
+          .finally(() => rm(dir, { recursive: true, force: true }));
         // saveCache reports its failures as warnings and returns -1; the warning is in the held log.
         if (id === -1) throw new Error('the cache service did not store the record (see the warning above)');
       }),
