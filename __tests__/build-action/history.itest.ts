@@ -189,6 +189,7 @@ describe.each(ENGINES)('build history on Docker Engine $name', ({ name, host, di
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'bxg-i10-hist-ws-'));
   const ctx = path.join(workspace, 'app');
   let server: ActionsCacheServer;
+  let mainBaseDigest: string | null = null;
   const write = (file: string, text: string | Buffer) => {
     mkdirSync(path.dirname(path.join(ctx, file)), { recursive: true });
     writeFileSync(path.join(ctx, file), text);
@@ -238,6 +239,7 @@ COPY --from=build /app/out.txt /out.txt
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/no cache record yet/);
     expect(run.record).not.toBeNull();
+    mainBaseDigest = run.record!.stages[0]!.baseDigest;
     expect(server.entries().filter((e) => e.finalized)).toHaveLength(1);
     expect(run.recordBytes).toBeLessThan(8 * 1024);
     console.log(
@@ -319,8 +321,17 @@ COPY --from=build /app/out.txt /out.txt
     docker('tag', 'local/busybox-full:1', base);
     const after = docker('image', 'inspect', '--format', '{{.Id}}', base);
     expect(after).not.toBe(before);
-    const run = await runAction(workspace, host, server, { branch: 'main', pr: false }, inputs());
+    // BuildKit in dockerd may resolve the tag from its own metadata cache for a moment after the
+    // retag: then it really built on the old digest, and nothing moved. Build until it sees the move.
+    let run!: Run;
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      run = await runAction(workspace, host, server, { branch: 'main', pr: false }, inputs());
+      if (run.record!.stages[0]!.baseDigest !== mainBaseDigest) break;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+    expect(run.record!.stages[0]!.baseDigest).not.toBe(mainBaseDigest);
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/buildx-gate history: record of main saved; compared with main at /);
     const blames = blameOf(run);
     expect(blames[0]!.message).toMatch(
       /^the base image bxg-i10-hist\/base:\S+ moved: its digest was sha256:[0-9a-f]{12}…, now sha256:[0-9a-f]{12}…/,
