@@ -139,7 +139,19 @@ async function verifySummaries() {
     }),
   };
   rmSync(workspace, { recursive: true, force: true });
+  await deleteSeededIndices();
   return summaries;
+}
+
+/** Drops what the seed wrote: its indices (listed by name, as the node refuses wildcard deletes) and template. */
+// eslint-disable-next-line no-undef -- Node 20 has fetch; the lint config lists only a few globals
+const { fetch } = globalThis;
+
+async function deleteSeededIndices() {
+  const listed = await fetch(`${ES_URL}/_cat/indices/${INDEX_PREFIX}-*?format=json&h=index`);
+  const names = (await listed.json()).map((row) => row.index);
+  if (names.length) await fetch(`${ES_URL}/${names.join(',')}`, { method: 'DELETE' });
+  await fetch(`${ES_URL}/_index_template/${INDEX_PREFIX}-seed`, { method: 'DELETE' });
 }
 
 async function main() {
