@@ -144,7 +144,7 @@ async function verifySummaries() {
 }
 
 /** Drops what the seed wrote: its indices (listed by name, as the node refuses wildcard deletes) and template. */
-// eslint-disable-next-line no-undef -- Node 20 has fetch; the lint config lists only a few globals
+// Node 20 has fetch; the lint config lists only a few globals.
 const { fetch } = globalThis;
 
 async function deleteSeededIndices() {
