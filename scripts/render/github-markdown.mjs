@@ -85,11 +85,17 @@ async function drawDiagrams() {
  * when every diagram drew), each diagram's type and SVG, and a PNG when asked.
  */
 export async function openRenderer() {
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'],
-  });
+  const launch = () =>
+    puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'],
+      // A shared 2-core CI machine can be slow to start a browser: wait longer than the defaults.
+      timeout: 120_000,
+      protocolTimeout: 180_000,
+    });
+  // One more try when the first start fails (a browser that crashed on start under load).
+  const browser = await launch().catch(launch);
   return {
     async render(summaryMarkdown, { screenshot = null } = {}) {
       const page = await browser.newPage();
