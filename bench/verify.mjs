@@ -9,7 +9,8 @@
 // Each iteration moves the window end by a few milliseconds, as consecutive
 // checks do, and every request bypasses the shard request cache.
 import { build } from 'esbuild';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +32,7 @@ const ITERATIONS = Number(args.iterations ?? 30);
 const WARMUP = 3;
 const PREFIX = args.prefix ?? 'bxgverifybench';
 const OUT = 'bench/out';
+const BEFORE = args['baseline-commit'] ?? '03d1a15';
 
 const RULES = [
   '- {name: timeouts, phrase: timeout, max: 100, action: rollback}',
@@ -40,20 +42,21 @@ const RULES = [
   '- {name: out of memory, phrase: Java heap space, max: 0, action: rollback}',
 ].slice(0, Number(args.rules ?? 5));
 
-async function loadLibrary() {
+async function loadLibrary(root = '.', name = 'verify-lib', templates = true) {
   // The bench measures the real sources: bundle them (like dist/) into bench/out.
   await build({
     stdin: {
       contents: [
-        "export { connectElasticsearch } from './src/verify-action/client.js';",
-        "export { parseInputs } from './src/verify-action/inputs.js';",
-        "export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './src/verify-action/query.js';",
-        "export { resolvePlan, fieldsToInspect } from './src/verify-action/plan.js';",
+        `export { connectElasticsearch } from './${root}/src/verify-action/client.js';`,
+        `export { parseInputs } from './${root}/src/verify-action/inputs.js';`,
+        `export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './${root}/src/verify-action/query.js';`,
+        `export { resolvePlan, fieldsToInspect } from './${root}/src/verify-action/plan.js';`,
+        templates ? `export { countTemplates } from './${root}/src/verify-action/template-query.js';` : '',
       ].join('\n'),
       resolveDir: process.cwd(),
       loader: 'ts',
     },
-    outfile: join(OUT, 'verify-lib.mjs'),
+    outfile: join(OUT, `${name}.mjs`),
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -63,7 +66,18 @@ async function loadLibrary() {
       js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
     },
   });
-  return import(pathToFileURL(join(process.cwd(), OUT, 'verify-lib.mjs')).href);
+  return import(pathToFileURL(join(process.cwd(), OUT, `${name}.mjs`)).href);
+}
+
+/** The verify action as of BEFORE (03d1a15: one search per check, top messages by terms), from git. */
+async function loadBefore() {
+  const dir = join('.tmp', `verify-${BEFORE}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  execFileSync('tar', ['-x', '-C', dir], {
+    input: execFileSync('git', ['archive', BEFORE, 'src'], { maxBuffer: 1 << 28 }),
+  });
+  return loadLibrary(dir, 'verify-lib-before', false);
 }
 
 async function json(path, init = {}) {
@@ -151,7 +165,9 @@ async function main() {
     sleep: (ms) => sleep(ms),
   });
   const caps = await store.fieldCaps(config.index, lib.fieldsToInspect(config));
-  const { plan } = lib.resolvePlan(config, caps, false);
+  const { plan } = lib.resolvePlan(config, caps);
+  const before = await loadBefore();
+  const planBefore = before.resolvePlan(config, caps, false).plan;
   const docs = (await json(`/${PREFIX}-*/_count`)).body.count;
 
   const windowFor = (i) => ({
@@ -174,6 +190,34 @@ async function main() {
     const ms = performance.now() - started;
     const m = lib.parseCheckResponse(config, plan, window, response);
     return { ms, roundTrips: 1, counts: [m.total, m.errors, ...m.rules.map((r) => r.count)] };
+  }
+
+  // The last check with messages: this tree samples both periods, mines error
+  // templates and counts them exactly in a second search; BEFORE took the top
+  // distinct messages (terms on message.keyword) in the one search.
+  async function lastCheckNow(i) {
+    const window = windowFor(i);
+    const started = performance.now();
+    const response = await store.search(noRequestCache(lib.buildCheckRequest(config, plan, window)));
+    const m = lib.parseCheckResponse(config, plan, window, response);
+    const more = await lib.countTemplates((r) => store.search(noRequestCache(r)), config, plan, window, m);
+    return {
+      ms: performance.now() - started,
+      roundTrips: 1 + more,
+      counts: [m.total, m.errors, ...m.rules.map((r) => r.count)],
+    };
+  }
+
+  async function lastCheckBefore(i) {
+    const window = windowFor(i);
+    const started = performance.now();
+    const response = await store.search(noRequestCache(before.buildCheckRequest(config, planBefore, window)));
+    const m = before.parseCheckResponse(config, planBefore, window, response);
+    return {
+      ms: performance.now() - started,
+      roundTrips: 1,
+      counts: [m.total, m.errors, ...m.rules.map((r) => r.count)],
+    };
   }
 
   async function countsOnlyCheck(i) {
@@ -223,6 +267,8 @@ async function main() {
   const approaches = {
     'buildx-gate check (1 search: counts+baseline+timeline)': (i) => gateCheck(i),
     'buildx-gate last check (the same + top messages)': (i) => gateCheck(i, true),
+    'last check with error templates (2 searches)': (i) => lastCheckNow(i),
+    [`last check as of ${BEFORE} (terms, 1 search)`]: (i) => lastCheckBefore(i),
     'buildx-gate, counts only (what naive gets, 1 search)': (i) => countsOnlyCheck(i),
     'naive sequential (_count per rule + total + errors)': (i) => naiveCheck(i, false),
     'naive parallel (same _counts, concurrently)': (i) => naiveCheck(i, true),

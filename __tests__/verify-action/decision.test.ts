@@ -73,13 +73,18 @@ describe('one check', () => {
       { errors: 20 },
       /2 errors\/min over 10m, max-error-rate is 1/,
     ],
-    ['baseline', {}, { errors: 40 }, /errors 4 errors\/min vs 1 before the deploy \(4x, max-increase 2x\)/],
-    ['baseline up from none', {}, { errors: 6, baselineErrors: 0 }, /up from none/],
+    [
+      'baseline',
+      {},
+      { errors: 40 },
+      /errors 4 errors\/min \(40 in 10 min\) vs 1 errors\/min \(30 in 30 min\) before the deploy: 4x, more than 2x at 99% confidence \(p = 0.00277\)/,
+    ],
+    ['baseline up from none', {}, { errors: 8, baselineErrors: 0 }, /up from none, more than 2x/],
     [
       'new-errors',
       { 'max-new-errors': '0', 'max-increase': 'off' },
       { errors: 1, topMessages: [{ message: 'NPE in cart', count: 1 }] },
-      /1 new error messages/,
+      /1 new kinds of error not seen in the baseline, max-new-errors is 0/,
     ],
   ])('%s breach', (_name, inputs, m, reason) => {
     const [c] = run(configFrom(inputs), [measured(m)]);
@@ -88,14 +93,59 @@ describe('one check', () => {
     expect(c!.breaches[0]!.action).toBe('fail');
   });
 
-  it('does not fail 0 -> 1 (or any rise below min-errors)', () => {
+  it('does not fail 0 -> 1, noise, or any rise below min-errors', () => {
     const [one] = run(configFrom({}), [measured({ errors: 1, baselineErrors: 0 })]);
     expect(one!.status).toBe('ok');
-    expect(one!.warnings).toEqual(['errors rose up from none over the baseline but 1 < min-errors 5']);
-    const [four] = run(configFrom({}), [measured({ errors: 4, baselineErrors: 0 })]);
-    expect(four!.status).toBe('ok');
+    expect(one!.warnings).toEqual([
+      'errors 0.1 errors/min (1 in 10 min) vs 0 errors/min (0 in 30 min) before the deploy: up from none, not significantly more than 2x at 99% confidence (p = 0.4): within noise',
+    ]);
+    // 5 in 10 minutes after none in 30: p = 0.4^5 = 0.0102, not below 0.01.
     const [five] = run(configFrom({}), [measured({ errors: 5, baselineErrors: 0 })]);
-    expect(five!.status).toBe('breached');
+    expect(five!.status).toBe('ok');
+    expect(five!.comparison).toMatchObject({ kind: 'baseline', pValue: 0.0102, significant: false });
+    const [eight] = run(configFrom({}), [measured({ errors: 8, baselineErrors: 0 })]);
+    expect(eight!.status).toBe('breached');
+    // Significant at 95%, but under min-errors: a warning, not a breach.
+    const [four] = run(configFrom({ confidence: '95%' }), [measured({ errors: 4, baselineErrors: 0 })]);
+    expect(four!.status).toBe('ok');
+    expect(four!.warnings[0]).toMatch(
+      /more than 2x at 95% confidence \(p = 0.0256\), but 4 errors < min-errors 5$/,
+    );
+  });
+
+  it('tells noise from an increase at 0.3 errors a minute', () => {
+    // 9 errors in the 30 baseline minutes; 3, then 6 (a doubling within noise) in 10 minutes after.
+    for (const errors of [3, 6]) {
+      const [c] = run(configFrom({ 'min-errors': '0' }), [measured({ errors, baselineErrors: 9 })]);
+      expect(c!.status).toBe('ok');
+    }
+    const [storm] = run(configFrom({}), [measured({ errors: 30, baselineErrors: 9 })]);
+    expect(storm!.status).toBe('breached');
+  });
+
+  it('compares the canary with the stable version in the same window, and says so', () => {
+    const versions = [
+      { version: '1.5.0', total: 900, errors: 9, inBaseline: true },
+      { version: '1.6.0', total: 100, errors: 10, inBaseline: false },
+    ];
+    // The baseline says fine (19 in 10 minutes vs 60 in 30), the canary's error share is 10x the stable one's.
+    const [c] = run(configFrom({}), [measured({ errors: 19, baselineErrors: 60, versions })]);
+    expect(c!.status).toBe('breached');
+    expect(c!.breaches[0]).toMatchObject({ kind: 'canary' });
+    expect(c!.breaches[0]!.reason).toMatch(
+      /^version 1.6.0 10% of logs \(10 of 100\) vs 1.5.0 1% of logs \(9 of 900\) in the same window: 10x, more than 2x at 99% confidence \(p = [0-9.e-]+\) \(decided by canary vs stable\)$/,
+    );
+    expect(c!.comparisons.map((x) => x.kind)).toEqual(['canary', 'baseline']);
+    // The version input names the canary; equal shares pass.
+    const even = [
+      { version: '1.5.0', total: 900, errors: 9, inBaseline: true },
+      { version: '1.6.0', total: 100, errors: 1, inBaseline: true },
+    ];
+    const [ok] = run(configFrom({ version: '1.6.0' }), [measured({ errors: 10, versions: even })]);
+    expect(ok).toMatchObject({ status: 'ok', comparison: { kind: 'canary', ratio: 1 } });
+    // One version only: the baseline decides.
+    const [alone] = run(configFrom({}), [measured({ errors: 10, versions: [even[0]!] })]);
+    expect(alone!.comparison?.kind).toBe('baseline');
   });
 
   it('normalises by log volume when asked: more traffic, same error ratio, passes', () => {

@@ -40,11 +40,13 @@ async function closedPort(): Promise<number> {
 }
 
 describe('Elasticsearch failing', () => {
-  it('one search per check when all is well', async () => {
+  it('one search per check when all is well, and one more to count the error templates', async () => {
     const report = await viaProxy();
     expect(report.decision).toBe('pass');
-    expect(searches()).toHaveLength(1);
+    expect(searches()).toHaveLength(2);
     expect(searches()[0]!.path).toMatch(/allow_no_indices=false/);
+    expect(searches()[1]!.body).toContain('match_phrase');
+    expect(report.performance.checkRoundTrips).toEqual([2]);
   });
 
   it('a cluster that is down fails the gate (on-error fail), or is inconclusive', async () => {
@@ -81,7 +83,8 @@ describe('Elasticsearch failing', () => {
     const report = await viaProxy({ retries: '3' });
     expect(report.decision).toBe('pass');
     const attempts = searches();
-    expect(attempts.map((r) => r.status)).toEqual([429, 429, 200]);
+    // The check search retried twice, then the template search.
+    expect(attempts.map((r) => r.status)).toEqual([429, 429, 200, 200]);
     // The backoff base is 50 ms here; the waits are the server's 1 s.
     expect(attempts[1]!.receivedAt - attempts[0]!.receivedAt).toBeGreaterThanOrEqual(950);
     expect(attempts[2]!.receivedAt - attempts[1]!.receivedAt).toBeGreaterThanOrEqual(950);
@@ -98,7 +101,7 @@ describe('Elasticsearch failing', () => {
   it.each([502, 504])('a load balancer %d is retried', async (status) => {
     proxy.setFault({ kind: 'status', status }, { times: 1, when: SEARCH });
     const report = await viaProxy({ retries: '1' });
-    expect(searches().map((r) => r.status)).toEqual([status, 200]);
+    expect(searches().map((r) => r.status)).toEqual([status, 200, 200]);
     expect(report.decision).toBe('pass');
   });
 

@@ -5,6 +5,7 @@ import type { LogStore, ServerInfo } from '../../src/verify-action/ports.js';
 import { parseInputs } from '../../src/verify-action/inputs.js';
 import type { SearchRequest } from '../../src/verify-action/query.js';
 import type { Clock } from '../../src/verify-action/ports.js';
+import { containsPhrases } from '../../src/log-templates/index.js';
 
 export const NOW = Date.parse('2026-11-27T12:00:00Z');
 export const DEPLOYED = Date.parse('2026-11-27T11:50:00Z');
@@ -41,6 +42,7 @@ export function fakeResponse(c: FakeCounts): Record<string, unknown> {
     doc_count: c.total ?? 0,
     errors: { doc_count: c.errors ?? 0, messages: { buckets: c.messages ?? [] } },
   };
+  const baselineMessages = { buckets: c.baselineMessages ?? [], hits: { hits: asHits(c.baselineMessages) } };
   (c.rules ?? []).forEach((count, i) => {
     window[`rule_${i}`] = { doc_count: count };
   });
@@ -61,7 +63,7 @@ export function fakeResponse(c: FakeCounts): Record<string, unknown> {
       window,
       baseline: {
         doc_count: c.baselineTotal ?? 0,
-        errors: { doc_count: c.baselineErrors ?? 0, messages: { buckets: c.baselineMessages ?? [] } },
+        errors: { doc_count: c.baselineErrors ?? 0, messages: baselineMessages },
       },
       timeline: {
         doc_count: 0,
@@ -69,6 +71,70 @@ export function fakeResponse(c: FakeCounts): Record<string, unknown> {
       },
     },
   };
+}
+
+function asHits(messages: FakeCounts['messages']): { fields: { message: string[] } }[] {
+  return (messages ?? []).map((m) => ({ fields: { message: [m.key] } }));
+}
+
+type Query = { bool?: { filter?: Query[]; must_not?: Query[] }; match_phrase?: Record<string, string> };
+
+/** Whether a message matches a query of match_phrase clauses in bools (what the template search sends). */
+function matches(message: string, q: Query): boolean {
+  if (q.match_phrase) return containsPhrases(message, Object.values(q.match_phrase));
+  const { filter = [], must_not = [] } = q.bool ?? {};
+  return filter.every((f) => matches(message, f)) && !must_not.some((f) => matches(message, f));
+}
+
+/**
+ * The template search answered from the fake's messages, as Elasticsearch would:
+ * each filter counts the window (or baseline) messages its phrases match.
+ */
+export function fakeTemplateResponse(c: FakeCounts, request: SearchRequest): Record<string, unknown> {
+  const aggs = request.body.aggs as Record<
+    string,
+    { aggs: Record<string, { filters?: { filters: Record<string, Query> }; filter?: Query }> }
+  >;
+  const count = (messages: FakeCounts['messages'], q: Query) =>
+    (messages ?? []).filter((m) => matches(m.key, q)).reduce((s, m) => s + m.doc_count, 0);
+  const answer = (
+    messages: FakeCounts['messages'],
+    part: Record<string, { filters?: { filters: Record<string, Query> }; filter?: Query }>,
+  ) =>
+    Object.fromEntries(
+      Object.entries(part).map(([name, agg]) => [
+        name,
+        agg.filters
+          ? {
+              buckets: Object.fromEntries(
+                Object.entries(agg.filters.filters).map(([key, q]) => [
+                  key,
+                  { doc_count: count(messages, q), first: { value: DEPLOYED + 60_000 } },
+                ]),
+              ),
+            }
+          : { doc_count: count(messages, agg.filter!) },
+      ]),
+    );
+  return {
+    took: 2,
+    timed_out: false,
+    _shards: { total: 2, successful: 2, skipped: 0, failed: 0 },
+    aggregations: {
+      window: answer(c.messages, aggs.window!.aggs),
+      ...(aggs.baseline ? { baseline: answer(c.baselineMessages, aggs.baseline.aggs) } : {}),
+    },
+  };
+}
+
+/** The check search or the template search, whichever the request is. */
+export function fakeSearch(c: FakeCounts, request: SearchRequest): Record<string, unknown> {
+  const window = (request.body.aggs as { window?: { aggs?: Record<string, unknown> } } | undefined)?.window;
+  if (window?.aggs && 'unmatched' in window.aggs) return fakeTemplateResponse(c, request);
+  const response = fakeResponse(c);
+  // The latest window errors, one hit per distinct message, when the search asks for hits.
+  if (request.body.size) (response.hits as { hits: unknown[] }).hits = asHits(c.messages);
+  return response;
 }
 
 export const KEYWORD_CAPS = {

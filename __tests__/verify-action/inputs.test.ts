@@ -47,6 +47,7 @@ describe('inputs', () => {
       maxIncrease: 2,
       minErrors: 5,
       normalizeByVolume: false,
+      confidence: 0.99,
       breachAction: 'fail',
       breachNotify: [],
     });

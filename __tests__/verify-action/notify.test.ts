@@ -169,6 +169,8 @@ describe('alert payloads', () => {
     baselineErrors: 15,
     baselineTotal: 30_000,
     increase: 183.1,
+    comparison: null,
+    comparisons: [],
     rules: [
       {
         name: 'timeouts',

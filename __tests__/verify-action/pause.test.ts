@@ -150,6 +150,8 @@ describe('pause in the verdict', () => {
     baselineErrors: 0,
     baselineTotal: 0,
     increase: null,
+    comparison: null,
+    comparisons: [],
     rules: [],
     newErrors: [],
     breaches,

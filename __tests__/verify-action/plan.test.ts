@@ -25,13 +25,17 @@ describe('resolving fields against the mapping', () => {
   });
 
   it.each([
-    [{ message: kw }, false, { kind: 'terms', field: 'message' }],
-    [{ message: text, 'message.keyword': kw }, true, { kind: 'terms', field: 'message.keyword' }],
-    [{ message: text }, true, { kind: 'categorize', field: 'message' }],
-    [{ message: text }, false, { kind: 'sample', field: 'message' }],
-    [{ message: { match_only_text: {} } }, true, { kind: 'sample', field: 'message' }],
-  ])('message strategy for %j (categorize_text available: %s)', (caps, canCategorize, strategy) => {
-    expect(messageStrategy(caps as FieldCaps, 'message', canCategorize)).toEqual(strategy);
+    [{ message: kw }, { kind: 'terms', field: 'message' }],
+    // A text field (searchable with match_phrase) gets error templates, keyword sub-field or not.
+    [
+      { message: text, 'message.keyword': kw },
+      { kind: 'templates', field: 'message' },
+    ],
+    [{ message: text }, { kind: 'templates', field: 'message' }],
+    [{ message: { match_only_text: {} } }, { kind: 'templates', field: 'message' }],
+    [{ message: { wildcard: {} } }, { kind: 'sample', field: 'message' }],
+  ])('message strategy for %j', (caps, strategy) => {
+    expect(messageStrategy(caps as FieldCaps, 'message')).toEqual(strategy);
   });
 
   it('asks about every field a decision rests on, and their keyword sub-fields', () => {
@@ -52,13 +56,13 @@ describe('resolving fields against the mapping', () => {
     const config = configFrom({});
     const { level: _level, ...noLevel } = { ...KEYWORD_CAPS, level: 1 };
     const { 'log.level': _l, ...withoutLevel } = noLevel as typeof KEYWORD_CAPS;
-    expect(() => resolvePlan(config, withoutLevel as FieldCaps, false)).toThrow(
+    expect(() => resolvePlan(config, withoutLevel as FieldCaps)).toThrow(
       /level-field: 'log.level' is not in the mapping/,
     );
-    expect(() => resolvePlan(config, { ...KEYWORD_CAPS, '@timestamp': kw } as FieldCaps, false)).toThrow(
+    expect(() => resolvePlan(config, { ...KEYWORD_CAPS, '@timestamp': kw } as FieldCaps)).toThrow(
       /timestamp-field: '@timestamp' is mapped as keyword, expected date/,
     );
-    expect(() => resolvePlan(config, {}, false)).toThrow(MappingError);
+    expect(() => resolvePlan(config, {})).toThrow(MappingError);
   });
 
   it('warns when a scope field or rule field is missing', () => {
@@ -67,8 +71,8 @@ describe('resolving fields against the mapping', () => {
       rules: '- {name: a, phrase: x, field: error.message, max: 1}',
     });
     const { 'service.name': _s, ...caps } = KEYWORD_CAPS;
-    const { plan, warnings } = resolvePlan(config, caps as FieldCaps, false);
-    expect(plan.messages).toEqual({ kind: 'terms', field: 'message.keyword' });
+    const { plan, warnings } = resolvePlan(config, caps as FieldCaps);
+    expect(plan.messages).toEqual({ kind: 'templates', field: 'message' });
     expect(warnings).toEqual([
       "service-field: 'service.name' is not in the mapping, so no log can match 'checkout'",
       "rule 'a': field 'error.message' is not in the mapping, so it never matches",
@@ -79,14 +83,14 @@ describe('resolving fields against the mapping', () => {
 describe('guarding against zero errors that mean a wrong field', () => {
   it('lists the level values only where the level field is a keyword', () => {
     const config = configFrom({});
-    expect(resolvePlan(config, KEYWORD_CAPS as FieldCaps, false).plan.levelValues).toBe(true);
+    expect(resolvePlan(config, KEYWORD_CAPS as FieldCaps).plan.levelValues).toBe(true);
     const textLevel = { ...KEYWORD_CAPS, 'log.level': text } as FieldCaps;
-    expect(resolvePlan(config, textLevel, false).plan.levelValues).toBe(false);
+    expect(resolvePlan(config, textLevel).plan.levelValues).toBe(false);
   });
 
   it('warns that a phrase rule on a keyword field matches only whole values', () => {
     const config = configFrom({ rules: '- {name: timeouts, phrase: timeout, field: error.type, max: 1}' });
-    const { warnings } = resolvePlan(config, { ...KEYWORD_CAPS, 'error.type': kw } as FieldCaps, false);
+    const { warnings } = resolvePlan(config, { ...KEYWORD_CAPS, 'error.type': kw } as FieldCaps);
     expect(warnings).toEqual([
       "rule 'timeouts': field 'error.type' is a keyword, so the phrase matches only a whole value equal to it",
     ]);

@@ -171,12 +171,6 @@ describe('the check request', () => {
   };
   it.each([
     [{ kind: 'terms', field: 'message.keyword' }, terms, terms, true],
-    [
-      { kind: 'categorize', field: 'message' },
-      { categorize_text: { field: 'message', size: 500 } },
-      { categorize_text: { field: 'message', size: 500 } },
-      false,
-    ],
     [{ kind: 'sample', field: 'message' }, undefined, latest100, true],
   ] as const)('finds top messages with %j', (strategy, windowAgg, baselineAgg, hitsSample) => {
     const body = buildCheckRequest(configFrom({}), { ...PLAN, messages: strategy }, WINDOW).body as Body &

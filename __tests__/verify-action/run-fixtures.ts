@@ -2,7 +2,7 @@
 import type { VerifyConfig } from '../../src/verify-action/config.js';
 import type { VerifyReport } from '../../src/verify-action/report.js';
 import { runVerification, type VerifyDeps } from '../../src/verify-action/run.js';
-import { DEPLOYED, fakeClock, fakeResponse, fakeStore, type FakeCounts } from './helpers.js';
+import { DEPLOYED, fakeClock, fakeSearch, fakeStore, type FakeCounts } from './helpers.js';
 
 export const RULES = `
 - {name: timeouts, phrase: timeout, max: 10, action: rollback}
@@ -31,7 +31,8 @@ export function depsFor(
 ): VerifyDeps & { store: ReturnType<typeof fakeStore> } {
   const store = fakeStore((request) => {
     if (typeof counts === 'function') return counts();
-    const response = fakeResponse(counts);
+    const response = fakeSearch(counts, request);
+    if (!('timeline' in (response.aggregations as object))) return response;
     // Like Elasticsearch: no message buckets unless the request asked for them.
     if (!JSON.stringify(request.body).includes('"messages"')) {
       const aggs = response.aggregations as Record<string, { errors: Record<string, unknown> }>;

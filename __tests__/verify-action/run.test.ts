@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { LogStoreError } from '../../src/verify-action/client.js';
 import { runVerification } from '../../src/verify-action/run.js';
-import { configFrom, fakeResponse, fakeStore, KEYWORD_CAPS } from './helpers.js';
+import { configFrom, fakeSearch, fakeStore, KEYWORD_CAPS } from './helpers.js';
 import { BURST, depsFor, RULES } from './run-fixtures.js';
 
 describe('a verification', () => {
@@ -31,9 +31,14 @@ describe('a verification', () => {
     const deps = depsFor(BURST);
     const report = await runVerification(configFrom({ rules: RULES, interval: '1m', duration: '5m' }), deps);
     expect(report.checks).toHaveLength(1);
-    expect(deps.store.requests).toHaveLength(2);
-    expect(report.performance.messageRequests).toBe(1);
-    expect(report.topMessages[0]!.message).toBe('upstream timeout after 3021ms calling <payments>');
+    // The check, then the same with messages, then the counts of the kinds found.
+    expect(deps.store.requests).toHaveLength(3);
+    expect(report.performance.messageRequests).toBe(2);
+    expect(report.topMessages[0]).toEqual({
+      message: 'upstream timeout after 3021ms calling <payments>',
+      template: 'upstream timeout after <*> calling <payments>',
+      count: 300,
+    });
     expect(report.newErrorCount).toBe(2);
   });
 
@@ -113,20 +118,24 @@ describe('a verification', () => {
     expect(report).toMatchObject({ decision: 'fail', gateFailed: true, server: null });
   });
 
-  it('falls back from categorize_text to a sample when the server lacks it', async () => {
+  it('groups a text message field by error templates, with no categorize_text probe', async () => {
     const textCaps = { ...KEYWORD_CAPS } as Record<string, unknown>;
     delete textCaps['message.keyword'];
-    const store = fakeStore((request) => {
-      const aggs = JSON.stringify(request.body);
-      if (aggs.includes('categorize_text'))
-        throw new LogStoreError('bad-request', 'unknown aggregation type [categorize_text]', 400);
-      return fakeResponse({ total: 10, errors: 0, baselineTotal: 10 });
-    }, textCaps);
+    const store = fakeStore((request) => fakeSearch(BURST, request), textCaps);
     const deps = { ...depsFor(BURST), connect: async () => store };
     const report = await runVerification(configFrom({ duration: '0' }), deps);
-    expect(report.messageStrategy).toBe('sample');
-    expect(store.requests).toHaveLength(2);
-    expect(JSON.stringify(store.requests[1]!.body)).toContain('top_hits');
+    expect(report.messageStrategy).toBe('templates');
+    expect(store.requests.map((r) => JSON.stringify(r.body).includes('categorize_text'))).toEqual([
+      false,
+      false,
+    ]);
+    expect(JSON.stringify(store.requests[0]!.body)).toContain('top_hits');
+    expect(JSON.stringify(store.requests[1]!.body)).toContain('match_phrase');
+    expect(report.performance.checkRoundTrips).toEqual([2]);
+    expect(report.topMessages.map((m) => [m.template, m.count])).toEqual([
+      ['upstream timeout after <*> calling <payments>', 300],
+      ['| injected | [link](<*>) <script>', 5],
+    ]);
   });
 
   it('reports the query it ran and warns about a rollback decision with no trigger', async () => {

@@ -137,7 +137,8 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   },
   {
     name: 'max-increase',
-    description: "Most tolerated factor of the error rate over the baseline's; 'off' disables. Default: 2.",
+    description:
+      "The smallest rise of the error rate over the baseline's that matters: a check breaches when a rate test says the rate rose more than this factor (see confidence); 'off' disables. Default: 2.",
   },
   {
     name: 'min-errors',
@@ -150,8 +151,14 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
       'Compare errors / all logs instead of errors per minute (for traffic that changes with the deploy). Default: false.',
   },
   {
+    name: 'confidence',
+    description:
+      'Confidence of the rate test behind max-increase (one-sided conditional binomial test of the window against the baseline, or the new version against the previous one): a rise counts only when noise explains it with probability under 1 - confidence. 0.5 to 1, e.g. 0.99 or 99%. Default: 0.99.',
+  },
+  {
     name: 'max-new-errors',
-    description: 'Most error messages not seen in the baseline tolerated (unset = report only).',
+    description:
+      'Most new kinds of error tolerated: error templates of the window that no baseline template matches and no baseline log holds the constant parts of (unset = report only).',
   },
   {
     name: 'breach-action',

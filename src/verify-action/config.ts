@@ -77,6 +77,8 @@ export interface Thresholds {
   minErrors: number;
   /** Compare errors / all logs instead of errors per minute. */
   normalizeByVolume: boolean;
+  /** Confidence of the rate test behind max-increase (0.99: a rise is called at p < 0.01). */
+  confidence: number;
   /** Most new error messages (absent from the baseline) tolerated; undefined = report only. */
   maxNewErrors?: number;
   /** What a breach of the global thresholds (not rules) leads to. */

@@ -6,6 +6,8 @@ import { blocksDeploy, type RuleAction, type VerifyConfig } from './config.js';
 import { formatDuration } from '../shared/units.js';
 import { newMessages, type MessageCount } from './messages.js';
 import type { Measurement } from './query.js';
+import { judgeIncrease, type RateComparison } from './comparison.js';
+import type { NewError } from './template-query.js';
 
 /** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
 export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';
@@ -13,7 +15,7 @@ export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';
 export type CheckStatus = 'ok' | 'breached' | 'no-data' | 'incomplete' | 'error';
 
 export interface Breach {
-  kind: 'max-errors' | 'max-error-rate' | 'baseline' | 'rule' | 'new-errors';
+  kind: 'max-errors' | 'max-error-rate' | 'baseline' | 'canary' | 'rule' | 'new-errors';
   rule?: string;
   action: RuleAction;
   reason: string;
@@ -47,8 +49,13 @@ export interface CheckResult {
   baselineTotal: number;
   /** Window metric over baseline metric (rates, or error ratios when normalized); null when not comparable. */
   increase: number | null;
+  /** The rate test that decided "errors increased" (canary where versions allow, else baseline); null when none applied. */
+  comparison: RateComparison | null;
+  /** Every rate test made (baseline and canary). */
+  comparisons: RateComparison[];
   rules: RuleResult[];
-  newErrors: MessageCount[];
+  /** New kinds of error (templates), or new message shapes without templates. */
+  newErrors: (MessageCount | NewError)[];
   breaches: Breach[];
   warnings: string[];
   /** What the verdict reads, so it never has to match the prose of the warnings. */
@@ -79,12 +86,6 @@ export function perMinute(errors: number, spanMs: number): number {
   return spanMs > 0 ? errors / Math.max(1, spanMs / 60_000) : 0;
 }
 
-/** Window figures per minute, or per log line when normalizing by volume. */
-function comparisonMetric(config: VerifyConfig, errors: number, total: number, spanMs: number): number {
-  if (config.thresholds.normalizeByVolume) return total > 0 ? errors / total : 0;
-  return perMinute(errors, spanMs);
-}
-
 const NO_LEVEL_MATCH = 'zero errors may mean a wrong level field';
 
 export const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more recent than the ingest delay';
@@ -108,6 +109,8 @@ function unmeasured(
     baselineErrors: 0,
     baselineTotal: 0,
     increase: null,
+    comparison: null,
+    comparisons: [],
     rules: config.rules.map((r) => ({
       name: r.name,
       count: 0,
@@ -148,11 +151,9 @@ export function evaluateCheck(
   const lowerBoundsOnly = m.incomplete !== null;
 
   const limits = limitBreaches(config, m, errorRate, spanMs);
-  const baseline = lowerBoundsOnly
-    ? { increase: null, breaches: [], warnings: [] }
-    : compareBaseline(config, m, spanMs);
+  const baseline = lowerBoundsOnly ? notCompared : compareBaseline(config, m);
   const rules = evaluateRules(config, m, previous, lowerBoundsOnly);
-  const newErrors = m.baseline && m.messagesIncluded ? newMessages(m.topMessages, m.baselineMessages) : [];
+  const newErrors = newErrorsOf(m);
   const fresh = lowerBoundsOnly ? { breaches: [], warnings: [] } : newErrorBreaches(config, m, newErrors);
   const levelMismatch = levelMismatchWarning(config, m);
   // A window that has not opened yet measured nothing, which is not "no logs":
@@ -186,6 +187,8 @@ export function evaluateCheck(
     baselineErrors: m.baselineErrors,
     baselineTotal: m.baselineTotal,
     increase: baseline.increase,
+    comparison: baseline.comparison,
+    comparisons: baseline.comparisons,
     rules: rules.results,
     newErrors,
     breaches,
@@ -215,50 +218,50 @@ function limitBreaches(config: VerifyConfig, m: Measurement, errorRate: number, 
   return { breaches, warnings: [] };
 }
 
-/** The window against the baseline before the deploy (max-increase, min-errors). */
-function compareBaseline(
-  config: VerifyConfig,
-  m: Measurement,
-  spanMs: number,
-): Findings & { increase: number | null } {
-  const none = { increase: null, breaches: [], warnings: [] };
-  if (!m.baseline) return none;
-  const t = config.thresholds;
-  const baseSpan = m.baseline.end - m.baseline.start;
-  if (m.baselineTotal === 0) {
-    return {
-      ...none,
-      warnings: [
-        `no logs in the baseline window (${formatDuration(baseSpan)} before the deploy): baseline comparison skipped`,
-      ],
-    };
-  }
-  const now = comparisonMetric(config, m.errors, m.total, spanMs);
-  const before = comparisonMetric(config, m.baselineErrors, m.baselineTotal, baseSpan);
-  const unit = t.normalizeByVolume ? 'of all logs' : 'errors/min';
-  const show = (v: number) => (t.normalizeByVolume ? `${round(v * 100, 2)}%` : `${round(v)}`);
-  const increase = before > 0 ? round(now / before) : now > 0 ? null : 0;
-  const factorText = before > 0 ? `${round(now / before, 2)}x` : 'up from none';
-  const over = t.maxIncrease !== undefined && (before > 0 ? now / before > t.maxIncrease : now > 0);
-  if (!over) return { ...none, increase };
-  if (m.errors < t.minErrors) {
-    return {
-      ...none,
-      increase,
-      warnings: [`errors rose ${factorText} over the baseline but ${m.errors} < min-errors ${t.minErrors}`],
-    };
-  }
+type Compared = Findings & {
+  increase: number | null;
+  comparison: RateComparison | null;
+  comparisons: RateComparison[];
+};
+
+const notCompared: Compared = {
+  increase: null,
+  comparison: null,
+  comparisons: [],
+  breaches: [],
+  warnings: [],
+};
+
+/**
+ * "Errors increased": a rate test against max-increase (min-errors still
+ * applies), of the canary against the stable version where both log in the
+ * window, else of the window against the baseline (comparison.ts).
+ */
+function compareBaseline(config: VerifyConfig, m: Measurement): Compared {
+  const judged = judgeIncrease(config, m);
+  const breaches: Breach[] = judged.breach
+    ? [
+        {
+          kind: judged.decidedBy?.kind === 'canary' ? 'canary' : 'baseline',
+          action: config.thresholds.breachAction,
+          reason: judged.breach,
+        },
+      ]
+    : [];
   return {
-    ...none,
-    increase,
-    breaches: [
-      {
-        kind: 'baseline',
-        action: t.breachAction,
-        reason: `errors ${show(now)} ${unit} vs ${show(before)} before the deploy (${factorText}, max-increase ${t.maxIncrease}x)`,
-      },
-    ],
+    increase: judged.increase,
+    comparison: judged.decidedBy,
+    comparisons: judged.comparisons,
+    breaches,
+    warnings: judged.warnings,
   };
+}
+
+/** New kinds from the template search, or (without templates) message shapes absent from the baseline sample. */
+export function newErrorsOf(m: Measurement): (MessageCount | NewError)[] {
+  if (!m.baseline || !m.messagesIncluded) return [];
+  if (m.templates) return m.templates.newErrors;
+  return newMessages(m.topMessages, m.baselineMessages);
 }
 
 /** Each rule's count against its max, with the streak of checks over it. */
@@ -298,11 +301,11 @@ function evaluateRules(
   return { results, breaches, warnings };
 }
 
-/** max-new-errors: messages in the window that the baseline never had. */
+/** max-new-errors: kinds of error in the window that the baseline never had. */
 function newErrorBreaches(
   config: VerifyConfig,
   m: Measurement,
-  newErrors: readonly MessageCount[],
+  newErrors: readonly (MessageCount | NewError)[],
 ): Findings {
   const max = config.thresholds.maxNewErrors;
   if (!m.messagesIncluded || max === undefined || newErrors.length <= max)
@@ -312,7 +315,7 @@ function newErrorBreaches(
       {
         kind: 'new-errors',
         action: config.thresholds.breachAction,
-        reason: `${newErrors.length} new error messages not seen in the baseline, max-new-errors is ${max}`,
+        reason: `${newErrors.length} new kinds of error not seen in the baseline, max-new-errors is ${max}`,
       },
     ],
     warnings: [],

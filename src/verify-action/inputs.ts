@@ -55,6 +55,7 @@ export const INPUT_NAMES = [
   'max-increase',
   'min-errors',
   'normalize-by-volume',
+  'confidence',
   'max-new-errors',
   'breach-action',
   'breach-notify',
@@ -117,6 +118,7 @@ export const DEFAULTS = {
   'max-increase': '2',
   'min-errors': '5',
   'normalize-by-volume': 'false',
+  confidence: '0.99',
   'breach-action': 'fail',
   'failure-limit': '0',
   'on-no-data': 'inconclusive',
@@ -190,6 +192,7 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     ),
     minErrors: wholeNumber('min-errors', value('min-errors')),
     normalizeByVolume: bool(value, 'normalize-by-volume'),
+    confidence: confidence(value('confidence')),
     ...optional('max-new-errors', raw, (v) => ({ maxNewErrors: wholeNumber('max-new-errors', v) })),
     breachAction: oneOf(value, 'breach-action', ACTIONS) as RuleAction,
     breachNotify: parseTargets(raw('breach-notify'), 'breach-notify'),
@@ -465,6 +468,19 @@ function optional<T>(name: InputName, get: (n: InputName) => string, make: (v: s
   const v = get(name);
   if (v === '' || v.toLowerCase() === 'off') return {};
   return make(v);
+}
+
+/** The rate test's confidence: a share in (0.5, 1) or a percentage (99%). */
+function confidence(text: string): number {
+  const percent = text.endsWith('%');
+  const n = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
+  if (text === '' || !Number.isFinite(n) || n <= 0.5 || n >= 1) {
+    throw new InputError(
+      'confidence',
+      `expected a confidence between 0.5 and 1 (e.g. 0.99 or 99%), got '${text}'`,
+    );
+  }
+  return n;
 }
 
 function bool(value: (n: InputName) => string, name: InputName): boolean {

@@ -24,6 +24,8 @@ export function normalizeMessage(message: string): string {
 export interface MessageCount {
   message: string;
   count: number;
+  /** The kind's template, when messages are grouped by template (<*> for the variable parts). */
+  template?: string;
 }
 
 /** Merges messages of the same shape, most frequent first; the first spelling represents its shape. */

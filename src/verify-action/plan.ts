@@ -9,6 +9,7 @@ export type FieldCaps = Record<string, Record<string, { searchable?: boolean; ag
 
 const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];
 const DATE_TYPES = ['date', 'date_nanos'];
+const TEXT_TYPES = ['text', 'match_only_text'];
 
 /** A mapping that cannot support the verification; decided by the on-error policy. */
 export class MappingError extends Error {
@@ -42,11 +43,7 @@ export function termField(caps: FieldCaps, field: string): string {
   return field;
 }
 
-export function resolvePlan(
-  config: VerifyConfig,
-  caps: FieldCaps,
-  canCategorize: boolean,
-): { plan: SearchPlan; warnings: string[] } {
+export function resolvePlan(config: VerifyConfig, caps: FieldCaps): { plan: SearchPlan; warnings: string[] } {
   const f = config.fields;
   const warnings: string[] = [];
   const tsTypes = types(caps, f.timestamp);
@@ -94,6 +91,9 @@ export function resolvePlan(
   return {
     plan: {
       levelValues: types(caps, level).some((t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard'),
+      versionValues: types(caps, termField(caps, f.version)).some(
+        (t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard',
+      ),
       fields: {
         timestamp: f.timestamp,
         level,
@@ -101,25 +101,27 @@ export function resolvePlan(
         environment: termField(caps, f.environment),
         version: termField(caps, f.version),
       },
-      messages: messageStrategy(caps, f.message, canCategorize),
+      messages: messageStrategy(caps, f.message),
     },
     warnings,
   };
 }
 
 /**
- * Exact messages from a keyword field where there is one; categorize_text over a
- * text field where the server has it; otherwise a bounded sample of hits.
+ * A text field (what match_phrase searches) gets error templates: mined from
+ * samples of both periods, each counted exactly by its constant phrases. A
+ * keyword-only field gets exact distinct messages (terms), anything else a
+ * sample of hits. categorize_text is no longer used: it needs the ML plugin
+ * (absent from the basic-licence nodes here, so it could not be measured),
+ * costs a probe round trip, and its counts are per category, not per kind;
+ * templates group at least as well as Drain and are counted exactly
+ * (bench/templates.mjs, bench/verify-scenarios.mjs).
  */
-export function messageStrategy(caps: FieldCaps, field: string, canCategorize: boolean): MessageStrategy {
+export function messageStrategy(caps: FieldCaps, field: string): MessageStrategy {
+  const own = types(caps, field);
+  if (own.some((t) => TEXT_TYPES.includes(t))) return { kind: 'templates', field };
   const keyword = termField(caps, field);
   if (types(caps, keyword).some((t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard'))
     return { kind: 'terms', field: keyword };
-  if (canCategorize && types(caps, field).includes('text')) return { kind: 'categorize', field };
   return { kind: 'sample', field };
-}
-
-/** Whether a categorize_text probe is worth a request: only when the message field is text without keyword. */
-export function wantsCategorizeProbe(caps: FieldCaps, field: string): boolean {
-  return messageStrategy(caps, field, true).kind === 'categorize';
 }

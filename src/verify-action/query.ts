@@ -6,12 +6,15 @@
 // is pasted into query_string syntax.
 import type { Rule, VerifyConfig } from './config.js';
 import { estimateTop, type MessageCount } from './messages.js';
+import type { VersionCounts } from './comparison.js';
+import type { TemplateFindings } from './template-query.js';
 
 /** How the top error messages are found; chosen once from _field_caps. */
 export type MessageStrategy =
   | { kind: 'terms'; field: string }
-  | { kind: 'categorize'; field: string }
-  | { kind: 'sample'; field: string };
+  | { kind: 'sample'; field: string }
+  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
+  | { kind: 'templates'; field: string };
 
 /** Field names resolved against the mapping (e.g. a text field's .keyword sub-field for term filters). */
 export interface SearchPlan {
@@ -23,6 +26,8 @@ export interface SearchPlan {
    * level-field, levels spelt ERR) is reported, not taken for a clean deploy.
    */
   levelValues?: boolean;
+  /** Whether the version field is a keyword: then the check lists the versions logging in the window (canary vs stable). */
+  versionValues?: boolean;
 }
 
 export interface CheckWindow {
@@ -49,7 +54,16 @@ export const WINDOW_SAMPLE = 500;
 /** top_hits cannot return more than index.max_inner_result_window (100 by default). */
 const BASELINE_SAMPLE = 100;
 const MAX_TIMELINE_BUCKETS = 120;
+/**
+ * Samples spread over a period: the earliest errors of each of STRATA equal
+ * slices, so a kind that occurred only in one quiet stretch is still seen
+ * (random_sampler would be the alternative, but it samples at a probability
+ * below 0.5 or not at all, and loses exactly the rare kinds at low volume).
+ */
+const STRATA = 20;
+const PER_STRATUM = 5;
 const LEVEL_VALUES = 10;
+const VERSIONS = 10;
 const TIMELINE_STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
 
 type Query = Record<string, unknown>;
@@ -65,12 +79,17 @@ export function levelsQuery(field: string, levels: readonly string[]): Query {
 }
 
 /** The filters naming the service under test, shared by every aggregation. */
-export function scopeFilters(config: VerifyConfig, plan: SearchPlan): Query[] {
+export function scopeFilters(
+  config: VerifyConfig,
+  plan: SearchPlan,
+  { version = true }: { version?: boolean } = {},
+): Query[] {
   const filters: Query[] = [];
   if (config.service !== undefined) filters.push({ term: { [plan.fields.service]: config.service } });
   if (config.environment !== undefined)
     filters.push({ term: { [plan.fields.environment]: config.environment } });
-  if (config.version !== undefined) filters.push({ term: { [plan.fields.version]: config.version } });
+  if (version && config.version !== undefined)
+    filters.push({ term: { [plan.fields.version]: config.version } });
   if (config.extraQuery !== undefined) filters.push(config.extraQuery);
   return filters;
 }
@@ -91,13 +110,42 @@ export function timelineStepMinutes(spanMs: number): number {
   return TIMELINE_STEPS_MIN.find((step) => minutes / step <= MAX_TIMELINE_BUCKETS) ?? 1440;
 }
 
+/** Earliest errors of each slice of a period (see STRATA). */
+function stratifiedSample(field: string, ts: string, start: number, end: number): Query {
+  const sliceSeconds = Math.max(1, Math.ceil((end - start) / STRATA / 1000));
+  return {
+    date_histogram: { field: ts, fixed_interval: `${sliceSeconds}s`, min_doc_count: 1 },
+    aggs: {
+      first: { top_hits: { size: PER_STRATUM, _source: false, fields: [field], sort: [{ [ts]: 'asc' }] } },
+    },
+  };
+}
+
 /** Message aggregations; a text-only field has none in the window (the hits sample covers it). */
-function messageAggs(strategy: MessageStrategy, ts: string, inWindow: boolean): Query {
+function messageAggs(
+  strategy: MessageStrategy,
+  ts: string,
+  inWindow: boolean,
+  period: { start: number; end: number },
+): Query {
   switch (strategy.kind) {
+    case 'templates': {
+      const spread = { spread: stratifiedSample(strategy.field, ts, period.start, period.end) };
+      if (inWindow) return spread;
+      return {
+        ...spread,
+        messages: {
+          top_hits: {
+            size: BASELINE_SAMPLE,
+            _source: false,
+            fields: [strategy.field],
+            sort: [{ [ts]: 'desc' }],
+          },
+        },
+      };
+    }
     case 'terms':
       return { messages: { terms: { field: strategy.field, size: DISTINCT_MESSAGES } } };
-    case 'categorize':
-      return { messages: { categorize_text: { field: strategy.field, size: DISTINCT_MESSAGES } } };
     case 'sample':
       if (inWindow) return {};
       return {
@@ -133,7 +181,10 @@ export function buildCheckRequest(
   const hasBaseline = window.baselineStart < window.deployedAt;
 
   const windowAggs: Query = {
-    errors: withAggs(errors, messages ? messageAggs(plan.messages, ts, true) : {}),
+    errors: withAggs(
+      errors,
+      messages ? messageAggs(plan.messages, ts, true, { start: window.deployedAt, end: window.end }) : {},
+    ),
   };
   config.rules.forEach((rule, i) => {
     windowAggs[`rule_${i}`] = { filter: ruleQuery(rule, plan.fields.level) };
@@ -157,25 +208,65 @@ export function buildCheckRequest(
     },
   };
   if (plan.levelValues) aggs.levels = { terms: { field: plan.fields.level, size: LEVEL_VALUES } };
+  if (plan.versionValues && config.thresholds.maxIncrease !== undefined) {
+    // Every version in the same minutes, for the canary comparison: `global`
+    // steps outside the query's version filter, then the same scope applies.
+    const versions = { terms: { field: plan.fields.version, size: VERSIONS } };
+    aggs.versions = {
+      global: {},
+      aggs: {
+        scoped: {
+          filter: {
+            bool: {
+              filter: [
+                range(ts, window.baselineStart, Math.max(window.end, window.baselineStart), true),
+                ...scopeFilters(config, plan, { version: false }),
+              ],
+            },
+          },
+          aggs: {
+            window: {
+              filter: range(ts, window.deployedAt, window.end, true),
+              aggs: { by: { ...versions, aggs: { errors: { filter: errors } } } },
+            },
+            ...(hasBaseline
+              ? {
+                  baseline: {
+                    filter: range(ts, window.baselineStart, window.deployedAt, false),
+                    aggs: { by: versions },
+                  },
+                }
+              : {}),
+          },
+        },
+      },
+    };
+  }
   if (hasBaseline) {
     aggs.baseline = {
       filter: range(ts, window.baselineStart, window.deployedAt, false),
-      aggs: { errors: withAggs(errors, messages ? messageAggs(plan.messages, ts, false) : {}) },
+      aggs: {
+        errors: withAggs(
+          errors,
+          messages
+            ? messageAggs(plan.messages, ts, false, { start: window.baselineStart, end: window.deployedAt })
+            : {},
+        ),
+      },
     };
   }
 
   // The hits are a sample of the latest errors in the window (post_filter narrows
-  // the hits, not the aggregations); categorize_text groups on the server instead.
-  const sample =
-    messages && plan.messages.kind !== 'categorize'
-      ? {
-          size: WINDOW_SAMPLE,
-          post_filter: { bool: { filter: [range(ts, window.deployedAt, window.end, true), errors] } },
-          sort: [{ [ts]: 'desc' }],
-          _source: false,
-          fields: [config.fields.message],
-        }
-      : { size: 0 };
+  // the hits, not the aggregations).
+  const sample = messages
+    ? {
+        size: WINDOW_SAMPLE,
+        post_filter: { bool: { filter: [range(ts, window.deployedAt, window.end, true), errors] } },
+        sort: [{ [ts]: 'desc' }],
+        _source: false,
+        fields: [config.fields.message],
+      }
+    : { size: 0 };
 
   return {
     index: config.index,
@@ -212,10 +303,16 @@ export interface Measurement {
   /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
   topMessages: MessageCount[];
   baselineMessages: string[];
+  /** The error lines sampled from each period, for template mining (the templates strategy with messages only). */
+  samples?: { window: string[]; baseline: string[] } | null;
+  /** The kinds counted exactly and the new ones confirmed (template-query.ts); null until then or without templates. */
+  templates?: TemplateFindings | null;
   messageStrategy: MessageStrategy['kind'];
   /** Whether this search asked for the messages (see buildCheckRequest). */
   messagesIncluded: boolean;
   sampled: boolean;
+  /** Versions logging in the window, with their logs and errors (a keyword version field only). */
+  versions?: VersionCounts[];
   /** The most frequent values of the level field over the baseline and window (a keyword level field only). */
   levelValues?: string[];
   /** Timed out or shards failed: the counts may be short, so the check cannot pass. */
@@ -287,19 +384,44 @@ export function parseCheckResponse(
       stepMinutes,
       buckets: (histogram.buckets ?? []).map((b) => ({ at: b.key, errors: b.doc_count })),
     },
-    topMessages: messages ? estimateTop(exact, sample, errorCount).slice(0, TOP_MESSAGES) : [],
+    // Templates are counted by a second search (template-query.ts), which fills these in.
+    topMessages:
+      messages && plan.messages.kind !== 'templates'
+        ? estimateTop(exact, sample, errorCount).slice(0, TOP_MESSAGES)
+        : [],
     baselineMessages: baseline_.map((m) => m.message),
+    samples:
+      messages && plan.messages.kind === 'templates'
+        ? {
+            window: [...sample, ...readSpread(errorsBucket, plan.messages.field)],
+            baseline: [...baseline_.map((m) => m.message), ...readSpread(baseErrors, plan.messages.field)],
+          }
+        : null,
+    templates: null,
     messageStrategy: plan.messages.kind,
     messagesIncluded: messages,
-    // Exact only from categorize_text, or from terms that covered every error.
+    // Estimates from a sample, or from terms that left errors out; templates are then counted exactly.
     sampled: plan.messages.kind === 'sample' || (plan.messages.kind === 'terms' && coversPart(errorsBucket)),
     ...(aggs.levels ? { levelValues: readLevels(aggs.levels) } : {}),
+    ...(aggs.versions ? { versions: readVersions(aggs.versions) } : {}),
     incomplete:
       timedOut || failedShards > 0 || missingClusters > 0
         ? { timedOut, failedShards, totalShards: shards.total ?? 0, reasons }
         : null,
     tookMs: typeof response.took === 'number' ? response.took : 0,
   };
+}
+
+function readVersions(bucket: Bucket): VersionCounts[] {
+  type Terms = { buckets?: { key: unknown; doc_count: number; errors?: { doc_count?: number } }[] };
+  const scoped = (bucket.scoped ?? {}) as Record<string, { by?: Terms }>;
+  const before = new Set((scoped.baseline?.by?.buckets ?? []).map((b) => String(b.key)));
+  return (scoped.window?.by?.buckets ?? []).map((b) => ({
+    version: String(b.key),
+    total: b.doc_count,
+    errors: b.errors?.doc_count ?? 0,
+    inBaseline: before.has(String(b.key)),
+  }));
 }
 
 function readLevels(bucket: Bucket): string[] {
@@ -328,6 +450,13 @@ function readSample(response: Record<string, unknown>, field: string): string[] 
   return hitValues((response.hits as { hits?: Hit[] } | undefined)?.hits ?? [], field);
 }
 
+/** The stratified sample's lines (see stratifiedSample). */
+function readSpread(bucket: Bucket, field: string): string[] {
+  const slices = (bucket.spread as { buckets?: { first?: { hits?: { hits?: Hit[] } } }[] } | undefined)
+    ?.buckets;
+  return (slices ?? []).flatMap((slice) => hitValues(slice.first?.hits?.hits ?? [], field));
+}
+
 function readMessages(strategy: MessageStrategy, bucket: Bucket): MessageCount[] {
   const agg = bucket.messages as
     | {
@@ -336,7 +465,7 @@ function readMessages(strategy: MessageStrategy, bucket: Bucket): MessageCount[]
       }
     | undefined;
   if (!agg) return [];
-  if (strategy.kind === 'sample') {
+  if (strategy.kind === 'sample' || strategy.kind === 'templates') {
     return hitValues(agg.hits?.hits ?? [], strategy.field).map((message) => ({ message, count: 1 }));
   }
   return (agg.buckets ?? []).map((b) => ({ message: String(b.key), count: b.doc_count }));

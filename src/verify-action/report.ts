@@ -2,6 +2,8 @@
 // names are the contract for scripts; add fields, never rename.
 import type { CheckResult, Decision, RuleResult } from './decision.js';
 import type { MessageCount } from './messages.js';
+import type { RateComparison } from './comparison.js';
+import type { NewError } from './template-query.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { ServerInfo } from './ports.js';
 import type { NotifyOutcome } from './notify/notifier.js';
@@ -21,10 +23,18 @@ export interface VerifyReport {
   baselineRate: number | null;
   totalCount: number;
   breachedRules: string[];
-  newErrors: MessageCount[];
+  /** New kinds of error: with templates, each has template, firstSeen (epoch ms) and variantOf. */
+  newErrors: (MessageCount | NewError)[];
   newErrorCount: number;
+  /** Top error kinds since the deploy: with templates, each has its template and an exact count. */
   topMessages: MessageCount[];
-  /** How messages were grouped: terms (keyword field), categorize (categorize_text), sample (normalised hits). */
+  /** Window errors matching none of the top kinds shown (templates only; null otherwise). */
+  unmatchedErrors: number | null;
+  /** The rate test that decided "errors increased" in the last measured check (canary or baseline); null when none applied. */
+  comparison: RateComparison | null;
+  /** Every rate test of the last measured check. */
+  comparisons: RateComparison[];
+  /** How messages were grouped: templates (a text field: mined, counted exactly), terms (keyword-only field), sample (normalised hits). */
   messageStrategy: string | null;
   /** The message counts are lower bounds: from a sample, or from the most frequent distinct messages only. */
   messagesSampled: boolean;
@@ -53,8 +63,14 @@ export interface VerifyReport {
   /** Alerts sent to Alertmanager and the webhook, and each delivery. */
   notifications: NotifyOutcome;
   /**
-   * Search requests per check (1 by design), extra searches for the top messages
+   * Search requests per check at most (1, or 2 with error templates), extra searches for the top messages
    * (1 when the verdict came before the last scheduled check), and each check's latency.
    */
-  performance: { requestsPerCheck: number; messageRequests: number; checkLatencyMs: number[] };
+  performance: {
+    requestsPerCheck: number;
+    messageRequests: number;
+    checkLatencyMs: number[];
+    /** Searches each check made: 1, or 2 when it counted error templates. */
+    checkRoundTrips: number[];
+  };
 }

@@ -9,13 +9,14 @@ import {
   evaluateCheck,
   finalVerdict,
   gateFails,
+  newErrorsOf,
   type CheckResult,
   type Observation,
   type Verdict,
 } from './decision.js';
 import { discoverUrl } from './kibana.js';
-import { newMessages, type MessageCount } from './messages.js';
-import { fieldsToInspect, MappingError, resolvePlan, wantsCategorizeProbe } from './plan.js';
+import type { MessageCount } from './messages.js';
+import { fieldsToInspect, MappingError, resolvePlan } from './plan.js';
 import type { Clock, LogStore, ServerInfo, VerifyDeps } from './ports.js';
 import {
   buildCheckRequest,
@@ -28,6 +29,7 @@ import {
   type SearchRequest,
 } from './query.js';
 import { scrub } from './redact.js';
+import { countTemplates, type NewError, type TemplateFindings } from './template-query.js';
 import type { VerifyReport } from './report.js';
 import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './rollback.js';
 import { fetchTransport } from './notify/deliver.js';
@@ -60,6 +62,8 @@ interface Watched {
   /** The top messages for the report, fetched after an early verdict; null when the last check had them. */
   messages: MessageSample | null;
   latencies: number[];
+  /** Searches each check made (1, or 2 when it counted error templates). */
+  roundTrips: number[];
   messageRequests: number;
   warnings: string[];
 }
@@ -67,6 +71,7 @@ interface Watched {
 interface MessageSample {
   topMessages: MessageCount[];
   baselineMessages: string[];
+  templates: TemplateFindings | null;
   sampled: boolean;
 }
 
@@ -146,9 +151,7 @@ async function openSession(
     store = await deps.connect(config);
     deps.log.info(`Elasticsearch ${store.server.version} (client ${store.server.clientMajor}.x)`);
     const caps = await store.fieldCaps(config.index, fieldsToInspect(config));
-    const categorize =
-      wantsCategorizeProbe(caps, config.fields.message) && (await canCategorize(store, config));
-    const { plan, warnings } = resolvePlan(config, caps, categorize);
+    const { plan, warnings } = resolvePlan(config, caps);
     for (const w of warnings) deps.log.warning(w);
     return { store, plan, warnings };
   } catch (error) {
@@ -158,25 +161,6 @@ async function openSession(
       deps.log.debug(`setup failed: ${message}`);
     }
     return { failure: message, server: store?.server ?? null };
-  }
-}
-
-/** Asks for categorize_text on an empty result: a 400 means the server lacks it (no ML plugin). */
-async function canCategorize(store: LogStore, config: VerifyConfig): Promise<boolean> {
-  try {
-    await store.search({
-      index: config.index,
-      params: { allow_no_indices: false, ignore_unavailable: false },
-      body: {
-        size: 0,
-        query: { match_none: {} },
-        aggs: { probe: { categorize_text: { field: config.fields.message } } },
-      },
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof LogStoreError && error.kind === 'bad-request') return false;
-    throw error;
   }
 }
 
@@ -190,14 +174,20 @@ function unwatched(config: VerifyConfig, clock: Clock, message: string): Watched
     lastMeasurement: null,
     messages: null,
     latencies: [],
+    roundTrips: [],
     messageRequests: 0,
     warnings: [],
   };
 }
 
-/** Runs each check's search and keeps the last request and measurement for the report. */
+/**
+ * Runs each check's search (and, with messages on a text field, the search
+ * that counts the error templates) and keeps the last request and measurement
+ * for the report.
+ */
 class Measurer {
   readonly latencies: number[] = [];
+  readonly roundTrips: number[] = [];
   lastRequest: SearchRequest | null = null;
   lastMeasurement: Measurement | null = null;
 
@@ -213,9 +203,12 @@ class Measurer {
     this.lastRequest = request;
     const started = this.clock.now();
     try {
-      const response = await this.session.store.search(request);
+      const { store, plan } = this.session;
+      const response = await store.search(request);
+      const measurement = parseCheckResponse(this.config, plan, window, response, { messages });
+      const more = await countTemplates((r) => store.search(r), this.config, plan, window, measurement);
       this.latencies.push(this.clock.now() - started);
-      const measurement = parseCheckResponse(this.config, this.session.plan, window, response, { messages });
+      this.roundTrips.push(1 + more);
       this.lastMeasurement = measurement;
       return { kind: 'measured', at, measurement };
     } catch (error) {
@@ -260,6 +253,7 @@ async function watchDeploy(
     lastMeasurement: measurer.lastMeasurement,
     messages: null,
     latencies: measurer.latencies,
+    roundTrips: measurer.roundTrips,
     messageRequests: 0,
     warnings: [],
   };
@@ -267,13 +261,18 @@ async function watchDeploy(
   if (!m || m.messagesIncluded) return watched;
   // Decided before the last scheduled check: one more search, for the report's messages.
   try {
-    return { ...watched, messages: await fetchMessages(config, session, m), messageRequests: 1 };
+    const { sample, searches } = await fetchMessages(config, session, m);
+    return { ...watched, messages: sample, messageRequests: searches };
   } catch (error) {
     return { ...watched, warnings: [`top error messages unavailable: ${describe(error, secrets)}`] };
   }
 }
 
-async function fetchMessages(config: VerifyConfig, session: Session, m: Measurement): Promise<MessageSample> {
+async function fetchMessages(
+  config: VerifyConfig,
+  session: Session,
+  m: Measurement,
+): Promise<{ sample: MessageSample; searches: number }> {
   const window = {
     baselineStart: m.baseline?.start ?? m.window.start,
     deployedAt: m.window.start,
@@ -282,13 +281,13 @@ async function fetchMessages(config: VerifyConfig, session: Session, m: Measurem
   const response = await session.store.search(
     buildCheckRequest(config, session.plan, window, { messages: true }),
   );
-  const { topMessages, baselineMessages, sampled } = parseCheckResponse(
-    config,
-    session.plan,
-    window,
-    response,
-  );
-  return { topMessages, baselineMessages, sampled };
+  const fetched = parseCheckResponse(config, session.plan, window, response);
+  const more = await countTemplates((r) => session.store.search(r), config, session.plan, window, fetched);
+  const { topMessages, baselineMessages, sampled } = fetched;
+  return {
+    sample: { topMessages, baselineMessages, sampled, templates: fetched.templates ?? null },
+    searches: 1 + more,
+  };
 }
 
 /** The check the report's figures come from: the last one that measured, else the last one. */
@@ -298,11 +297,11 @@ function reportedCheck(checks: readonly CheckResult[]): CheckResult {
   return last;
 }
 
-/** New error messages: from the messages fetched after an early verdict, else from the check itself. */
-function reportedNewErrors(last: CheckResult, watched: Watched): MessageCount[] {
+/** New kinds of error: from the messages fetched after an early verdict, else from the check itself. */
+function reportedNewErrors(last: CheckResult, watched: Watched): (MessageCount | NewError)[] {
   const { messages, lastMeasurement } = watched;
-  if (messages && lastMeasurement?.baseline)
-    return newMessages(messages.topMessages, messages.baselineMessages);
+  if (messages && lastMeasurement)
+    return newErrorsOf({ ...lastMeasurement, ...messages, messagesIncluded: true });
   return last.newErrors;
 }
 
@@ -377,7 +376,7 @@ function assembleReport(
     server: VerifyReport['server'];
     watched: Watched;
     last: CheckResult;
-    newErrors: MessageCount[];
+    newErrors: (MessageCount | NewError)[];
     breachedRules: string[];
     rollback: RollbackStep;
     pause: PauseStep;
@@ -430,10 +429,14 @@ function assembleReport(
     paused: watched.verdict.decision === 'pause' && !config.dryRun,
     pause: pause.outcome ?? { triggered: false, succeeded: null, detail: '', resume: [] },
     notifications,
+    unmatchedErrors: (watched.messages?.templates ?? m?.templates)?.unmatched ?? null,
+    comparison: last.comparison,
+    comparisons: last.comparisons,
     performance: {
-      requestsPerCheck: 1,
+      requestsPerCheck: Math.max(1, ...watched.roundTrips),
       messageRequests: watched.messageRequests,
       checkLatencyMs: watched.latencies,
+      checkRoundTrips: watched.roundTrips,
     },
   };
 }

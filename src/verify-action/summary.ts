@@ -6,8 +6,11 @@ import { xychart, type XySeries } from '../github/xychart.js';
 import type { Rule } from './config.js';
 import type { Decision } from './decision.js';
 import { formatDuration } from '../shared/units.js';
+import type { RateComparison } from './comparison.js';
+import type { MessageCount } from './messages.js';
 import type { VerifyReport } from './report.js';
 import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
+import type { NewError } from './template-query.js';
 
 const ICON: Record<Decision, string> = {
   pass: '✅',
@@ -163,7 +166,7 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
     );
 
   out.push(
-    '| Errors | Errors/min | Baseline errors/min | Logs | New error messages | Breached rules |',
+    '| Errors | Errors/min | Baseline errors/min | Logs | New kinds of error | Breached rules |',
     '|---:|---:|---:|---:|---:|---|',
   );
   out.push(
@@ -220,33 +223,8 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
     out.push('');
   }
 
-  if (report.topMessages.length) {
-    const fresh = new Set(report.newErrors.map((m) => m.message));
-    const sampled =
-      report.messageStrategy === 'sample'
-        ? ' (counts from a sample of the latest errors)'
-        : report.messagesSampled
-          ? ' (estimated counts: the most frequent distinct messages and a sample of the latest errors, merged by shape)'
-          : '';
-    out.push(
-      `### Top error messages since the deploy${sampled}`,
-      '',
-      '| Count | New | Message |',
-      '|---:|---|---|',
-    );
-    for (const m of report.topMessages.slice(0, 10)) {
-      out.push(
-        `| ${m.count} | ${fresh.has(m.message) ? '🆕' : ''} | ${inlineCode(truncate(m.message, 200))} |`,
-      );
-    }
-    out.push('');
-  }
-  if (report.newErrors.length) {
-    out.push(`**New error messages** (not seen in the baseline): ${report.newErrors.length}`, '');
-    for (const m of report.newErrors.slice(0, 10))
-      out.push(`- ${inlineCode(truncate(m.message, 200))} × ${m.count}`);
-    out.push('');
-  }
+  out.push(...comparisonSection(report));
+  out.push(...messageSection(report));
 
   if (report.kibanaUrl)
     out.push(`<a href="${escapeHtml(report.kibanaUrl)}">Open these errors in Kibana Discover</a>`, '');
@@ -261,4 +239,111 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
   }
   out.push(...renderNotifications(report));
   return out.join('\n');
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100_000) / 1000}%`;
+}
+
+/** The rate tests behind "errors increased", and which one decided. */
+function comparisonSection(report: VerifyReport): string[] {
+  const comparisons = report.comparisons ?? [];
+  if (comparisons.length === 0) return [];
+  const out = [
+    '### Did errors increase?',
+    '',
+    '| Comparison | After | Before | Ratio | p-value | Result |',
+    '|---|---:|---:|---:|---:|---|',
+  ];
+  for (const c of comparisons) {
+    const side = (s: RateComparison['after']) =>
+      c.unit === 'per-minute'
+        ? `${s.rate}/min (${s.errors} in ${Math.round(s.exposure * 10) / 10} min)`
+        : `${percent(s.rate)} (${s.errors} of ${s.exposure} logs)`;
+    const what =
+      c.kind === 'canary'
+        ? `canary ${inlineCode(c.versions!.canary)} vs stable ${c.versions!.stable.map(inlineCode).join(', ')}`
+        : `after vs before the deploy`;
+    const decided = report.comparison && report.comparison.kind === c.kind ? ' **(decided)**' : '';
+    const result = c.significant ? `**more than ${c.maxIncrease}x**` : `not more than ${c.maxIncrease}x`;
+    out.push(
+      `| ${what}${decided} | ${side(c.after)} | ${side(c.before)} | ${c.ratio === null ? (c.after.errors > 0 ? 'up from 0' : '–') : `${c.ratio}x`} | ${c.pValue} | ${result} |`,
+    );
+  }
+  const c = comparisons[0]!;
+  out.push(
+    '',
+    `One-sided conditional binomial test of the error rates (${c.unit === 'per-minute' ? 'per minute' : 'per log line'}${c.kind === 'canary' ? ' for canary vs stable' : ''}) against "at most ${c.maxIncrease}x" (max-increase), at ${c.confidence * 100}% confidence: a rise counts when p < ${Math.round((1 - c.confidence) * 1e6) / 1e6}.${comparisons.length > 1 ? ' Canary vs stable decides where both versions log in the same window: it is free of time-of-day and traffic effects.' : ''}`,
+    '',
+  );
+  return out;
+}
+
+function firstSeen(at: number | null | undefined): string {
+  return typeof at === 'number' ? utc(at) : '–';
+}
+
+/** Top error kinds (templates with exact counts) or messages, and the new ones. */
+function messageSection(report: VerifyReport): string[] {
+  const out: string[] = [];
+  const newErrors = report.newErrors as (MessageCount & Partial<NewError>)[];
+  const templated = report.messageStrategy === 'templates';
+  if (report.topMessages.length) {
+    const fresh = new Set(newErrors.map((m) => m.template ?? m.message));
+    if (templated) {
+      out.push(
+        '### Top error kinds since the deploy (exact counts)',
+        '',
+        '| Count | New | Template | Example |',
+        '|---:|---|---|---|',
+      );
+      for (const m of report.topMessages.slice(0, 10)) {
+        out.push(
+          `| ${m.count} | ${fresh.has(m.template ?? m.message) ? '🆕' : ''} | ${inlineCode(truncate(m.template ?? '', 160))} | ${inlineCode(truncate(m.message, 160))} |`,
+        );
+      }
+      if (report.unmatchedErrors) out.push('', `${report.unmatchedErrors} errors match none of these kinds.`);
+      out.push('');
+    } else {
+      const sampled =
+        report.messageStrategy === 'sample'
+          ? ' (counts from a sample of the latest errors)'
+          : report.messagesSampled
+            ? ' (estimated counts: the most frequent distinct messages and a sample of the latest errors, merged by shape)'
+            : '';
+      out.push(
+        `### Top error messages since the deploy${sampled}`,
+        '',
+        '| Count | New | Message |',
+        '|---:|---|---|',
+      );
+      for (const m of report.topMessages.slice(0, 10)) {
+        out.push(
+          `| ${m.count} | ${fresh.has(m.message) ? '🆕' : ''} | ${inlineCode(truncate(m.message, 200))} |`,
+        );
+      }
+      out.push('');
+    }
+  }
+  if (newErrors.length) {
+    if (templated) {
+      out.push(
+        `**New kinds of error** (no baseline template matches them and no baseline log holds their constant parts): ${newErrors.length}`,
+        '',
+        '| First seen | Count | Template | Example |',
+        '|---|---:|---|---|',
+      );
+      for (const m of newErrors.slice(0, 10)) {
+        out.push(
+          `| ${firstSeen(m.firstSeen)} | ${m.count} | ${inlineCode(truncate(m.template ?? '', 160))}${m.variantOf ? ` (variant of ${inlineCode(truncate(m.variantOf, 80))})` : ''} | ${inlineCode(truncate(m.message, 160))} |`,
+        );
+      }
+    } else {
+      out.push(`**New error messages** (not seen in the baseline): ${newErrors.length}`, '');
+      for (const m of newErrors.slice(0, 10))
+        out.push(`- ${inlineCode(truncate(m.message, 200))} × ${m.count}`);
+    }
+    out.push('');
+  }
+  return out;
 }

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// The verify gate's judgement, measured: deploy scenarios built from real log
+// lines with known templates (every corpus system; see
+// __tests__/support/deploy-scenarios.ts), seeded into a real Elasticsearch
+// node, each verified by this tree and by the verify action as of 03d1a15
+// (extracted with git archive and bundled), in the same run on the same data.
+// Reports decisions right, new-error precision and recall, and the cost per
+// check (latency p50/p95, round trips), per system and for the held-out ones.
+//
+//   npm run bench:verify-scenarios [-- --url http://127.0.0.1:9200] [--baseline-commit 03d1a15]
+//        [--low-volume 3] [--new-kind 5]   (repeats of those scenarios per system, other seeds)
+//
+// Without the corpus (../shared/corpus/logs) it says so and exits 0.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs),
+      [],
+    ),
+);
+const URL_ = args.url ?? process.env.BXG_ES8_URL ?? 'http://127.0.0.1:9200';
+const BEFORE = args['baseline-commit'] ?? '03d1a15';
+const LOW_VOLUME = Number(args['low-volume'] ?? 3);
+const NEW_KIND = Number(args['new-kind'] ?? 5);
+const OUT = 'bench/out';
+const INDEX = `bxgbench-scenarios-${process.pid}`;
+const BANNER = {
+  js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
+};
+
+async function bundle(root, name, extra = '') {
+  const outfile = join(OUT, `${name}.mjs`);
+  await build({
+    stdin: {
+      contents: [
+        `export { connectElasticsearch } from './${root}/src/verify-action/client.js';`,
+        `export { parseInputs } from './${root}/src/verify-action/inputs.js';`,
+        `export { runVerification } from './${root}/src/verify-action/run.js';`,
+        extra,
+      ].join('\n'),
+      resolveDir: process.cwd(),
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: BANNER,
+  });
+  return import(`${pathToFileURL(join(process.cwd(), outfile)).href}?${Date.now()}`);
+}
+
+/** The verify action as of the baseline commit, from git, into .tmp/. */
+async function extractBefore() {
+  const dir = join('.tmp', `verify-${BEFORE}`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const tar = execFileSync('git', ['archive', BEFORE, 'src'], { maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  return dir;
+}
+
+/** Virtual time for the watch's sleeps plus real time, so the reported check latencies are real. */
+function clockAt(start) {
+  let slept = 0;
+  const real = performance.now();
+  return {
+    now: () => Math.floor(start + slept + (performance.now() - real)),
+    sleep: async (ms) => void (slept += ms),
+  };
+}
+
+function deps(lib, at) {
+  return {
+    connect: (config) =>
+      lib.connectElasticsearch(config.connection, {
+        secrets: [],
+        sleep: (ms) => sleep(ms),
+      }),
+    clock: clockAt(at),
+    log: { info: () => {}, warning: () => {}, debug: () => {} },
+    rollback: {
+      runner: { run: async () => 0 },
+      github: async () => {
+        throw new Error('no GitHub in the bench');
+      },
+      onOutput: () => {},
+    },
+  };
+}
+
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
+};
+const r3 = (x) => (x === null ? 'n/a' : Math.round(x * 1000) / 1000);
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const now = await bundle(
+    '.',
+    'scenarios-after',
+    "export * from './__tests__/support/deploy-scenarios.js';",
+  );
+  const corpus = now.SYSTEMS.map((s) => [s, now.readSystem(s)]);
+  if (corpus.some(([, lines]) => lines === null)) {
+    console.log(`bench:verify-scenarios: no corpus at ${now.CORPUS_DIR}; nothing measured`);
+    return;
+  }
+  const before = await bundle(await extractBefore(), 'scenarios-before');
+  const deployAt = Math.floor(Date.now() / now.MINUTE) * now.MINUTE - 20 * now.MINUTE;
+  const scenarios = corpus.flatMap(([system, lines]) =>
+    now.buildScenarios(system, lines, deployAt, {
+      repeats: { 'low-volume': LOW_VOLUME, 'new-kind': NEW_KIND },
+    }),
+  );
+  const docs = await now.seedScenarios(URL_, INDEX, scenarios);
+  console.log(
+    `${scenarios.length} scenarios, ${docs.toLocaleString('en')} documents in ${INDEX} on ${URL_}\n`,
+  );
+  const outcomes = { after: [], before: [] };
+  try {
+    for (const scenario of scenarios) {
+      const inputs = now.scenarioInputs(URL_, INDEX, scenario, deployAt);
+      // Interleaved, so machine noise hits both alike.
+      for (const [name, lib] of [
+        ['after', now],
+        ['before', before],
+      ]) {
+        const config = lib.parseInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
+        const report = await lib.runVerification(config, deps(lib, deployAt));
+        const p = report.performance;
+        outcomes[name].push({
+          scenario,
+          decision: report.decision,
+          newExamples: report.newErrors.map((m) => m.message),
+          latenciesMs: p.checkLatencyMs,
+          // 03d1a15 made one search per check and reported no per-check figure.
+          roundTrips: p.checkRoundTrips ?? p.checkLatencyMs.map(() => p.requestsPerCheck),
+        });
+      }
+    }
+  } finally {
+    await globalThis.fetch(`${URL_}/${INDEX}`, { method: 'DELETE' }).catch(() => {});
+  }
+  const rows = [];
+  const groups = [
+    ...now.SYSTEMS.map((s) => [s, (o) => o.scenario.system === s]),
+    ['tuned (HPC, Linux, Mac)', (o) => now.TUNED.includes(o.scenario.system)],
+    ['held out (Apache, Proxifier, Windows)', (o) => now.HELD_OUT.includes(o.scenario.system)],
+    ['all', () => true],
+  ];
+  console.log(
+    'systems'.padEnd(40),
+    'version'.padEnd(8),
+    'right'.padStart(7),
+    ' new P',
+    ' new R',
+    'reported',
+    ' p50 ms',
+    ' p95 ms',
+    'trips/check',
+  );
+  for (const [label, where] of groups) {
+    for (const name of ['after', 'before']) {
+      const os = outcomes[name].filter(where);
+      const s = now.score(os);
+      const lat = os.flatMap((o) => o.latenciesMs);
+      const trips = os.flatMap((o) => o.roundTrips);
+      const row = {
+        systems: label,
+        version: name === 'after' ? 'this' : BEFORE,
+        decisionsRight: `${s.decisionsRight}/${s.scenarios}`,
+        precision: r3(s.precision),
+        recall: r3(s.recall),
+        newReported: s.newReported,
+        p50Ms: r3(percentile(lat, 50)),
+        p95Ms: r3(percentile(lat, 95)),
+        roundTripsPerCheck: r3(trips.reduce((a, b) => a + b, 0) / trips.length),
+        maxRoundTrips: Math.max(...trips),
+        wrong: s.wrong,
+      };
+      rows.push(row);
+      console.log(
+        label.padEnd(40),
+        row.version.padEnd(8),
+        row.decisionsRight.padStart(7),
+        String(row.precision).padStart(6),
+        String(row.recall).padStart(6),
+        String(row.newReported).padStart(8),
+        String(Math.round(row.p50Ms)).padStart(7),
+        String(Math.round(row.p95Ms)).padStart(7),
+        `${row.roundTripsPerCheck} (max ${row.maxRoundTrips})`.padStart(11),
+      );
+    }
+  }
+  const wrong = rows.filter((r) => r.systems === 'all');
+  for (const r of wrong)
+    if (r.wrong.length) console.log(`\nwrong decisions (${r.version}):\n  ${r.wrong.join('\n  ')}`);
+  await writeFile(join(OUT, 'verify-scenarios.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`\nwritten to ${join(OUT, 'verify-scenarios.json')}`);
+}
+
+main().catch((error) => {
+  console.error(`bench:verify-scenarios: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,12 @@
+// Log templates: masking, a Drain-style miner and the constant phrases of a
+// template. A leaf module: pure, no I/O, no dependency on the rest of the project.
+export { maskLine, tokenize, WILDCARD } from './mask.js';
+export {
+  covers,
+  generalize,
+  similarityOf,
+  TemplateMiner,
+  type MinerOptions,
+  type Template,
+} from './miner.js';
+export { constantRuns, containsPhrases, queryPhrases, words } from './phrases.js';
