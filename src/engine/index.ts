@@ -76,6 +76,7 @@ export class BuildLogAnalyzer {
     const { text, timestamp, coloured } = this.normalizer.normalize(raw);
     if (this.rawjson.handle(text, truncated)) return;
     if (text.length === 0) return;
+    if (this.report.continuation.accept(text)) return;
     // A tty row cut at a terminal width: the next line may be its wrapped-off rest.
     const afterWrap = this.previousTtyRow ? this.previousLength : 0;
     this.previousLength = text.length;

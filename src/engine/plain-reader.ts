@@ -119,6 +119,10 @@ export class PlainReader {
       case 69 /* E */:
         if (rest.startsWith('ERROR: ') || rest === 'ERROR') {
           vertex.complete(false, rest.slice(7));
+          report.continuation.follow(
+            () => vertex.error ?? '',
+            (continued) => (vertex.error = continued),
+          );
           report.finish(vertex);
           return;
         }

@@ -3,6 +3,7 @@
 // number of steps, never the size of the log.
 import { classifyError } from './error-categories.js';
 import { detach } from './detach.js';
+import { ErrorContinuation } from './error-continuation.js';
 import { OutputTail, keepLine } from './output-tail.js';
 import {
   OUTPUT_TAIL_LINES,
@@ -142,8 +143,14 @@ export class ReportBuilder {
     if (this.finalError === null || (decisive && !this.finalErrorDecisive)) {
       this.finalError = detach(message);
       this.finalErrorDecisive = decisive;
+      this.continuation.follow(
+        () => this.finalError ?? '',
+        (continued) => (this.finalError = detach(continued)),
+      );
     }
   }
+  /** An error that goes on over the next lines (see error-continuation.ts). */
+  readonly continuation = new ErrorContinuation();
   private finalErrorDecisive = false;
 
   noteErrorBlockStep(name: string): void {
