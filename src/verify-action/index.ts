@@ -2,7 +2,8 @@
 // system, Elasticsearch, bash and the GitHub API into runAction().
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { actionsRunner } from '../github/actions-runner.js';
 import { inWorkflowRun, runEnvironment, workflowRunUrl } from '../github/run-environment.js';
 import { connectElasticsearch } from './client.js';
@@ -10,6 +11,7 @@ import { bashRunner } from './command-runner.js';
 import { secretsOf } from './config.js';
 import { octokitApi } from './github-api.js';
 import { runAction } from './main.js';
+import { defaultReportPath } from './report-path.js';
 import { systemClock } from './watch.js';
 
 const env = process.env;
@@ -24,10 +26,7 @@ try {
       await writeFile(path, text);
     },
     env,
-    defaultReportPath: join(
-      env.RUNNER_TEMP ?? tmpdir(),
-      `buildx-gate-verify-${env.GITHUB_RUN_ID ?? process.pid}.json`,
-    ),
+    defaultReportPath: defaultReportPath(env, env.RUNNER_TEMP ?? tmpdir(), randomBytes(4).toString('hex')),
     connect: (config) =>
       connectElasticsearch(config.connection, {
         secrets: secretsOf(config),
