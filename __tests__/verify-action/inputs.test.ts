@@ -108,7 +108,7 @@ describe('inputs', () => {
     [{ 'on-error': 'pass' }, /on-error: expected one of fail, inconclusive, got 'pass'/],
     [{ 'on-no-data': 'ignore' }, /on-no-data: expected one of pass, fail, inconclusive/],
     [{ 'dry-run': 'yes' }, /dry-run: expected true or false/],
-    [{ levels: ' , ' }, /levels: expected at least one level/],
+    [{ levels: ' , ' }, /levels: has no items/],
     [{ index: 'logs-*,' }, /index: 'logs-\*,' is not an index pattern/],
     [{ 'level-field': 'log level' }, /level-field: 'log level' is not a field name/],
     [{ query: 'match: x\nterm: y' }, /query: expected one Elasticsearch query object/],

@@ -78,6 +78,7 @@ export const OUTPUT_NAMES = [
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
+import { blankListProblem, itemsWithContent } from '../shared/blank-input.js';
 
 /** Reads one raw input value as the runner passes it (`INPUT_<NAME>`), untrimmed, '' when unset. */
 export type InputSource = (name: InputName) => string;
@@ -149,7 +150,10 @@ export function readInputs(getInput: InputSource): Inputs {
   const text = (name: InputName) => getInput(name).trim();
   const list = (name: InputName, options?: ListOptions) => {
     try {
-      return parseList(getInput(name), options);
+      const items = parseList(getInput(name), options);
+      const blank = blankListProblem(getInput(name), itemsWithContent(items));
+      if (blank !== null) throw new InputError(name, blank);
+      return items;
     } catch (error) {
       if (error instanceof ListSyntaxError) {
         throw new InputError(

@@ -77,6 +77,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (onlyFiles || arg === '-' || !arg.startsWith('-')) {
+      if (arg.trim() === '')
+        throw new UsageError(`FILE: empty path (give a log file, or '-' for standard input)`);
       if (args.file !== null) throw new UsageError(`expected one log file, got '${args.file}' and '${arg}'`);
       args.file = arg;
       continue;
@@ -88,7 +90,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg, '=') : [arg, null];
     const value = (): string => {
       const text = inline ?? argv[++i];
-      if (text === undefined || text === '' || (inline === null && text.startsWith('-') && text !== '-'))
+      if (text === undefined || text.trim() === '' || (inline === null && text.startsWith('-') && text !== '-'))
         throw new UsageError(
           `${flag} needs a value (${flag === '--format' ? FORMATS.join(', ') : 'a path'})`,
         );

@@ -9,7 +9,7 @@ import { bashRunner } from '../verify-action/command-runner.js';
 import { secretsOf } from '../verify-action/config.js';
 import { InputError } from '../shared/input-error.js';
 import { octokitApi } from '../verify-action/github-api.js';
-import { INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
+import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
 import { scrub } from '../verify-action/redact.js';
 import { runVerification, type VerifyDeps } from '../verify-action/run.js';
 import { renderText } from '../verify-action/text-report.js';
@@ -88,6 +88,14 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedArgs {
         }
       }
       if (inputs.has(name)) throw new InputError(`--${name}`, `given twice`);
+      // A flag is given on purpose: empty is an unset shell variable, not a wish for the default.
+      if (value.trim() === '') {
+        const fallback = (DEFAULTS as Partial<Record<string, string>>)[name];
+        throw new InputError(
+          `--${name}`,
+          `empty value; leave the flag out${fallback === undefined ? '' : ` for the default (${fallback})`}`,
+        );
+      }
       inputs.set(name, value);
     } else {
       throw new InputError(`'${arg}'`, 'unexpected argument (options are --name value)');

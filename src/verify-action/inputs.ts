@@ -17,6 +17,7 @@ import { InputError } from '../shared/input-error.js';
 import { ACTIONS, parseQueryObject, parseRules } from './rules.js';
 import { parseNotify, parseTargets } from './notify/inputs.js';
 import { redactUrlUserinfo } from './redact.js';
+import { blankListProblem, itemsWithContent } from '../shared/blank-input.js';
 
 /** Returns the raw input ('' when not given). */
 export type GetInput = (name: string) => string;
@@ -129,6 +130,9 @@ export const DEFAULTS = {
   'alert-resolve-after': '1h',
 } as const satisfies Partial<Record<InputName, string>>;
 
+/** Inputs that hold lists: blank or item-less values are refused, never read as the default. */
+export const LIST_INPUTS = ['levels', 'index', 'rules'] as const satisfies readonly InputName[];
+
 export interface InputContext {
   now: number;
   /** GITHUB_* variables, for the repository and ref of the GitHub triggers. */
@@ -137,6 +141,12 @@ export interface InputContext {
 
 export function parseInputs(getInput: GetInput, context: InputContext): VerifyConfig {
   const raw = (name: InputName): string => (getInput(name) ?? '').trim();
+  for (const name of LIST_INPUTS) {
+    const given = getInput(name) ?? '';
+    // rules are a YAML list, checked item by item in parseRules; here only its blankness.
+    const problem = blankListProblem(given, name === 'rules' ? 1 : itemsWithContent(list(given)));
+    if (problem !== null) throw new InputError(name, problem);
+  }
   const value = (name: InputName): string =>
     raw(name) || (DEFAULTS as Partial<Record<InputName, string>>)[name] || '';
 
