@@ -16,6 +16,7 @@ await rm('dist', { recursive: true, force: true });
 const result = await build({
   entryPoints: {
     'build/index': 'src/build-action/index.ts',
+    'build/post': 'src/build-action/post-index.ts',
     'verify/index': 'src/verify-action/index.ts',
     cli: 'src/cli.ts',
   },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { actionsRunner } from '../github/actions-runner.js';
 import { run } from './main.js';
 import type { ActionFS } from './ports.js';
+import { postRecorder } from './post-state.js';
 import { processSignals, spawnRunner } from './runner.js';
 
 const io = actionsRunner();
@@ -23,11 +24,14 @@ const fs: ActionFS = {
   remove: (file) => rm(file, { force: true, recursive: true }),
 };
 
+// Records buildx's process group and a copy of its log for the post step (post-state.ts).
+const post = postRecorder(io, process.env);
+
 try {
   await run({
     io,
     fs,
-    runner: spawnRunner({ cancel: processSignals }),
+    runner: post.wrap(spawnRunner({ cancel: processSignals, spawn: post.spawn })),
     env: process.env,
     cwd: process.cwd(),
     now: () => performance.now(),
@@ -35,4 +39,6 @@ try {
   });
 } catch (error) {
   io.setFailed(`buildx-gate failed: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  post.finish();
 }

@@ -1,0 +1,123 @@
+// The post step (action.yml `runs.post`), run by the runner after the job's steps, also when
+// one was cancelled. When the main step finished normally it only checks that no buildx of its
+// own is left. When the main step never got to finish (killed outright: SIGKILL from a step
+// timeout or nektos/act's Ctrl-C), it stops the buildx the main step recorded and writes what
+// the main step would have: the report of the log so far, marked cancelled, the outputs and the
+// "cancelled" job summary.
+import { createReadStream } from 'node:fs';
+import { BuildLogAnalyzer } from '../engine/index.js';
+import type { BuildReport } from '../engine/index.js';
+import { redactDeep } from '../github/redact.js';
+import { InputError } from '../shared/input-error.js';
+import { readInputs, type Inputs } from './inputs.js';
+import type { RunnerPort } from '../github/runner-port.js';
+import type { ActionFS } from './ports.js';
+import type { PostState } from './post-state.js';
+import { stopProcessGroup, type ProcessTable, type StopResult } from './process-group.js';
+import { planRun } from './run-plan.js';
+import { renderSummary } from './summary.js';
+
+export interface PostDeps {
+  io: Pick<RunnerPort, 'getInput' | 'setOutput' | 'annotate' | 'info' | 'warning' | 'appendSummary'>;
+  fs: Pick<ActionFS, 'writeText' | 'makeTempDir' | 'remove'>;
+  state: PostState;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  processes?: ProcessTable;
+  /** SIGINT to SIGKILL, as the main step's runner gives buildx. */
+  graceMs?: number;
+  /** Reads the recorded log, chunk by chunk. */
+  readLog?: (file: string) => AsyncIterable<Uint8Array | string>;
+}
+
+export interface PostOutcome {
+  stop: StopResult | 'nothing-recorded';
+  wroteSummary: boolean;
+}
+
+export const CANCELLED_NOTE =
+  '> ⏹️ The action was stopped before it could finish (killed by the runner: a step timeout or a cancelled run). ' +
+  "buildx-gate's post step stopped the build that was still running and wrote this summary from the log so far.";
+
+export async function runPost(deps: PostDeps): Promise<PostOutcome> {
+  const { io, state } = deps;
+  if (state.pid === null) {
+    io.info('buildx-gate post: no build was started, nothing to clean up.');
+    return { stop: 'nothing-recorded', wroteSummary: false };
+  }
+  const stop = await stopProcessGroup(state.pid, state.startTime, {
+    graceMs: deps.graceMs ?? 5000,
+    sleep: deps.sleep,
+    ...(deps.processes ? { processes: deps.processes } : {}),
+  });
+  if (stop === 'still-running') {
+    io.warning(`buildx-gate post: buildx (process group ${state.pid}) survived SIGKILL.`);
+  } else if (stop === 'stopped' || stop === 'killed') {
+    io.info(`buildx-gate post: buildx (process group ${state.pid}) was still running; it was ${stop}.`);
+  }
+  if (state.finished) return { stop, wroteSummary: false };
+
+  let inputs: Inputs | null = null;
+  try {
+    inputs = readInputs((name) => io.getInput(name));
+  } catch (error) {
+    // The main step reported this already if it got that far; the cleanup above is what matters.
+    if (!(error instanceof InputError)) throw error;
+  }
+  const secrets = inputs === null ? [] : planRun(inputs, deps.env, deps.cwd).secrets;
+
+  const analyzer = new BuildLogAnalyzer();
+  if (state.logFile !== null) {
+    try {
+      const read = deps.readLog ?? ((file: string) => createReadStream(file, { highWaterMark: 256 * 1024 }));
+      for await (const chunk of read(state.logFile)) analyzer.write(chunk);
+    } catch {
+      // No copy (a full disk, a runner that lost RUNNER_TEMP): the report says cancelled anyway.
+    }
+  }
+  const report: BuildReport = redactDeep(analyzer.end({ cancelled: true }), secrets);
+  const durationMs = state.startedAt === null ? null : Math.max(0, deps.now() - state.startedAt);
+
+  const dir = await deps.fs.makeTempDir();
+  const reportFile = `${dir}/report.json`;
+  await deps.fs.writeText(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (state.logFile !== null) await deps.fs.remove(state.logFile).catch(() => undefined);
+
+  io.setOutput('report', reportFile);
+  io.setOutput(
+    'cache-hit-ratio',
+    report.totals.cacheHitRatio === null
+      ? ''
+      : String(Math.round(report.totals.cacheHitRatio * 10_000) / 10_000),
+  );
+  io.setOutput('duration', durationMs === null ? '' : String(Math.round(durationMs)));
+  io.setOutput('failed-step', report.error?.step ?? runningStep(report) ?? '');
+  io.setOutput('error-category', report.error?.category ?? 'cancelled');
+
+  let wroteSummary = false;
+  if (inputs === null || inputs.summary) {
+    const markdown = renderSummary({
+      report,
+      durationMs,
+      dockerfile: null,
+      dockerfilePath: null,
+      findings: [],
+      gates: [],
+      imageId: null,
+      digest: null,
+      tags: inputs?.tags ?? [],
+    });
+    await io.appendSummary(`${markdown}\n${CANCELLED_NOTE}\n`);
+    wroteSummary = true;
+  }
+  // An annotation, not a failed post step: the main step has failed already, and a failing
+  // post step would fail a job whose main step has continue-on-error.
+  io.annotate({
+    level: 'error',
+    title: 'Docker build cancelled',
+    message: 'The build was cancelled: the action was killed while buildx ran; the post step stopped buildx.',
+  });
+  return { stop, wroteSummary };
+}
