@@ -290,7 +290,20 @@ function usedBuildArgs(
   ]
     .map((i) => (i.argsWithoutFlags.split(/[=\s]/)[0] ?? '').trim())
     .filter((n) => n !== '');
-  return [...new Set(declared)].filter((name) => new RegExp(`\\$\\{?${name}\\b`).test(instruction.args));
+  return [...new Set(declared)].filter((name) => referencesVariable(instruction.args, name));
+}
+
+/**
+ * Whether `text` uses `$name` or `${name...}`. Plain string search, not a RegExp built from the
+ * name: the name comes from the Dockerfile, and `ARG (a+)+` must neither throw nor backtrack.
+ */
+export function referencesVariable(text: string, name: string): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
+  for (let at = text.indexOf('$'); at !== -1; at = text.indexOf('$', at + 1)) {
+    const start = text.charCodeAt(at + 1) === 123 /* { */ ? at + 2 : at + 1;
+    if (text.startsWith(name, start) && !/\w/.test(text.charAt(start + name.length))) return true;
+  }
+  return false;
 }
 
 function installOrderAdvice(
