@@ -129,7 +129,7 @@ function applyEdits(lines: Buffer[], edits: readonly Edit[]): Buffer[] {
     else if (e.kind === 'swap') {
       const other = e.with % out.length;
       [out[at], out[other]] = [out[other]!, out[at]!];
-    } else out.splice(at, 0, Buffer.from(e.bytes));
+    } else if (e.kind === 'insert') out.splice(at, 0, Buffer.from(e.bytes));
   }
   return out;
 }

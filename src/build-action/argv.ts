@@ -135,9 +135,7 @@ function resolveAttestationAttrs(attrs: string): string {
 
 function withBuilderId(attrs: string, workflowRunUrl: string): string {
   if (attrs === '') return `builder-id=${workflowRunUrl}`;
-  const hasId = attrRecords(attrs)[0]?.some(
-    (field) => field.split(/(?<=^[^=]+?)=/)[0]?.trim() === 'builder-id',
-  );
+  const hasId = attrRecords(attrs)[0]?.some((field) => keyOf(field).trim() === 'builder-id');
   return hasId ? attrs : `${attrs},builder-id=${workflowRunUrl}`;
 }
 
@@ -163,4 +161,10 @@ function attestArgs(inputs: Inputs, workflowRunUrl: string): string[] {
     else if (isSbom && inputs.sbom === '') result.push(attest);
   }
   return result;
+}
+
+/** The key of a `key=value` field: up to the first `=` after its first character. */
+function keyOf(field: string): string {
+  const eq = field.indexOf('=', 1);
+  return eq === -1 ? field : field.slice(0, eq);
 }

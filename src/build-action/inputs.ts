@@ -288,7 +288,7 @@ function requireKeyValue(input: InputName, item: string, index: number, expected
 function readRatio(value: string): number | null {
   if (value === '') return null;
   const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
-  const ratio = percent ? Number(percent[1]) / 100 : /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  const ratio = percent ? Number(percent[1]) / 100 : /^(?:\d*\.\d+|\d+)$/.test(value) ? Number(value) : NaN;
   if (!(ratio >= 0 && ratio <= 1)) {
     throw new InputError(
       'min-cache-hit-ratio',

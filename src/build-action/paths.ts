@@ -44,7 +44,7 @@ export function locateDockerfile(
   if (context === '-') contextDir = null;
   else if (!REMOTE_CONTEXT.test(context)) contextDir = path.resolve(run.cwd, context);
   else if (defaultContext !== '.' && context.startsWith(defaultContext)) {
-    const subdir = /#[^:]*:(.+)$/.exec(context)?.[1] ?? '';
+    const subdir = contextSubdir(context);
     contextDir = path.resolve(run.workspace, subdir);
   }
   let absolute: string | null;
@@ -58,4 +58,12 @@ export function locateDockerfile(
       ? relative.split(path.sep).join('/')
       : null;
   return { absolute, repoRelative, contextDir };
+}
+
+/** `sub/dir` of `https://…/repo.git#ref:sub/dir` (by hand: the regex was quadratic on `###…`). */
+function contextSubdir(context: string): string {
+  const hash = context.indexOf('#');
+  const colon = hash === -1 ? -1 : context.indexOf(':', hash);
+  const subdir = colon === -1 ? '' : context.slice(colon + 1);
+  return subdir.split(/\r?\n/)[0] ?? '';
 }

@@ -78,7 +78,7 @@ export function parseDockerfile(text: string): Dockerfile {
     // Continuation: the escape character as the last non-blank character of a line.
     // Comment lines and (deprecated) empty lines inside a continuation are skipped.
     for (;;) {
-      const stripped = current.replace(/\s+$/, '');
+      const stripped = current.trimEnd();
       const continues = stripped.endsWith(escapeChar);
       parts.push(continues ? stripped.slice(0, -1) : current);
       if (!continues) break;

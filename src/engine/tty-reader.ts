@@ -9,10 +9,10 @@ import type { ReportBuilder } from './report-builder.js';
 import { parseByteSize } from '../shared/units.js';
 import type { VertexState } from './vertex-state.js';
 import { parseVertexName } from './vertex-name.js';
+import { trailingTime, withoutTrailingTime } from './trailing-time.js';
 import { parseWarningText } from './warning-text.js';
 
 const HEADER = /^\[\+\] Building (\d+(?:\.\d+)?)s \((\d+)\/(\d+)\)(?: (FINISHED))?/;
-const TRAILING_TIME = /\s+(\d+(?:\.\d+)?)s$/;
 const TRANSFERRING_CONTEXT = /^transferring context: (\S+)/;
 const STATE_WORDS = ['CACHED ', 'ERROR ', 'CANCELED '] as const;
 /** Names shorter than this are never taken for a cut form of another step's name. */
@@ -42,7 +42,7 @@ export class TtyReader {
       return true;
     }
     if (line.startsWith('=> WARN: ')) {
-      this.report.addWarning(parseWarningText(line.slice(9).replace(TRAILING_TIME, '')));
+      this.report.addWarning(parseWarningText(withoutTrailingTime(line.slice(9))));
       return true;
     }
     this.handleStep(line.slice(3), coloured);
@@ -73,9 +73,9 @@ export class TtyReader {
   private handleStep(text: string, coloured: boolean): void {
     let body = text;
     let durationMs: number | null = null;
-    const time = TRAILING_TIME.exec(body);
+    const time = trailingTime(body);
     if (time !== null) {
-      durationMs = Math.round(Number(time[1]) * 1000);
+      durationMs = Math.round(Number(time.seconds) * 1000);
       body = body.slice(0, time.index);
     }
     let cached = false;

@@ -27,7 +27,8 @@ const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|~]/g;
  * item cannot be broken out of. An escaped `|` stays inside its table cell.
  */
 export function escapeMarkdownInline(text: string): string {
-  const flat = stripControl(text).replace(/\s*[\r\n]+\s*/g, ' ');
+  // Each run of blanks holding a line break becomes one space (`\s+` once per run: linear).
+  const flat = stripControl(text).replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run));
   return escapeHtml(flat.replace(MARKDOWN_SPECIALS, (c) => `\\${c}`));
 }
 

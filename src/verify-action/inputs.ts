@@ -266,7 +266,7 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
       );
     }
     config.kibana = {
-      url: kibanaUrl.replace(/\/+$/, ''),
+      url: trimTrailingSlashes(kibanaUrl),
       ...(raw('kibana-data-view') ? { dataView: raw('kibana-data-view') } : {}),
     };
   }
@@ -314,7 +314,7 @@ function parseConnection(raw: (n: InputName) => string, value: (n: InputName) =>
       parsed.username = '';
       parsed.password = '';
     }
-    connection.url = parsed.toString().replace(/\/+$/, '');
+    connection.url = trimTrailingSlashes(parsed.toString());
   } else {
     if (!/^[^:\s]+:[A-Za-z0-9+/=]+$/.test(cloudId)) {
       throw new InputError(
@@ -543,4 +543,11 @@ function stringMap(name: InputName, text: string): Record<string, string> {
     out[key] = String(v);
   }
   return out;
+}
+
+/** `url` without trailing slashes (a loop: /\/+$/ is quadratic on a long run of slashes). */
+function trimTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47 /* / */) end--;
+  return url.slice(0, end);
 }

@@ -4,7 +4,8 @@
 
 import { redactSecrets } from '../github/redact.js';
 
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi;
+// The scheme is bounded ({0,31}): unbounded, every position of a long `a.a.a…` run rescanned the rest.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s@]*@/gi;
 const AUTH_HEADER = /\b(authorization|x-api-key)(["']?\s*[:=]\s*["']?)[^"'\s,}]+(?:\s+[^"'\s,}]+)?/gi;
 
 /** Removes user:password@ from URLs in the text. */
