@@ -117,3 +117,12 @@ describe('analyze arguments', () => {
     expect(() => parseAnalyzeArgs([file])).toThrow(/^FILE: empty path/);
   });
 });
+
+describe('index patterns', () => {
+  it('blanks around commas are layout', () => {
+    expect(configFrom({ index: 'logs-a, logs-b' }).index).toBe('logs-a,logs-b');
+  });
+  it.each(['logs a', '{a: [1, 2', 'logs-[x]'])('%j is refused', (index) => {
+    expect(() => configFrom({ index })).toThrow(/^index: /);
+  });
+});

@@ -121,3 +121,10 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
   });
   return { stop, wroteSummary };
 }
+
+/** The step the build was in when it was stopped: the last one that never finished. */
+function runningStep(report: BuildReport): string | null {
+  const unfinished = report.steps.filter((s) => s.status === 'incomplete' || s.status === 'cancelled');
+  const instruction = unfinished.filter((s) => s.kind === 'instruction');
+  return (instruction.at(-1) ?? unfinished.at(-1))?.name ?? null;
+}

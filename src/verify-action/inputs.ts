@@ -162,8 +162,12 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
   const levels = list(value('levels'));
   if (levels.length === 0) throw new InputError('levels', 'expected at least one level, e.g. error,fatal');
 
-  const index = value('index');
-  if (/[\s,]$|^,|,,/.test(index) || /[\\/"<>|?#]/.test(index)) {
+  // Comma-separated patterns; blanks around a comma are layout, a blank inside a name is an error.
+  const index = value('index')
+    .split(',')
+    .map((part) => part.trim())
+    .join(',');
+  if (/[\s,]$|^,|,,/.test(index) || /[\\/"<>|?#\s{}[\]]/.test(index)) {
     throw new InputError(
       `index`,
       `'${index}' is not an index pattern (e.g. logs-* or logs-app-*,logs-web-*)`,

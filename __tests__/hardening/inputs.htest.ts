@@ -1,0 +1,339 @@
+// Every input of both actions (read from their action.yml, so a new input cannot be missed) and
+// every CLI flag (from the CLI's own flag list) gets a table of wrong values. A value wrong for
+// the input's type must fail with an error that names the input, before any build or query
+// starts; the others (a tag may well be 'NaN') must not crash anything. The types are declared
+// here for every input, and an input without one fails the suite.
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
+import { run, type ActionFS, type ActionIO } from '../../src/build-action/main.js';
+import type { BuildRunner } from '../../src/build-action/runner.js';
+import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
+import { runVerify } from '../../src/cli/verify.js';
+import { INPUT_NAMES } from '../../src/verify-action/inputs.js';
+import { runAction } from '../../src/verify-action/main.js';
+import { DEPLOYED } from '../verify-action/helpers.js';
+import { BURST, depsFor } from '../verify-action/run-fixtures.js';
+import { tally } from './tally.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const inputsOf = (file: string) =>
+  Object.keys((parseYaml(readFileSync(path.join(ROOT, file), 'utf8')) as { inputs: object }).inputs);
+
+const WRONG = {
+  empty: '',
+  spaces: '   ',
+  negative: '-1',
+  nan: 'NaN',
+  overflow: '1e309',
+  unicode: 'ünï\u202ecode',
+  enum: 'sometimes',
+  yaml: '{a: [1, 2',
+} as const;
+type Wrong = keyof typeof WRONG;
+const ALL: Wrong[] = Object.keys(WRONG) as Wrong[];
+const NOT_BLANK: Wrong[] = ALL.filter((w) => w !== 'empty' && w !== 'spaces');
+
+/** Per type: the wrong values that must be refused. ('' is "not given" for an action input.) */
+const TYPES = {
+  /** Free text passed on (a tag, a service name): only a blank list is refused. */
+  text: [] as Wrong[],
+  list: ['spaces'] as Wrong[],
+  keyValueList: ['spaces', ...NOT_BLANK] as Wrong[],
+  boolean: NOT_BLANK,
+  number: NOT_BLANK,
+  whole: NOT_BLANK,
+  duration: NOT_BLANK,
+  size: NOT_BLANK,
+  ratio: NOT_BLANK,
+  enum: NOT_BLANK,
+  url: NOT_BLANK,
+  yamlObject: NOT_BLANK,
+  yamlList: ['spaces', ...NOT_BLANK] as Wrong[],
+  deployTime: NOT_BLANK,
+  pem: NOT_BLANK,
+  fingerprint: NOT_BLANK,
+  cloudId: NOT_BLANK,
+  repository: NOT_BLANK,
+  fieldName: ['yaml'] as Wrong[],
+  indexPattern: ['spaces', 'yaml'] as Wrong[],
+} satisfies Record<string, Wrong[]>;
+type InputType = keyof typeof TYPES;
+
+const BUILD_TYPES: Record<string, InputType> = {
+  'add-hosts': 'list',
+  allow: 'list',
+  annotations: 'list',
+  attests: 'list',
+  'build-args': 'list',
+  'build-contexts': 'list',
+  builder: 'text',
+  'cache-from': 'list',
+  'cache-to': 'list',
+  call: 'text',
+  'cgroup-parent': 'text',
+  context: 'text',
+  file: 'text',
+  labels: 'list',
+  load: 'boolean',
+  network: 'text',
+  'no-cache': 'boolean',
+  'no-cache-filters': 'list',
+  outputs: 'list',
+  platforms: 'list',
+  provenance: 'text',
+  pull: 'boolean',
+  push: 'boolean',
+  sbom: 'text',
+  secrets: 'keyValueList',
+  'secret-envs': 'keyValueList',
+  'secret-files': 'keyValueList',
+  'shm-size': 'text',
+  ssh: 'list',
+  tags: 'list',
+  target: 'text',
+  ulimit: 'list',
+  'github-token': 'text',
+  summary: 'boolean',
+  'pr-annotations': 'boolean',
+  'min-cache-hit-ratio': 'ratio',
+  'max-duration': 'duration',
+  'max-context-size': 'size',
+  'fail-on-warnings': 'boolean',
+};
+
+const VERIFY_TYPES: Record<string, InputType> = {
+  'elasticsearch-url': 'url',
+  'cloud-id': 'cloudId',
+  'api-key': 'text',
+  username: 'text',
+  password: 'text',
+  'bearer-token': 'text',
+  'ca-cert': 'pem',
+  'ca-fingerprint': 'fingerprint',
+  'request-timeout': 'duration',
+  retries: 'whole',
+  index: 'indexPattern',
+  'timestamp-field': 'fieldName',
+  'level-field': 'fieldName',
+  'message-field': 'fieldName',
+  'service-field': 'fieldName',
+  'environment-field': 'fieldName',
+  'version-field': 'fieldName',
+  levels: 'list',
+  service: 'text',
+  environment: 'text',
+  version: 'text',
+  query: 'yamlObject',
+  'deployed-at': 'deployTime',
+  'ingest-delay': 'duration',
+  interval: 'duration',
+  duration: 'duration',
+  'max-errors': 'whole',
+  'max-error-rate': 'number',
+  'baseline-window': 'duration',
+  'max-increase': 'number',
+  'min-errors': 'whole',
+  'normalize-by-volume': 'boolean',
+  'max-new-errors': 'whole',
+  'breach-action': 'enum',
+  rules: 'yamlList',
+  'failure-limit': 'whole',
+  'on-no-data': 'enum',
+  'on-error': 'enum',
+  'on-inconclusive': 'enum',
+  'dry-run': 'boolean',
+  'rollback-command': 'text',
+  'rollback-workflow': 'text',
+  'rollback-workflow-ref': 'text',
+  'rollback-workflow-inputs': 'yamlObject',
+  'rollback-event': 'text',
+  'rollback-event-payload': 'yamlObject',
+  'deployment-id': 'whole',
+  'deployment-state': 'enum',
+  'github-token': 'text',
+  repository: 'repository',
+  'kibana-url': 'url',
+  'kibana-data-view': 'text',
+  'report-path': 'text',
+};
+
+/** Inputs that only mean something with another one: given with it, so their own check runs. */
+const COMPANIONS: Record<string, Record<string, string>> = {
+  'deployment-state': { 'deployment-id': '12', 'github-token': 'tok', repository: 'acme/app' },
+  'rollback-workflow-inputs': {
+    'rollback-workflow': 'rollback.yml',
+    'github-token': 'tok',
+    repository: 'acme/app',
+  },
+  'rollback-event-payload': { 'rollback-event': 'rollback', 'github-token': 'tok', repository: 'acme/app' },
+  repository: { 'rollback-event': 'rollback', 'github-token': 'tok' },
+  'cloud-id': { 'elasticsearch-url': '' },
+};
+
+const BASE_VERIFY = {
+  'elasticsearch-url': 'http://127.0.0.1:9200',
+  'deployed-at': String(DEPLOYED),
+  duration: '0',
+};
+
+let tried = 0;
+let refused = 0;
+
+/** Expects a refusal naming `name` when `mustRefuse`, else no crash; returns whether it refused. */
+function judge(name: string, wrong: Wrong, mustRefuse: boolean, error: string | null, started: boolean) {
+  tried++;
+  if (mustRefuse) {
+    refused++;
+    expect({ wrong, error }).toEqual({ wrong, error: expect.stringContaining(name) });
+    expect({ wrong, started }).toEqual({ wrong, started: false });
+  } else if (error !== null) {
+    // Refusing more than the table demands is fine, as long as the message names an input.
+    expect(error).toMatch(/[a-z-]+/);
+  }
+}
+
+describe('every build action input, with wrong values', () => {
+  const names = inputsOf('action.yml');
+  it('every input has a declared type', () => {
+    expect(names.filter((n) => !(n in BUILD_TYPES))).toEqual([]);
+    tally('inputs covered', names.length);
+  });
+
+  it.each(names.flatMap((name) => ALL.map((wrong) => [name, wrong] as const)))(
+    '%s = %s',
+    async (name, wrong) => {
+      let started = false;
+      let failed: string | null = null;
+      const io: ActionIO = {
+        getInput: (n) => (n === name ? WRONG[wrong] : ''),
+        setOutput: () => {},
+        setSecret: () => {},
+        annotate: () => {},
+        setFailed: (m) => void (failed = m),
+        info: () => {},
+        warning: () => {},
+        writeRaw: () => {},
+        appendSummary: async () => {},
+      };
+      const fs: ActionFS = {
+        readText: async () => null,
+        exists: async () => false,
+        writeText: async () => {},
+        makeTempDir: async () => '/tmp/bxg-hardening',
+        remove: async () => {},
+      };
+      const runner: BuildRunner = {
+        run: async () => {
+          started = true;
+          return { exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null };
+        },
+      };
+      await run({ io, fs, runner, env: {}, cwd: '/w', now: () => 0, randomToken: () => 't' });
+      const type = BUILD_TYPES[name]!;
+      judge(name, wrong, TYPES[type].includes(wrong), failed, started);
+    },
+  );
+});
+
+describe('every verify action input, with wrong values', () => {
+  const names = inputsOf('verify/action.yml');
+  it('every input has a declared type, and the action and the code list the same inputs', () => {
+    expect(names.filter((n) => !(n in VERIFY_TYPES))).toEqual([]);
+    expect([...names].sort()).toEqual([...INPUT_NAMES].sort());
+    tally('inputs covered', names.length);
+  });
+
+  it.each(names.flatMap((name) => ALL.map((wrong) => [name, wrong] as const)))(
+    '%s = %s',
+    async (name, wrong) => {
+      let queried = false;
+      let failed: string | null = null;
+      const values: Record<string, string> = { ...BASE_VERIFY, ...COMPANIONS[name], [name]: WRONG[wrong] };
+      const fake = depsFor(BURST);
+      await runAction({
+        ...fake,
+        connect: async (config) => {
+          queried = true;
+          return fake.connect(config);
+        },
+        getInput: (n) => values[n] ?? '',
+        setSecret: () => {},
+        setOutput: () => {},
+        writeSummary: async () => {},
+        annotate: () => {},
+        setFailed: (m) => void (failed = m),
+        markFailed: () => {},
+        writeFile: async () => {},
+        env: { GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/app' },
+        defaultReportPath: '/tmp/bxg-hardening-report.json',
+      });
+      const type = VERIFY_TYPES[name]!;
+      // An action input left empty is not given: only a required one is refused.
+      const mustRefuse = TYPES[type].includes(wrong) || (wrong === 'empty' && name === 'elasticsearch-url');
+      judge(name, wrong, mustRefuse, failed, queried);
+    },
+  );
+});
+
+describe('every CLI flag, with wrong values', () => {
+  it('every verify flag is a verify input', () => {
+    expect(INPUT_NAMES.filter((n) => !(n in VERIFY_TYPES))).toEqual([]);
+    tally('inputs covered', INPUT_NAMES.length + ANALYZE_USAGE.match(/^ {2}(-\S+|FILE)/gm)!.length);
+  });
+
+  it.each(INPUT_NAMES.flatMap((name) => ALL.map((wrong) => [name, wrong] as const)))(
+    'verify --%s %s',
+    async (name, wrong) => {
+      let queried = false;
+      let stderr = '';
+      const values: Record<string, string> = { ...BASE_VERIFY, ...COMPANIONS[name], [name]: WRONG[wrong] };
+      const args = Object.entries(values)
+        .filter(([n, v]) => v !== '' || n === name)
+        .flatMap(([n, v]) => [`--${n}`, v]);
+      const fake = depsFor(BURST);
+      const code = await runVerify(
+        args,
+        {
+          stdout: () => {},
+          stderr: (t) => void (stderr += t),
+          stdin: new PassThrough(),
+          env: { GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/app' },
+          cwd: '/',
+        },
+        {
+          ...fake,
+          connect: async (config) => {
+            queried = true;
+            return fake.connect(config);
+          },
+        },
+      );
+      const type = VERIFY_TYPES[name]!;
+      // A flag is given on purpose: empty and blank are refused for every flag.
+      const mustRefuse = TYPES[type].includes(wrong) || wrong === 'empty' || wrong === 'spaces';
+      judge(name, wrong, mustRefuse, code === 2 ? stderr : null, queried);
+    },
+  );
+
+  it.each(ALL)('analyze with FILE %s, and unknown flags', (wrong) => {
+    tried++;
+    const value = WRONG[wrong];
+    if (value.trim() === '' || value.startsWith('-')) {
+      refused++;
+      expect(() => parseAnalyzeArgs([value])).toThrow(value.startsWith('-') ? value : /FILE/);
+    } else {
+      expect(parseAnalyzeArgs([value]).file).toBe(value);
+    }
+    tried++;
+    refused++;
+    expect(() => parseAnalyzeArgs([`--${wrong}`])).toThrow(new RegExp(`--${wrong}`));
+  });
+
+  it('counts', () => {
+    tally('wrong values tried', tried);
+    expect(refused).toBeGreaterThan(500);
+  });
+});
