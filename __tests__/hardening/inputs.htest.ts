@@ -146,6 +146,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'on-inconclusive': 'enum',
   'dry-run': 'boolean',
   'rollback-command': 'text',
+  'rollback-timeout': 'duration',
   'rollback-workflow': 'text',
   'rollback-workflow-ref': 'text',
   'rollback-workflow-inputs': 'yamlObject',

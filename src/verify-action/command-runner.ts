@@ -16,18 +16,48 @@ export function inheritedEnv(baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   );
 }
 
+/** After the timeout: SIGTERM to the command's process group, SIGKILL this long after. */
+const KILL_GRACE_MS = 5000;
+
 export function bashRunner(baseEnv: NodeJS.ProcessEnv = process.env): CommandRunner {
   return {
-    run: (command, env, onOutput) =>
+    run: (command, env, onOutput, timeoutMs) =>
       new Promise((resolve, reject) => {
         const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
           env: { ...inheritedEnv(baseEnv), ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
+          // Its own process group, so a timeout stops what the script started too (kubectl, sleep).
+          detached: process.platform !== 'win32',
         });
+        const signalGroup = (signal: NodeJS.Signals) => {
+          try {
+            if (child.pid !== undefined)
+              process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
+          } catch {
+            // Gone already.
+          }
+        };
+        let timedOut = false;
+        let killTimer: NodeJS.Timeout | undefined;
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                signalGroup('SIGTERM');
+                killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+              }, timeoutMs);
         child.stdout.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          clearTimeout(killTimer);
+          resolve(timedOut ? 'timeout' : (code ?? (signal ? 128 : 1)));
+        });
       }),
   };
 }

@@ -89,6 +89,8 @@ export interface Thresholds {
 
 export interface RollbackConfig {
   command?: string;
+  /** How long rollback-command may run before it is stopped and counted as failed. */
+  commandTimeoutMs?: number;
   workflow?: { id: string; ref?: string; inputs: Record<string, string> };
   event?: { type: string; payload: Record<string, unknown> };
   deployment?: { id: number; state: 'failure' | 'inactive' };

@@ -68,6 +68,7 @@ export const INPUT_NAMES = [
   'dry-run',
   'pause-command',
   'rollback-command',
+  'rollback-timeout',
   'rollback-workflow',
   'rollback-workflow-ref',
   'rollback-workflow-inputs',
@@ -128,6 +129,7 @@ export const DEFAULTS = {
   'dry-run': 'false',
   'deployment-state': 'failure',
   'alert-resolve-after': '1h',
+  'rollback-timeout': '10m',
 } as const satisfies Partial<Record<InputName, string>>;
 
 /** Inputs that hold lists: blank or item-less values are refused, never read as the default. */
@@ -363,7 +365,11 @@ function parseRollback(
   env: Record<string, string | undefined>,
 ): RollbackConfig {
   const rollback: RollbackConfig = {};
-  if (raw('rollback-command')) rollback.command = raw('rollback-command');
+  if (raw('rollback-command')) {
+    rollback.command = raw('rollback-command');
+    rollback.commandTimeoutMs = duration(value, 'rollback-timeout');
+    if (rollback.commandTimeoutMs === 0) throw new InputError('rollback-timeout: must be more than 0');
+  }
   if (raw('rollback-workflow')) {
     const ref = raw('rollback-workflow-ref') || env.GITHUB_REF;
     rollback.workflow = {

@@ -36,8 +36,16 @@ export interface Logger {
 }
 
 export interface CommandRunner {
-  /** Runs the command with bash, streaming its output; resolves to the exit code. */
-  run(command: string, env: Record<string, string>, onOutput: (text: string) => void): Promise<number>;
+  /**
+   * Runs the command with bash, streaming its output; resolves to the exit code, or to 'timeout'
+   * when it ran longer than timeoutMs and was stopped (with everything it started).
+   */
+  run(
+    command: string,
+    env: Record<string, string>,
+    onOutput: (text: string) => void,
+    timeoutMs?: number,
+  ): Promise<number | 'timeout'>;
 }
 
 export interface GitHubApi {

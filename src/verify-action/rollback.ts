@@ -97,7 +97,13 @@ export async function runRollback(
   if (config.command) {
     const command = config.command;
     await attempt('command', async () => {
-      const code = await deps.runner.run(command, rollbackEnv(facts), deps.onOutput);
+      const timeout = config.commandTimeoutMs;
+      const code = await deps.runner.run(command, rollbackEnv(facts), deps.onOutput, timeout);
+      if (code === 'timeout') {
+        throw new Error(
+          `rollback-command did not finish within rollback-timeout (${Math.round((timeout ?? 0) / 1000)}s); it was stopped`,
+        );
+      }
       if (code !== 0) throw new Error(`rollback-command exited with code ${code}`);
       return 'rollback-command exited 0';
     });

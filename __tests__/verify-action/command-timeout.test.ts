@@ -1,0 +1,57 @@
+// A rollback command that hangs (kubectl waiting on an unreachable cluster) used to hold the step
+// until the job's own timeout (6 hours by default), with the deploy still live and nobody told.
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { bashRunner } from '../../src/verify-action/command-runner.js';
+import { runRollback } from '../../src/verify-action/rollback.js';
+import { configFrom } from './helpers.js';
+
+const running = (marker: string) =>
+  execFileSync('ps', ['-eo', 'stat,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(marker) && !l.startsWith('Z'));
+
+describe('rollback-timeout', () => {
+  it('stops a hanging command and what it started, and the rollback fails loudly', async () => {
+    const seconds = String(randomInt(5000, 9000));
+    const config = configFrom({
+      'rollback-command': `sleep ${seconds} & sleep ${seconds}`,
+      'rollback-timeout': '1s',
+    });
+    expect(config.rollback.commandTimeoutMs).toBe(1000);
+    const started = Date.now();
+    const outcome = await runRollback(
+      config.rollback,
+      {
+        decision: 'rollback',
+        reason: 'r',
+        errorCount: 1,
+        errorRate: 1,
+        baselineRate: null,
+        breachedRules: [],
+        newErrorCount: 0,
+        deployedAt: 0,
+      },
+      {
+        runner: bashRunner({ PATH: process.env.PATH }),
+        github: async () => ({ request: async () => ({ status: 204 }) }),
+        onOutput: () => {},
+        secrets: [],
+      },
+    );
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(outcome.succeeded).toBe(false);
+    expect(outcome.results[0]!.detail).toBe(
+      'rollback-command did not finish within rollback-timeout (1s); it was stopped',
+    );
+    expect(running(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('defaults to 10 minutes, refuses 0', () => {
+    expect(configFrom({ 'rollback-command': 'true' }).rollback.commandTimeoutMs).toBe(600_000);
+    expect(() => configFrom({ 'rollback-command': 'true', 'rollback-timeout': '0' })).toThrow(
+      /^rollback-timeout: /,
+    );
+  });
+});
