@@ -192,11 +192,9 @@ describe('the engine under generated hostile input', () => {
           const left = splitLines(a.bytes);
           const right = splitLines(b.bytes);
           const merged: Buffer[] = [];
-          let i = 0;
           for (const pick of picks) {
             const from = pick ? left : right;
             if (from.length > 0) merged.push(from.shift()!);
-            i++;
           }
           merged.push(...left, ...right);
           const bytes = Buffer.concat(merged);
