@@ -334,7 +334,16 @@ describe('run: inputs and secrets', () => {
       { log: corpusFile('01-multistage-clean', 'plain.log') },
     );
     expect(io.events[0]).toBe('mask');
-    expect(io.secrets).toEqual(['s3cr3t-value', 'x,y']);
+    // With their encoded forms (base64 at three alignments, hex), which a RUN step could print.
+    expect(io.secrets).toEqual([
+      's3cr3t-value',
+      'czNjcjN0LXZhbH',
+      'MzY3IzdC12YWx1',
+      'zM2NyM3QtdmFsd',
+      '7333637233742d76616c7565',
+      '7333637233742D76616C7565',
+      'x,y',
+    ]);
     const args = seen.command!.args;
     expect(args).toEqual(
       expect.arrayContaining([

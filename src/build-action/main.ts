@@ -4,6 +4,7 @@
 // Every side effect goes through BuildDeps (ports.ts), so tests run the whole
 // action with fakes.
 import type { BuildReport } from '../engine/index.js';
+import { secretVariants } from '../github/redact.js';
 import type { RunnerPort } from '../github/runner-port.js';
 import { InputError } from '../shared/input-error.js';
 import { analyzeBuild, type BuildAnalysis } from './analysis.js';
@@ -32,7 +33,8 @@ export async function run(deps: BuildDeps): Promise<BuildOutcome> {
   }
   const plan = planRun(inputs, deps.env, deps.cwd);
   // Mask before anything else is printed.
-  for (const value of plan.secrets) io.setSecret(value);
+  // Encoded forms too (base64, hex, URL-encoded...): a RUN step may print a secret that way.
+  for (const value of plan.secrets) secretVariants(value).forEach((v) => io.setSecret(v));
 
   const execution = await executeBuild(inputs, plan, deps);
   if ('notStarted' in execution) {

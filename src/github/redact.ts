@@ -5,10 +5,41 @@
 /** Shorter values are not masked: replacing every `1` or `ab` would garble the report. */
 const MIN_SECRET_LENGTH = 3;
 
+/** Encoded forms shorter than this are not masked (too likely to occur by chance). */
+const MIN_VARIANT_LENGTH = 8;
+
+/**
+ * The forms a step prints a secret in when it means to slip it past masking (or a tool does by
+ * accident): base64 at each of the three byte alignments (the stable middle, so the secret inside
+ * a longer encoded text is caught), base64url, hex in both cases, URL-encoded, JSON-escaped.
+ * The runner masks some of these in the job log; the report and summary are ours to scrub.
+ */
+export function secretVariants(secret: string): string[] {
+  const variants = [secret];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.from('\u0000'.repeat(shift) + secret)
+      .toString('base64')
+      .replace(/=+$/, '');
+    variants.push(encoded.slice(shift === 0 ? 0 : Math.ceil((shift * 4) / 3), encoded.length - 2));
+  }
+  const bytes = Buffer.from(secret);
+  variants.push(
+    bytes.toString('base64url').slice(0, -2),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+  );
+  variants.push(encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1));
+  return [...new Set(variants)].filter((v, i) => i === 0 || v.length >= MIN_VARIANT_LENGTH);
+}
+
 /** Replaces every occurrence of each secret with `***`, longest first so a secret containing another goes whole. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return replaceAll(text, usableSecrets(secrets));
+}
+
+function replaceAll(text: string, usable: readonly string[]): string {
   let out = text;
-  for (const secret of usableSecrets(secrets)) out = out.split(secret).join('***');
+  for (const secret of usable) if (out.includes(secret)) out = out.split(secret).join('***');
   return out;
 }
 
@@ -17,8 +48,8 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   const usable = usableSecrets(secrets);
   if (usable.length === 0) return value;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactSecrets(v, usable);
-    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'string') return replaceAll(v, usable);
+    if (Array.isArray(v)) return redactSplits(v.map(walk), usable);
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
     }
@@ -27,8 +58,33 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
+/**
+ * Lines of output kept in order (a step's tail, the error excerpt): a secret printed in two
+ * pieces, the end of one line and the start of the next, is scrubbed from both.
+ */
+function redactSplits(items: unknown[], secrets: readonly string[]): unknown[] {
+  for (let i = 0; i + 1 < items.length; i++) {
+    const first = items[i];
+    const second = items[i + 1];
+    if (typeof first !== 'string' || typeof second !== 'string') continue;
+    for (const secret of secrets) {
+      if (secret.length < MIN_VARIANT_LENGTH) continue;
+      for (let cut = 1; cut < secret.length; cut++) {
+        const head = secret.slice(0, cut);
+        const tail = secret.slice(cut);
+        if (first.endsWith(head) && second.startsWith(tail)) {
+          items[i] = `${first.slice(0, first.length - head.length)}***`;
+          items[i + 1] = `***${second.slice(tail.length)}`;
+          break;
+        }
+      }
+    }
+  }
+  return items;
+}
+
 function usableSecrets(secrets: readonly string[]): string[] {
-  return [...new Set(secrets)]
+  return [...new Set(secrets.flatMap((s) => (s.length >= MIN_SECRET_LENGTH ? secretVariants(s) : [])))]
     .filter((s) => s.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
 }
