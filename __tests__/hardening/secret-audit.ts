@@ -44,7 +44,11 @@ export interface Leak {
 }
 
 /** Searches every artefact for every form of every secret; counts what it searched. */
-export function auditSecrets(artefacts: Record<string, string>, secrets: readonly string[]): Leak[] {
+export function auditSecrets(
+  artefacts: Record<string, string>,
+  secrets: readonly string[],
+  options: { split?: boolean } = {},
+): Leak[] {
   const leaks: Leak[] = [];
   let searched = 0;
   for (const [artefact, text] of Object.entries(artefacts)) {
@@ -55,6 +59,7 @@ export function auditSecrets(artefacts: Record<string, string>, secrets: readonl
         if (text.includes(needle)) leaks.push({ artefact, secret: secret.slice(0, 4), form });
       }
       const compact = secret.replace(SPLITTERS, '');
+      if (options.split === false) continue;
       searched++;
       if (compact.length >= 12 && joined.includes(compact))
         leaks.push({ artefact, secret: secret.slice(0, 4), form: 'split' });
