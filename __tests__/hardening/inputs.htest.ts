@@ -172,6 +172,7 @@ const COMPANIONS: Record<string, Record<string, string>> = {
   'rollback-event-payload': { 'rollback-event': 'rollback', 'github-token': 'tok', repository: 'acme/app' },
   repository: { 'rollback-event': 'rollback', 'github-token': 'tok' },
   'cloud-id': { 'elasticsearch-url': '' },
+  'rollback-timeout': { 'rollback-command': 'true' },
 };
 
 const BASE_VERIFY = {

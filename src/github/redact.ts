@@ -17,9 +17,11 @@ const MIN_VARIANT_LENGTH = 8;
 export function secretVariants(secret: string): string[] {
   const variants = [secret];
   for (let shift = 0; shift < 3; shift++) {
-    const encoded = Buffer.from('\u0000'.repeat(shift) + secret)
-      .toString('base64')
-      .replace(/=+$/, '');
+    const padded = Buffer.from('\u0000'.repeat(shift) + secret).toString('base64');
+    const encoded = padded.slice(
+      0,
+      padded.length - (padded.endsWith('==') ? 2 : padded.endsWith('=') ? 1 : 0),
+    );
     variants.push(encoded.slice(shift === 0 ? 0 : Math.ceil((shift * 4) / 3), encoded.length - 2));
   }
   const bytes = Buffer.from(secret);
