@@ -39,7 +39,7 @@ describe('action.yml (the build action)', () => {
     expect(Object.keys(action.outputs)).toEqual([...OUTPUT_NAMES]);
   });
 
-  it('runs the bundled entry on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/build/index.js' });
+  it('runs the bundled entries on node24 (main, and post to clean up after a killed build)', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/build/index.js', post: 'dist/build/post.js' });
   });
 });

@@ -1,10 +1,11 @@
 // The post step with fakes for the process table and the runner's files; the real processes and
 // engines are in cancel.itest.ts.
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { actionsRunner } from '../../src/github/actions-runner.js';
 import os from 'node:os';
 import path from 'node:path';
-import type { Annotation } from '../../src/build-action/annotations.js';
+import type { RunnerAnnotation as Annotation } from '../../src/github/runner-port.js';
 import { CANCELLED_NOTE, runPost, type PostDeps } from '../../src/build-action/post.js';
 import { postRecorder, readPostState, STATE } from '../../src/build-action/post-state.js';
 import { stopProcessGroup, type ProcessTable } from '../../src/build-action/process-group.js';
@@ -123,7 +124,7 @@ describe('the post step', () => {
   });
 
   it('nothing recorded (the build never started): nothing to do', async () => {
-    const { d, calls } = deps({ state: readPostState({}) });
+    const { d, calls } = deps({ state: readPostState(() => '') });
     expect((await runPost(d)).stop).toBe('nothing-recorded');
     expect(calls.outputs).toEqual({});
   });
@@ -151,7 +152,8 @@ describe('the post step', () => {
     [{ STATE_buildx_pid: '1e3' }, null],
     [{ STATE_buildx_pid: '4242' }, 4242],
   ])('state %j gives pid %s', (env, pid) => {
-    expect(readPostState(env).pid).toBe(pid);
+    const state: Record<string, string> = env;
+    expect(readPostState((name) => state[`STATE_${name}`] ?? '').pid).toBe(pid);
   });
 });
 
@@ -161,7 +163,10 @@ describe('postRecorder', () => {
     const stateFile = path.join(dir, 'state');
     writeFileSync(stateFile, '');
     const env = { GITHUB_STATE: stateFile, RUNNER_TEMP: dir };
-    const recorder = postRecorder(env);
+    const recorder = postRecorder(
+      actionsRunner({ env, write: () => {}, appendFile: appendFileSync, setExitCode: () => {} }),
+      env,
+    );
     const cancel = { subscribe: () => () => {} };
     const runner = recorder.wrap(spawnRunner({ cancel, spawn: recorder.spawn }));
     const lines: string[] = [];
@@ -190,7 +195,7 @@ describe('postRecorder', () => {
   });
 
   it('without GITHUB_STATE records nothing and passes the runner through', () => {
-    const recorder = postRecorder({});
+    const recorder = postRecorder({ saveState: () => {} }, {});
     const runner = {
       run: async () => ({ exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null }),
     };

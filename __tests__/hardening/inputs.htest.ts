@@ -3,13 +3,15 @@
 // the input's type must fail with an error that names the input, before any build or query
 // starts; the others (a tag may well be 'NaN') must not crash anything. The types are declared
 // here for every input, and an input without one fails the suite.
-import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
-import { run, type ActionFS, type ActionIO } from '../../src/build-action/main.js';
-import type { BuildRunner } from '../../src/build-action/runner.js';
+import { run } from '../../src/build-action/main.js';
+import type { ActionFS, BuildRunner } from '../../src/build-action/ports.js';
+import { fakeRunner } from './fake-runner.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
 import { runVerify } from '../../src/cli/verify.js';
 import { INPUT_NAMES } from '../../src/verify-action/inputs.js';
@@ -59,6 +61,8 @@ const TYPES = {
   repository: NOT_BLANK,
   fieldName: ['yaml'] as Wrong[],
   indexPattern: ['spaces', 'yaml'] as Wrong[],
+  /** `Name: value` lines. */
+  headers: NOT_BLANK,
 } satisfies Record<string, Wrong[]>;
 type InputType = keyof typeof TYPES;
 
@@ -102,6 +106,11 @@ const BUILD_TYPES: Record<string, InputType> = {
   'max-duration': 'duration',
   'max-context-size': 'size',
   'fail-on-warnings': 'boolean',
+  history: 'boolean',
+  'max-duration-increase': 'duration',
+  'max-cache-ratio-drop': 'number',
+  'max-context-growth': 'size',
+  'max-cache-export': 'duration',
 };
 
 const VERIFY_TYPES: Record<string, InputType> = {
@@ -159,6 +168,14 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'kibana-url': 'url',
   'kibana-data-view': 'text',
   'report-path': 'text',
+  'breach-notify': 'enum',
+  'pause-command': 'text',
+  'alertmanager-url': 'url',
+  'alertmanager-headers': 'headers',
+  'webhook-url': 'url',
+  'webhook-headers': 'headers',
+  'alert-labels': 'yamlObject',
+  'alert-resolve-after': 'duration',
 };
 
 /** Inputs that only mean something with another one: given with it, so their own check runs. */
@@ -173,6 +190,9 @@ const COMPANIONS: Record<string, Record<string, string>> = {
   repository: { 'rollback-event': 'rollback', 'github-token': 'tok' },
   'cloud-id': { 'elasticsearch-url': '' },
   'rollback-timeout': { 'rollback-command': 'true' },
+  'alertmanager-headers': { 'alertmanager-url': 'http://127.0.0.1:9093' },
+  'webhook-headers': { 'webhook-url': 'http://127.0.0.1:9/hook' },
+  'breach-notify': { 'alertmanager-url': 'http://127.0.0.1:9093' },
 };
 
 const BASE_VERIFY = {
@@ -208,18 +228,7 @@ describe('every build action input, with wrong values', () => {
     '%s = %s',
     async (name, wrong) => {
       let started = false;
-      let failed: string | null = null;
-      const io: ActionIO = {
-        getInput: (n) => (n === name ? WRONG[wrong] : ''),
-        setOutput: () => {},
-        setSecret: () => {},
-        annotate: () => {},
-        setFailed: (m) => void (failed = m),
-        info: () => {},
-        warning: () => {},
-        writeRaw: () => {},
-        appendSummary: async () => {},
-      };
+      const { runner: io, recorded } = fakeRunner({ [name]: WRONG[wrong] });
       const fs: ActionFS = {
         readText: async () => null,
         exists: async () => false,
@@ -235,7 +244,7 @@ describe('every build action input, with wrong values', () => {
       };
       await run({ io, fs, runner, env: {}, cwd: '/w', now: () => 0, randomToken: () => 't' });
       const type = BUILD_TYPES[name]!;
-      judge(name, wrong, TYPES[type].includes(wrong), failed, started);
+      judge(name, wrong, TYPES[type].includes(wrong), recorded.failed[0] ?? null, started);
     },
   );
 });
@@ -252,26 +261,22 @@ describe('every verify action input, with wrong values', () => {
     '%s = %s',
     async (name, wrong) => {
       let queried = false;
-      let failed: string | null = null;
       const values: Record<string, string> = { ...BASE_VERIFY, ...COMPANIONS[name], [name]: WRONG[wrong] };
       const fake = depsFor(BURST);
+      const { log: _log, ...verifyDeps } = fake;
+      const { runner, recorded } = fakeRunner(values);
       await runAction({
-        ...fake,
+        ...verifyDeps,
         connect: async (config) => {
           queried = true;
           return fake.connect(config);
         },
-        getInput: (n) => values[n] ?? '',
-        setSecret: () => {},
-        setOutput: () => {},
-        writeSummary: async () => {},
-        annotate: () => {},
-        setFailed: (m) => void (failed = m),
-        markFailed: () => {},
+        runner,
         writeFile: async () => {},
         env: { GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/app' },
         defaultReportPath: '/tmp/bxg-hardening-report.json',
       });
+      const failed = recorded.failed[0] ?? null;
       const type = VERIFY_TYPES[name]!;
       // An action input left empty is not given: only a required one is refused.
       const mustRefuse = TYPES[type].includes(wrong) || (wrong === 'empty' && name === 'elasticsearch-url');
@@ -281,6 +286,11 @@ describe('every verify action input, with wrong values', () => {
 });
 
 describe('every CLI flag, with wrong values', () => {
+  // --report-path takes the wrong values as file names: keep them out of the checkout.
+  const cwd = process.cwd();
+  beforeAll(() => process.chdir(mkdtempSync(path.join(tmpdir(), 'bxg-hardening-cli-'))));
+  afterAll(() => process.chdir(cwd));
+
   it('every verify flag is a verify input', () => {
     expect(INPUT_NAMES.filter((n) => !(n in VERIFY_TYPES))).toEqual([]);
     tally('inputs covered', INPUT_NAMES.length + ANALYZE_USAGE.match(/^ {2}(-\S+|FILE)/gm)!.length);

@@ -31,6 +31,7 @@ import {
   type Scenario,
 } from '../verify-action/itest-helpers.js';
 import { auditSecrets } from './secret-audit.js';
+import { fakeRunner } from './fake-runner.js';
 import { tally } from './tally.js';
 
 const API_KEY = 'QnhnSGFyZGVuaW5nS2V5OnMzY3IzdC1rM3k=';
@@ -110,22 +111,24 @@ async function action(inputs: Record<string, string>, label: string): Promise<Ru
           (artefactsSeen[`${label}: rollback output`] ?? '') + t),
     },
   });
-  const run: Run = { report: null, outputs: {}, failed: [], annotations: [] };
-  let summary = '';
+  const { log: _log, ...verifyDeps } = deps;
+  const { runner, recorded } = fakeRunner(values);
   let reportFile = '';
-  run.report = await runAction({
-    ...deps,
-    getInput: (name) => values[name] ?? '',
-    setSecret: () => {},
-    setOutput: (name, value) => void (run.outputs[name] = value),
-    writeSummary: async (md) => void (summary += md),
-    annotate: (level, message, title) => void run.annotations.push(`${level}: ${title}: ${message}`),
-    setFailed: (m) => void run.failed.push(m),
-    markFailed: () => {},
+  const report = await runAction({
+    ...verifyDeps,
+    runner,
     writeFile: async (_path, text) => void (reportFile = text),
     env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF: 'refs/heads/main' },
     defaultReportPath: '/tmp/bxg-hardening-verify.json',
   });
+  const run: Run = {
+    report,
+    outputs: recorded.outputs,
+    failed: recorded.failed,
+    annotations: recorded.annotations,
+  };
+  const summary = recorded.summary;
+  deps.logs.push(...recorded.log);
   Object.assign(artefactsSeen, {
     [`${label}: outputs`]: JSON.stringify(run.outputs),
     [`${label}: summary`]: summary,

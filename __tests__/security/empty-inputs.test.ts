@@ -37,7 +37,7 @@ describe('build action list inputs', () => {
   it.each(BUILD_LISTS.flatMap((name) => BLANK.map((value) => [name, value] as const)))(
     '%s: %j is refused, naming the input',
     (name, value) => {
-      expect(() => readInputs((n) => (n === name ? value : ''))).toThrow(new RegExp(`^Input '${name}': `));
+      expect(() => readInputs((n) => (n === name ? value : ''))).toThrow(new RegExp(`^${name}: `));
     },
   );
 

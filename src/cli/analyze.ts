@@ -90,7 +90,11 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg, '=') : [arg, null];
     const value = (): string => {
       const text = inline ?? argv[++i];
-      if (text === undefined || text.trim() === '' || (inline === null && text.startsWith('-') && text !== '-'))
+      if (
+        text === undefined ||
+        text.trim() === '' ||
+        (inline === null && text.startsWith('-') && text !== '-')
+      )
         throw new UsageError(
           `${flag} needs a value (${flag === '--format' ? FORMATS.join(', ') : 'a path'})`,
         );

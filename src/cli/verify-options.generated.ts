@@ -208,6 +208,11 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
       "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. This action's inputs (INPUT_*, with the credentials) are removed from its environment; pass what it needs through the step's env.",
   },
   {
+    name: 'rollback-timeout',
+    description:
+      'How long rollback-command may run; past it the command (and what it started) is stopped and the rollback counts as failed. Default: 10m.',
+  },
+  {
     name: 'rollback-workflow',
     description: 'Workflow file name or id to start with workflow_dispatch on a rollback decision.',
   },

@@ -368,7 +368,7 @@ function parseRollback(
   if (raw('rollback-command')) {
     rollback.command = raw('rollback-command');
     rollback.commandTimeoutMs = duration(value, 'rollback-timeout');
-    if (rollback.commandTimeoutMs === 0) throw new InputError('rollback-timeout: must be more than 0');
+    if (rollback.commandTimeoutMs === 0) throw new InputError('rollback-timeout', 'must be more than 0');
   }
   if (raw('rollback-workflow')) {
     const ref = raw('rollback-workflow-ref') || env.GITHUB_REF;

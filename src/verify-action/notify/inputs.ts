@@ -102,7 +102,9 @@ export function parseNotify(
       false,
     );
     // The base URL, as Prometheus' alertmanager_config takes it; the API path is added here.
-    const base = url.pathname.replace(/\/+$/, '');
+    let end = url.pathname.length;
+    while (end > 0 && url.pathname.charCodeAt(end - 1) === 47 /* / */) end--;
+    const base = url.pathname.slice(0, end);
     url.pathname = base.endsWith(ALERTMANAGER_PATH) ? base : `${base}${ALERTMANAGER_PATH}`;
     if (url.search || url.hash)
       throw inputError('alertmanager-url', 'expected a base URL without ?query or #');
