@@ -144,6 +144,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'max-error-rate': 'number',
   'baseline-window': 'duration',
   'max-increase': 'number',
+  confidence: 'ratio',
   'min-errors': 'whole',
   'normalize-by-volume': 'boolean',
   'max-new-errors': 'whole',
