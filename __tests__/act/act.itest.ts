@@ -6,7 +6,7 @@
 // checks read act's own output: the annotations it raised (❗ lines), the outputs
 // it set (⚙ ::set-output::), the summaries (⚙ Summary -) and what later steps saw.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,15 +26,48 @@ interface ActRun {
   jobs: Record<string, string[]>;
 }
 
-function runAct(inputs: Record<string, string>): ActRun {
-  const args = ['workflow_dispatch', '-W', '__tests__/act/workflow.yml', '-P', 'ubuntu-latest=-self-hosted'];
+function actArgs(workflow: string, inputs: Record<string, string>): string[] {
+  const args = ['workflow_dispatch', '-W', workflow, '-P', 'ubuntu-latest=-self-hosted'];
   for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`);
+  return args;
+}
+
+function runAct(inputs: Record<string, string>): ActRun {
+  const args = actArgs('__tests__/act/workflow.yml', inputs);
   const run = spawnSync(ACT, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20 });
+  return { status: run.status, jobs: byJob(`${run.stdout}${run.stderr}`) };
+}
+
+/** Runs act and sends it SIGINT once its output shows `when`, as Ctrl-C in a terminal does. */
+function interruptAct(workflow: string, inputs: Record<string, string>, when: string): Promise<ActRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ACT, actArgs(workflow, inputs), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let sent = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!sent && output.includes(when)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, jobs: byJob(output) });
+    });
+  });
+}
+
+function byJob(output: string): Record<string, string[]> {
   const jobs: Record<string, string[]> = {};
   let job = '';
   // Lines without a prefix continue the previous entry (a multi-line summary or output).
-  for (const line of `${run.stdout}${run.stderr}`.split('\n')) {
-    const m = /^\[act\/(\w+)\s*\] ?(.*)$/.exec(line);
+  for (const line of output.split('\n')) {
+    const m = /^\[[^/\]]+\/([\w-]+)\s*\] ?(.*)$/.exec(line);
     if (m) {
       job = m[1]!;
       (jobs[job] ??= []).push(m[2]!);
@@ -43,7 +76,7 @@ function runAct(inputs: Record<string, string>): ActRun {
       entries[entries.length - 1] += `\n${line}`;
     }
   }
-  return { status: run.status, jobs };
+  return jobs;
 }
 
 /** The `bxg-act <check> key=value ...` line a check step printed. */
@@ -154,4 +187,29 @@ describe('the actions under nektos/act (self-hosted runner)', () => {
     expect(summary).toMatch(/^## ⏪ Deploy verification: rollback/);
     expect(summary).toContain('xychart-beta');
   });
+
+  it('cancel: SIGINT to act mid-RUN leaves no buildx running; outputs and summary say cancelled', async () => {
+    const tag = `bxg-act-cancel-${path
+      .basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')}`;
+    const started = Date.now();
+    const cancelled = await interruptAct(
+      '__tests__/act/cancel.yml',
+      { 'docker-host': ENGINE, tag },
+      'sleeping now',
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const lines = cancelled.jobs.cancel!;
+    expect(cancelled.status).not.toBe(0);
+    // act kills the step; the post step stops the buildx it left behind before act exits.
+    const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(processes.split('\n').filter((p) => p.includes(`${tag}/cancel:1`))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/⚙\s+::set-output:: error-category=cancelled$/));
+    expect(annotations(lines)).toContainEqual(
+      expect.stringMatching(/^::error title=Docker build cancelled::/),
+    );
+    expect(summaries(lines)).toContainEqual(expect.stringMatching(/^## ⏹️ Docker build cancelled/));
+    expect(lines.some((l) => l.endsWith('| bxg-act cancel outcome=failure'))).toBe(true);
+  }, 120_000);
 });
