@@ -15,6 +15,7 @@ import {
 } from '../engine/index.js';
 import type { BuildReport, StepReport } from '../engine/index.js';
 import { formatBytes, formatDuration } from '../shared/units.js';
+import { contextSources } from './history/fingerprint.js';
 
 export type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';
@@ -83,27 +84,10 @@ function packageManagerOf(instruction: DockerfileInstruction): PackageManager | 
   return PACKAGE_MANAGERS.find((pm) => pm.pattern.test(instruction.argsWithoutFlags)) ?? null;
 }
 
-/** Sources of a COPY/ADD (all words but the last), null for COPY --from and heredocs. */
-function copySources(instruction: DockerfileInstruction): string[] | null {
-  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return null;
-  if (instruction.flags.some((f) => f.startsWith('--from='))) return null;
-  const text = instruction.argsWithoutFlags.trim();
-  let words: string[];
-  if (text.startsWith('[')) {
-    try {
-      words = (JSON.parse(text) as unknown[]).map(String);
-    } catch {
-      return null;
-    }
-  } else {
-    words = text.split(/\s+/);
-  }
-  return words.length >= 2 ? words.slice(0, -1) : null;
-}
-
 /** A copy of the whole context or of a directory tree: any source change invalidates it. */
 function copiesSourceTree(instruction: DockerfileInstruction): boolean {
-  const sources = copySources(instruction);
+  if (instruction.keyword === 'RUN') return false;
+  const sources = contextSources(instruction);
   return sources !== null && sources.some((s) => /^(\.\/?|\.\/\*|\*|[^*?]*\/)$/.test(s));
 }
 
