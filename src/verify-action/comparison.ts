@@ -39,14 +39,6 @@ export interface RateComparison {
   significant: boolean;
 }
 
-/** Errors and log lines of one service.version in the window (and whether it logged before the deploy). */
-export interface VersionCounts {
-  version: string;
-  total: number;
-  errors: number;
-  inBaseline: boolean;
-}
-
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 const significantDigits = (n: number) => (n === 0 ? 0 : Number(n.toPrecision(3)));
 

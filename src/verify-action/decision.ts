@@ -7,7 +7,7 @@ import { formatDuration } from '../shared/units.js';
 import { newMessages, type MessageCount } from './messages.js';
 import type { Measurement } from './query.js';
 import { judgeIncrease, type RateComparison } from './comparison.js';
-import type { NewError } from './template-query.js';
+import type { NewError } from './findings.js';
 
 /** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
 export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';

@@ -6,8 +6,7 @@
 // is pasted into query_string syntax.
 import type { Rule, VerifyConfig } from './config.js';
 import { estimateTop, type MessageCount } from './messages.js';
-import type { VersionCounts } from './comparison.js';
-import type { TemplateFindings } from './template-query.js';
+import type { TemplateFindings, VersionCounts } from './findings.js';
 
 /** How the top error messages are found; chosen once from _field_caps. */
 export type MessageStrategy =

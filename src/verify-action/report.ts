@@ -3,7 +3,7 @@
 import type { CheckResult, Decision, RuleResult } from './decision.js';
 import type { MessageCount } from './messages.js';
 import type { RateComparison } from './comparison.js';
-import type { NewError } from './template-query.js';
+import type { NewError } from './findings.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { ServerInfo } from './ports.js';
 import type { NotifyOutcome } from './notify/notifier.js';

@@ -29,7 +29,8 @@ import {
   type SearchRequest,
 } from './query.js';
 import { scrub } from './redact.js';
-import { countTemplates, type NewError, type TemplateFindings } from './template-query.js';
+import type { NewError, TemplateFindings } from './findings.js';
+import { countTemplates } from './template-query.js';
 import type { VerifyReport } from './report.js';
 import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './rollback.js';
 import { fetchTransport } from './notify/deliver.js';

@@ -10,7 +10,7 @@ import type { RateComparison } from './comparison.js';
 import type { MessageCount } from './messages.js';
 import type { VerifyReport } from './report.js';
 import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
-import type { NewError } from './template-query.js';
+import type { NewError } from './findings.js';
 
 const ICON: Record<Decision, string> = {
   pass: '✅',

@@ -20,34 +20,9 @@ import {
   type SearchPlan,
   type SearchRequest,
 } from './query.js';
+import type { NewError, TemplateFindings } from './findings.js';
 
 type Query = Record<string, unknown>;
-
-/** A window kind with its exact count. */
-export interface TemplateCount {
-  template: string;
-  /** One real line of the kind (untrusted: escape before rendering). */
-  message: string;
-  /** Window errors matching the kind's phrases, less those of more specific kinds shown. */
-  count: number;
-}
-
-/** A kind seen only since the deploy. */
-export interface NewError extends TemplateCount {
-  /** First occurrence in the window (epoch ms), null when the search did not say. */
-  firstSeen: number | null;
-  /** A variant of a known kind (differs where the baseline never varied), or a kind of its own. */
-  variantOf: string | null;
-}
-
-export interface TemplateFindings {
-  top: TemplateCount[];
-  newErrors: NewError[];
-  /** Window errors matching none of the shown kinds (a kind the samples missed, or lines too varied to template). */
-  unmatched: number;
-  /** Kinds without a constant phrase: shown with their sample count, never called new. */
-  uncountable: number;
-}
 
 function phrasesQuery(field: string, phrases: readonly string[]): Query {
   return { bool: { filter: phrases.map((p) => ({ match_phrase: { [field]: p } })) } };
