@@ -11,8 +11,11 @@ export const WILDCARD = '<*>';
 const MASKS: readonly [RegExp, string][] = [
   // URLs and e-mail addresses.
   // (a URL does not end in punctuation: "see (http://x/y)." keeps its ")."
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi, WILDCARD],
-  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, WILDCARD],
+  // The scheme and the e-mail local part are bounded (64 characters, RFC 5321's limit for a
+  // local part; registered schemes are shorter): unbounded, every start in a long run of their
+  // characters scans to its end, quadratic on an untrusted 100 KB message (ReDoS suite).
+  [/\b[a-z][a-z0-9+.-]{0,63}:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi, WILDCARD],
+  [/\b[\w.+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, WILDCARD],
   // UUIDs, before hex and numbers eat their parts.
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, WILDCARD],
   // Dates and times of day (2016/9/27:20:30:31.455, 2026-11-27T11:50:00Z, 20:30:31).
@@ -33,8 +36,11 @@ const MASKS: readonly [RegExp, string][] = [
   // Quoted values.
   [/"[^"\n]{0,200}"/g, `"${WILDCARD}"`],
   [/(?<![A-Za-z])'[^'\n]{0,200}'/g, `'${WILDCARD}'`],
-  // key=value pairs: the value varies, the key stays.
-  [/\b([A-Za-z_][\w.-]*)=(?!<\*>)[^\s,;&)\]}]+/g, `$1=${WILDCARD}`],
+  // key=value pairs: the value varies, the key stays. The match starts at the `=` and checks the
+  // key behind it, so only the text from `=` on is replaced and the key is scanned once, not from
+  // every start in a long run of key characters (quadratic, see the ReDoS suite). The same text
+  // results: the match that started at the key's leftmost start kept the key as `$1`.
+  [/=(?<=\b[A-Za-z_][\w.-]*=)(?!<\*>)[^\s,;&)\]}]+/g, `=${WILDCARD}`],
   // Hex: 0x-prefixed, or long runs with both a digit and a letter (hashes, ids).
   [/\b0x[0-9a-f]+\b/gi, WILDCARD],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, WILDCARD],
