@@ -242,9 +242,30 @@ function parseEnv(text: string): Map<string, string> {
     if (name) vars.set(name, shortHash(rest.join(' ')));
     return vars;
   }
-  for (const match of body.matchAll(/([^\s=]+)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)/g))
-    vars.set(match[1]!, shortHash(match[2]!));
+  for (const [name, value] of envPairs(body)) vars.set(name, shortHash(value));
   return vars;
+}
+
+/**
+ * The `NAME=value` pairs of an ENV body, as `/([^\s=]+)=(value)/g` finds them, scanned once: that
+ * regex tried the name from every start in a run of name characters, quadratic on a long run
+ * without `=` (ReDoS suite). A name is a whole run (or the rest of one after the last value), so
+ * each run is read once and the value is matched where its `=` is.
+ */
+function envPairs(body: string): [string, string][] {
+  const nameRun = /[^\s=]+/g;
+  /** Double-quoted with escapes, single-quoted, or up to a blank (escapes kept); may be empty. */
+  const value = /"(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*/y;
+  const pairs: [string, string][] = [];
+  for (let name = nameRun.exec(body); name !== null; name = nameRun.exec(body)) {
+    const equals = name.index + name[0].length;
+    if (body[equals] !== '=') continue;
+    value.lastIndex = equals + 1;
+    const found = value.exec(body)?.[0] ?? '';
+    pairs.push([name[0], found]);
+    nameRun.lastIndex = equals + 1 + found.length;
+  }
+  return pairs;
 }
 
 function fromStageOf(instruction: DockerfileInstruction, dockerfile: Dockerfile): DockerfileStage | null {
