@@ -148,12 +148,8 @@ const REVIEWED_DYNAMIC: Record<string, string> = {
  * slow and fails, asking for their removal here, once they are fixed.
  */
 const KNOWN_SLOW = new Set<string>([
-  // Log-template masking: runs on log messages from Elasticsearch (untrusted).
-  String.raw`src/log-templates/mask.ts /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi`,
-  String.raw`src/log-templates/mask.ts /\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi`,
-  String.raw`src/log-templates/mask.ts /\b([A-Za-z_][\w.-]*)=(?!<\*>)[^\s,;&)\]}]+/g`,
-  'src/build-action/history/blame.ts /([^\\s=]+)=("(?:[^"\\\\]|\\\\.)*"|\'[^\']*\'|(?:[^\\s\\\\]|\\\\.)*)/g',
-  'src/engine/pasted-display.ts /(?:\\s{2,}|(?<=\\d(?:\\.\\d+)?s) |(?<=\\[\\+\\] Building [^=]*?) )(?==> (?!=>))|(?<=\\s)(?==> => )/',
+  // None: the five found after issue 12 (log-template URL, e-mail and key=value masks, the
+  // pasted-display row split, blame's ENV pairs) were made linear.
 ]);
 const knownSlow = (r: { where: string; source: string; flags: string }) =>
   KNOWN_SLOW.has(`${r.where.split(':')[0]} /${r.source}/${r.flags}`);
@@ -190,24 +186,26 @@ describe('ReDoS: every regular expression in src/ on adversarial 100 KB inputs',
     },
   );
 
-  it.failing.each(found.filter(knownSlow).map((r) => [`${r.where} /${r.source}/${r.flags}`, r] as const))(
-    'known slow, fix pending: %s',
-    async (_label, r) => {
-      const recipes = [...adversarial(r.source)];
-      const results = await runInWorker(r.source, r.flags, recipes);
-      if (results === 'hung')
-        throw new Error(`hung on an adversarial input (no answer within ${10 * CAP_MS + 5000} ms)`);
-      const slow: string[] = [];
-      for (const result of results) {
-        runs++;
-        bytes += result.length;
-        slowest = Math.max(slowest, result.ms);
-        if (result.ms > CAP_MS)
-          slow.push(`${result.head}… (${result.length} chars): ${Math.round(result.ms)} ms`);
-      }
-      expect(slow).toEqual([]);
-    },
-  );
+  // jest refuses an empty table: the known-slow tests exist only while one is listed.
+  if (KNOWN_SLOW.size > 0)
+    it.failing.each(found.filter(knownSlow).map((r) => [`${r.where} /${r.source}/${r.flags}`, r] as const))(
+      'known slow, fix pending: %s',
+      async (_label, r) => {
+        const recipes = [...adversarial(r.source)];
+        const results = await runInWorker(r.source, r.flags, recipes);
+        if (results === 'hung')
+          throw new Error(`hung on an adversarial input (no answer within ${10 * CAP_MS + 5000} ms)`);
+        const slow: string[] = [];
+        for (const result of results) {
+          runs++;
+          bytes += result.length;
+          slowest = Math.max(slowest, result.ms);
+          if (result.ms > CAP_MS)
+            slow.push(`${result.head}… (${result.length} chars): ${Math.round(result.ms)} ms`);
+        }
+        expect(slow).toEqual([]);
+      },
+    );
 
   it('counts', () => {
     tally('regex runs on adversarial input', runs);
