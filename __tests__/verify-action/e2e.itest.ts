@@ -91,8 +91,10 @@ describe('the verify action as a process', () => {
       'error-count': String(expectedErrors()),
       'breached-rules': 'timeouts',
       'rollback-triggered': 'false',
-      report: join(dir, 'buildx-gate-verify-99.json'),
     });
+    // The default report file is per step: the run id, the step (GITHUB_ACTION, unset here) and a unique suffix.
+    expect(run.outputs.report!.startsWith(join(dir, 'buildx-gate-verify-99-step-'))).toBe(true);
+    expect(run.outputs.report).toMatch(/-step-[0-9a-z]+\.json$/);
     const report = JSON.parse(await readFile(run.outputs.report!, 'utf8'));
     expect(report.errorCount).toBe(expectedErrors());
     expect(run.summary).toContain('## ⏪ Deploy verification: rollback');
