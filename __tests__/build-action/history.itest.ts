@@ -6,7 +6,7 @@
 // file the image does not need (context growth gated, .dockerignore proposed); one with no
 // record; and, on Engine 26 (whose log names base image digests), the base image moved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -322,7 +322,34 @@ COPY --from=build /app/out.txt /out.txt
     const after = docker('image', 'inspect', '--format', '{{.Id}}', base);
     expect(after).not.toBe(before);
     // BuildKit in dockerd may resolve the tag from its own metadata cache for a moment after the
-    // retag: then it really built on the old digest, and nothing moved. Build until it sees the move.
+    // retag, and a build in that moment can run its steps on the new image while its FROM line
+    // still names the old digest: the next build is then all cached and has nothing to blame. So
+    // a throwaway probe build (steps of its own, never the test's) waits until BuildKit names the
+    // new digest, and only then does the action build.
+    const probeDir = mkdtempSync(path.join(os.tmpdir(), 'bxg-i10-hist-probe-'));
+    try {
+      let seen: string | null = null;
+      for (let probe = 1; probe <= 10; probe++) {
+        writeFileSync(path.join(probeDir, 'Dockerfile'), `FROM ${base}\nRUN echo probe-${id}-${probe}\n`);
+        const probeRun = spawnSync(
+          'docker',
+          ['buildx', 'build', '--progress=plain', '--network=none', probeDir],
+          {
+            env: { ...process.env, DOCKER_HOST: host },
+            encoding: 'utf8',
+          },
+        );
+        // The plain progress log is on stderr.
+        const log = `${probeRun.stdout}${probeRun.stderr}`;
+        seen = /FROM \S+@(sha256:[0-9a-f]{64})/.exec(log)?.[1] ?? null;
+        if (seen !== null && seen !== mainBaseDigest) break;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+      expect(seen).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(seen).not.toBe(mainBaseDigest);
+    } finally {
+      rmSync(probeDir, { recursive: true, force: true });
+    }
     let run!: Run;
     for (let attempt = 1; attempt <= 4; attempt++) {
       run = await runAction(workspace, host, server, { branch: 'main', pr: false }, inputs());
