@@ -167,45 +167,28 @@ describe('ReDoS: every regular expression in src/ on adversarial 100 KB inputs',
   let runs = 0;
   let bytes = 0;
   let slowest = 0;
-  it.each(found.filter((r) => !knownSlow(r)).map((r) => [`${r.where} /${r.source}/${r.flags}`, r] as const))(
-    '%s',
-    async (_label, r) => {
-      const recipes = [...adversarial(r.source)];
-      const results = await runInWorker(r.source, r.flags, recipes);
-      if (results === 'hung')
-        throw new Error(`hung on an adversarial input (no answer within ${10 * CAP_MS + 5000} ms)`);
-      const slow: string[] = [];
-      for (const result of results) {
-        runs++;
-        bytes += result.length;
-        slowest = Math.max(slowest, result.ms);
-        if (result.ms > CAP_MS)
-          slow.push(`${result.head}… (${result.length} chars): ${Math.round(result.ms)} ms`);
-      }
-      expect(slow).toEqual([]);
-    },
-  );
+  const label = (r: (typeof found)[number]) => [`${r.where} /${r.source}/${r.flags}`, r] as const;
+  /** Runs one expression on its adversarial inputs in a worker; fails on a hang or a run over the cap. */
+  const tryAdversarial = async (_label: string, r: (typeof found)[number]) => {
+    const recipes = [...adversarial(r.source)];
+    const results = await runInWorker(r.source, r.flags, recipes);
+    if (results === 'hung')
+      throw new Error(`hung on an adversarial input (no answer within ${10 * CAP_MS + 5000} ms)`);
+    const slow: string[] = [];
+    for (const result of results) {
+      runs++;
+      bytes += result.length;
+      slowest = Math.max(slowest, result.ms);
+      if (result.ms > CAP_MS)
+        slow.push(`${result.head}… (${result.length} chars): ${Math.round(result.ms)} ms`);
+    }
+    expect(slow).toEqual([]);
+  };
+  it.each(found.filter((r) => !knownSlow(r)).map(label))('%s', tryAdversarial);
 
   // jest refuses an empty table: the known-slow tests exist only while one is listed.
   if (KNOWN_SLOW.size > 0)
-    it.failing.each(found.filter(knownSlow).map((r) => [`${r.where} /${r.source}/${r.flags}`, r] as const))(
-      'known slow, fix pending: %s',
-      async (_label, r) => {
-        const recipes = [...adversarial(r.source)];
-        const results = await runInWorker(r.source, r.flags, recipes);
-        if (results === 'hung')
-          throw new Error(`hung on an adversarial input (no answer within ${10 * CAP_MS + 5000} ms)`);
-        const slow: string[] = [];
-        for (const result of results) {
-          runs++;
-          bytes += result.length;
-          slowest = Math.max(slowest, result.ms);
-          if (result.ms > CAP_MS)
-            slow.push(`${result.head}… (${result.length} chars): ${Math.round(result.ms)} ms`);
-        }
-        expect(slow).toEqual([]);
-      },
-    );
+    it.failing.each(found.filter(knownSlow).map(label))('known slow, fix pending: %s', tryAdversarial);
 
   it('counts', () => {
     tally('regex runs on adversarial input', runs);
