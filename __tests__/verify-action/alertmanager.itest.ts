@@ -4,7 +4,6 @@
 // later clean verification resolves the alerts. The run_id label keeps this run's alerts apart from
 // earlier runs' (Alertmanager keeps state between test runs).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForElasticsearch } from '../support/es-env.js';
-import { dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
+import { bundleEntries, dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
 
 const AM_URL = process.env.BXG_ALERTMANAGER_URL ?? 'http://127.0.0.1:9093';
 const RECEIVER_PORT = Number(process.env.BXG_ALERTMANAGER_RECEIVER_PORT ?? 9095);
@@ -108,19 +107,7 @@ beforeAll(async () => {
   scenario = await seedScenario('notify', ['--docs', '5000']);
   dir = await mkdtemp(join(tmpdir(), 'bxg-i8-notify-'));
   // The action's entry bundled as scripts/bundle.mjs does, to run it as the runner would.
-  await build({
-    entryPoints: { 'verify/index': 'src/verify-action/index.ts' },
-    outdir: join(dir, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
-    },
-  });
+  await bundleEntries(dir, { 'verify/index': 'src/verify-action/index.ts' });
 }, 120_000);
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));

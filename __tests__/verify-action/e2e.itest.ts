@@ -2,7 +2,6 @@
 // against the real node: the action (inputs from INPUT_* variables, outputs and
 // summary to the runner's files) and `buildx-gate verify`.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import { waitForElasticsearch } from '../support/es-env.js';
 import {
   after,
+  bundleEntries,
   checkoutProd,
   count,
   dropScenario,
@@ -25,19 +25,7 @@ beforeAll(async () => {
   await waitForElasticsearch('8');
   scenario = await seedScenario('e2e', ['--docs', '5000']);
   dir = await mkdtemp(join(tmpdir(), 'bxg-verify-e2e-'));
-  await build({
-    entryPoints: { 'verify/index': 'src/verify-action/index.ts', cli: 'src/cli.ts' },
-    outdir: join(dir, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
-    },
-  });
+  await bundleEntries(dir, { 'verify/index': 'src/verify-action/index.ts', cli: 'src/cli.ts' });
 }, 120_000);
 afterAll(async () => {
   await dropScenario(scenario);

@@ -2,6 +2,8 @@
 // real node with scripts/es/seed.mjs, know its exact counts, and run
 // verifications against it with the production adapter and a virtual clock
 // (so a 10-minute watch runs in seconds over real data).
+import { build } from 'esbuild';
+import { join } from 'node:path';
 import { parseSeedArgs, seedLogs, type SeedRow, type SeedSummary } from '../../scripts/es/seed.mjs';
 import { deleteIndices, ES8_URL, uniqueIndexPrefix, type RequestOptions } from '../support/es-env.js';
 import { connectElasticsearch } from '../../src/verify-action/client.js';
@@ -133,4 +135,21 @@ export async function verifyScenario(
   at = scenario.end + MINUTE,
 ): Promise<VerifyReport> {
   return runVerification(scenarioConfig(scenario, inputs, at), realDeps(at, overrides));
+}
+
+/** Bundles entry points into dir/dist as scripts/bundle.mjs does, to run them as the runner would. */
+export async function bundleEntries(dir: string, entryPoints: Record<string, string>): Promise<void> {
+  await build({
+    entryPoints,
+    outdir: join(dir, 'dist'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
+    },
+  });
 }
