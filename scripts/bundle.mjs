@@ -17,6 +17,7 @@ const result = await build({
   entryPoints: {
     'build/index': 'src/build-action/index.ts',
     'build/post': 'src/build-action/post-index.ts',
+    'build/history-worker': 'src/build-action/history/cache-worker-index.ts',
     'verify/index': 'src/verify-action/index.ts',
     cli: 'src/cli.ts',
   },

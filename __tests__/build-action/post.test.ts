@@ -42,6 +42,7 @@ function deps(overrides: Partial<PostDeps> = {}, inputs: Record<string, string> 
     warnings: [] as string[],
     files: {} as Record<string, string>,
     removed: [] as string[],
+    raw: '',
   };
   const all: Record<string, string> = { summary: 'true', secrets: `NPM_TOKEN=${SECRET}`, ...inputs };
   const d: PostDeps = {
@@ -52,11 +53,13 @@ function deps(overrides: Partial<PostDeps> = {}, inputs: Record<string, string> 
       info: (m) => void calls.info.push(m),
       warning: (m) => void calls.warnings.push(m),
       appendSummary: async (md) => void (calls.summary += md),
+      writeRaw: (chunk) => void (calls.raw += chunk.toString()),
     },
     fs: {
       writeText: async (file, text) => void (calls.files[file] = text),
       makeTempDir: async () => '/runner/temp/post',
       remove: async (file) => void calls.removed.push(file),
+      readText: async (file) => calls.files[file] ?? null,
     },
     state: {
       pid: 4242,
@@ -64,6 +67,7 @@ function deps(overrides: Partial<PostDeps> = {}, inputs: Record<string, string> 
       logFile: '/runner/temp/log/build.log',
       startedAt: 1_000,
       finished: false,
+      cacheWorker: null,
     },
     env: {},
     cwd: '/work',
@@ -83,7 +87,7 @@ describe('the post step', () => {
     const group = fakeGroup(1);
     const { d, calls } = deps({ processes: group.table });
     const outcome = await runPost(d);
-    expect(outcome).toEqual({ stop: 'stopped', wroteSummary: true });
+    expect(outcome).toEqual({ stop: 'stopped', wroteSummary: true, history: null });
     expect(group.signals).toEqual(['SIGINT']);
     expect(calls.outputs).toEqual({
       report: '/runner/temp/post/report.json',
@@ -115,12 +119,42 @@ describe('the post step', () => {
     const group = fakeGroup(0);
     const { d, calls } = deps({
       processes: group.table,
-      state: { pid: 4242, startTime: '100', logFile: null, startedAt: 1, finished: true },
+      state: { pid: 4242, startTime: '100', logFile: null, startedAt: 1, finished: true, cacheWorker: null },
     });
-    expect(await runPost(d)).toEqual({ stop: 'not-running', wroteSummary: false });
+    expect(await runPost(d)).toEqual({ stop: 'not-running', wroteSummary: false, history: null });
     expect(group.signals).toEqual([]);
     expect(calls.outputs).toEqual({});
     expect(calls.summary).toBe('');
+  });
+
+  it('joins the cache worker the main step handed the build record to', async () => {
+    const cacheWorker = { pid: 4343, startTime: '100', dir: '/runner/temp/cache' };
+    const { d, calls } = deps({
+      processes: fakeGroup(0).table,
+      state: { pid: 4242, startTime: '100', logFile: null, startedAt: 1, finished: true, cacheWorker },
+    });
+    calls.files['/runner/temp/cache/status.json'] = JSON.stringify({
+      outcome: 'saved',
+      detail: null,
+      log: 'Cache saved with key: buildx-gate-history-v1:ci.yml:app-0000:main:1-1-build\n',
+    });
+    expect(await runPost(d)).toEqual({ stop: 'not-running', wroteSummary: false, history: 'saved' });
+    expect(calls.raw).toMatch(/^Cache saved with key: /);
+    expect(calls.info).toContain(
+      'buildx-gate history: the build record was saved to the GitHub Actions cache.',
+    );
+    expect(calls.removed).toContain('/runner/temp/cache');
+  });
+
+  it.each([
+    ['', null],
+    ['{"pid":1,"dir":"/t"}', null],
+    ['{"pid":77,"dir":""}', null],
+    ['not json', null],
+    ['{"pid":77,"dir":"/t","startTime":"5"}', { pid: 77, dir: '/t', startTime: '5' }],
+    ['{"pid":77,"dir":"/t"}', { pid: 77, dir: '/t', startTime: null }],
+  ])('cache worker state %j reads as %j', (text, handle) => {
+    expect(readPostState((name) => (name === STATE.cacheWorker ? text : '')).cacheWorker).toEqual(handle);
   });
 
   it('nothing recorded (the build never started): nothing to do', async () => {

@@ -122,7 +122,7 @@ async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Pro
       dockerfileRepoPath: repoRelative,
       dockerfile: text === null ? null : parseDockerfile(text),
       now: deps.now,
-      ...(deps.historyStore ? { createStore: deps.historyStore } : {}),
+      ...(deps.historyStore || deps.cacheStore ? { createStore: deps.historyStore ?? deps.cacheStore! } : {}),
     });
   } catch (error) {
     deps.io.warning(`buildx-gate history could not start (the build is unaffected): ${messageOf(error)}`);
@@ -145,7 +145,7 @@ async function finishHistory(
     await deps.fs.writeText(recordPath, `${JSON.stringify(result.record, null, 2)}\n`);
     const jobRows = await addJobRow(deps.env, { label: history.label, regression: result.regression });
     deps.io.info(
-      `buildx-gate history: record of ${result.record.branch ?? 'this branch'} ${result.saved ? 'saved' : 'not saved'}; ` +
+      `buildx-gate history: record of ${result.record.branch ?? 'this branch'} ${SAVE_WORDS[result.saved]}; ` +
         `compared with ${result.previous === null ? 'no earlier record' : `${result.previous.branch ?? '?'} at ${(result.previous.commit ?? '?').slice(0, 7)}`} ` +
         `(${Math.round(result.finishMs)} ms after the build).`,
     );
@@ -155,6 +155,12 @@ async function finishHistory(
     return null;
   }
 }
+
+const SAVE_WORDS: Record<HistoryResult['saved'], string> = {
+  saved: 'saved',
+  deferred: 'being saved after this step (the post step says how it went)',
+  'not-saved': 'not saved',
+};
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

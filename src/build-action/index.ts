@@ -4,10 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { actionsRunner } from '../github/actions-runner.js';
+import { cacheWorkerStore } from './history/cache-worker-store.js';
+import { spawnCacheWorker } from './history/cache-worker-process.js';
 import { run } from './main.js';
+import type { StoreFactory } from './history/action.js';
 import type { ActionFS } from './ports.js';
-import { postRecorder } from './post-state.js';
+import { postRecorder, saveWorkerHandle } from './post-state.js';
 import { processSignals, spawnRunner } from './runner.js';
 
 const io = actionsRunner();
@@ -27,6 +31,24 @@ const fs: ActionFS = {
 // Records buildx's process group and a copy of its log for the post step (post-state.ts).
 const post = postRecorder(io, process.env);
 
+/**
+ * The Actions cache client runs in a worker process the post step joins (history/cache-worker.ts);
+ * without a post step to join it (no GITHUB_STATE), in this process.
+ */
+const cacheStore: StoreFactory | undefined = process.env.GITHUB_STATE
+  ? (prefix, uniqueSuffix) => {
+      const worker = spawnCacheWorker({
+        script: fileURLToPath(new URL('./history-worker.js', import.meta.url)),
+        prefix,
+        uniqueSuffix,
+        env: process.env,
+        tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+      });
+      if (worker.handle !== null) saveWorkerHandle(io, worker.handle);
+      return cacheWorkerStore(worker.connection, 'the GitHub Actions cache');
+    }
+  : undefined;
+
 try {
   await run({
     io,
@@ -36,6 +58,7 @@ try {
     cwd: process.cwd(),
     now: () => performance.now(),
     randomToken: () => randomUUID().replace(/-/g, ''),
+    ...(cacheStore ? { cacheStore } : {}),
   });
 } catch (error) {
   io.setFailed(`buildx-gate failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -54,6 +54,8 @@ export interface BuildDeps {
   createAnalyzer?: () => LogAnalyzer;
   /** How often the step start times are sampled while buildx runs. */
   sampleIntervalMs?: number;
-  /** Where build records are kept (history); the GitHub Actions cache when absent. */
+  /** Where build records are kept (history) instead of the GitHub Actions cache. */
   historyStore?: StoreFactory;
+  /** How the GitHub Actions cache is reached; the client in this process when absent. */
+  cacheStore?: StoreFactory;
 }

@@ -1,6 +1,6 @@
 // Entry point of the build action's post step (dist/build/post.js): wires the runner's state,
 // the file system and workflow commands into runPost(). Nothing else belongs here.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +17,7 @@ try {
       writeText: (file, text, mode) => writeFile(file, text, mode === undefined ? {} : { mode }),
       makeTempDir: () => mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'buildx-gate-')),
       remove: (file) => rm(file, { force: true, recursive: true }),
+      readText: (file) => readFile(file, 'utf8').catch(() => null),
     },
     state: readPostState((name) => io.getState(name)),
     env: process.env,

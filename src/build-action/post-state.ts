@@ -10,6 +10,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunnerPort } from '../github/runner-port.js';
+import type { WorkerHandle } from './history/cache-worker-process.js';
 import type { BuildRunner } from './ports.js';
 import { processStartTime } from './process-group.js';
 
@@ -20,6 +21,7 @@ export const STATE = {
   log: 'build_log',
   startedAt: 'build_started_at',
   finished: 'finished',
+  cacheWorker: 'history_cache_worker',
 } as const;
 
 export interface PostState {
@@ -28,6 +30,8 @@ export interface PostState {
   logFile: string | null;
   startedAt: number | null;
   finished: boolean;
+  /** The cache worker saving this build's record (history/cache-worker.ts), to be joined. */
+  cacheWorker: WorkerHandle | null;
 }
 
 /** The state as the runner hands it to the post step (the runner port's getState). */
@@ -41,7 +45,24 @@ export function readPostState(getState: (name: string) => string): PostState {
     logFile: get(STATE.log) || null,
     startedAt: Number.isFinite(startedAt) && startedAt > 0 ? startedAt : null,
     finished: get(STATE.finished) === 'true',
+    cacheWorker: readWorkerHandle(get(STATE.cacheWorker)),
   };
+}
+
+export function saveWorkerHandle(state: Pick<RunnerPort, 'saveState'>, handle: WorkerHandle): void {
+  state.saveState(STATE.cacheWorker, JSON.stringify(handle));
+}
+
+function readWorkerHandle(text: string): WorkerHandle | null {
+  try {
+    const value = JSON.parse(text) as Partial<WorkerHandle>;
+    const pid = value.pid;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 1) return null;
+    if (typeof value.dir !== 'string' || value.dir === '') return null;
+    return { pid, dir: value.dir, startTime: typeof value.startTime === 'string' ? value.startTime : null };
+  } catch {
+    return null;
+  }
 }
 
 export interface PostRecorder {

@@ -14,12 +14,16 @@ import type { RunnerPort } from '../github/runner-port.js';
 import type { ActionFS } from './ports.js';
 import type { PostState } from './post-state.js';
 import { stopProcessGroup, type ProcessTable, type StopResult } from './process-group.js';
+import { joinCacheWorker, type JoinResult } from './history/worker-join.js';
 import { planRun } from './run-plan.js';
 import { renderSummary } from './summary.js';
 
 export interface PostDeps {
-  io: Pick<RunnerPort, 'getInput' | 'setOutput' | 'annotate' | 'info' | 'warning' | 'appendSummary'>;
-  fs: Pick<ActionFS, 'writeText' | 'makeTempDir' | 'remove'>;
+  io: Pick<
+    RunnerPort,
+    'getInput' | 'setOutput' | 'annotate' | 'info' | 'warning' | 'appendSummary' | 'writeRaw'
+  >;
+  fs: Pick<ActionFS, 'writeText' | 'makeTempDir' | 'remove' | 'readText'>;
   state: PostState;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -30,11 +34,15 @@ export interface PostDeps {
   graceMs?: number;
   /** Reads the recorded log, chunk by chunk. */
   readLog?: (file: string) => AsyncIterable<Uint8Array | string>;
+  /** How long to wait for the cache worker's save. */
+  joinTimeoutMs?: number;
 }
 
 export interface PostOutcome {
   stop: StopResult | 'nothing-recorded';
   wroteSummary: boolean;
+  /** How the build record's save went, null when the main step handed none over. */
+  history: JoinResult | null;
 }
 
 export const CANCELLED_NOTE =
@@ -42,6 +50,25 @@ export const CANCELLED_NOTE =
   "buildx-gate's post step stopped the build that was still running and wrote this summary from the log so far.";
 
 export async function runPost(deps: PostDeps): Promise<PostOutcome> {
+  const { state } = deps;
+  // The record's save runs on while the buildx cleanup (if any) does.
+  const [history, cleanup] = await Promise.all([
+    state.cacheWorker === null
+      ? null
+      : joinCacheWorker(state.cacheWorker, {
+          io: deps.io,
+          sleep: deps.sleep,
+          readText: deps.fs.readText,
+          remove: deps.fs.remove,
+          ...(deps.processes ? { processes: deps.processes } : {}),
+          ...(deps.joinTimeoutMs === undefined ? {} : { timeoutMs: deps.joinTimeoutMs }),
+        }),
+    cleanUpBuild(deps),
+  ]);
+  return { ...cleanup, history };
+}
+
+async function cleanUpBuild(deps: PostDeps): Promise<Omit<PostOutcome, 'history'>> {
   const { io, state } = deps;
   if (state.pid === null) {
     io.info('buildx-gate post: no build was started, nothing to clean up.');

@@ -206,7 +206,7 @@ function render(
                 blames: history.blames,
                 proposals: history.proposals,
                 regression: history.regression,
-                saved: history.saved,
+                saved: history.saved !== 'not-saved',
                 warnings: history.warnings,
               },
             };

@@ -174,6 +174,6 @@ export function renderHistoryText(result: HistoryResult): string {
   for (const g of r.gates)
     lines.push(`  ${g.passed ? 'pass' : 'FAIL'} ${g.gate}: ${g.message}${g.excess ? ` (${g.excess})` : ''}`);
   for (const w of result.warnings) lines.push(`  warning: ${w}`);
-  lines.push(`  record ${result.saved ? 'saved' : 'not saved'}`);
+  lines.push(`  record ${result.saved === 'not-saved' ? 'not saved' : 'saved'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -23,6 +23,7 @@ function memoryStore(records: Map<string, string>, calls: string[]): HistoryStor
     async save(scope, text) {
       calls.push(`save ${scope}`);
       records.set(scope, text);
+      return 'saved';
     },
   };
 }

@@ -34,7 +34,7 @@ function result(): HistoryResult {
       maxCacheExport: null,
     }),
     gated: true,
-    saved: true,
+    saved: 'saved',
     warnings: ['<b>warning</b>'],
     heldLog: '',
     finishMs: 1,

@@ -74,7 +74,7 @@ describe('history session', () => {
     const first = await startHistory(plan('main'), () => 0).finish(cold(), 10_000);
     expect(first.previous).toBeNull();
     expect(first.blames.map((b) => b.cause.kind)).toEqual(['no-record']);
-    expect(first.saved).toBe(true);
+    expect(first.saved).toBe('saved');
     expect(first.record.sources[0]!.entries).toHaveProperty(['src/app.js']);
     // The .dockerignore keeps node_modules out of the fingerprint, as BuildKit keeps it out of the context.
     expect(Object.keys(first.record.sources[0]!.entries).some((p) => p.startsWith('node_modules'))).toBe(
@@ -107,7 +107,7 @@ describe('history session', () => {
       save: () => Promise.reject(new Error('503 Service Unavailable')),
     };
     const result = await startHistory(plan('main', { store: broken }), () => 0).finish(cold(), 10_000);
-    expect(result.saved).toBe(false);
+    expect(result.saved).toBe('not-saved');
     expect(result.warnings).toEqual([
       'could not read the build record from a broken store: 503 Service Unavailable',
       'could not save the build record to a broken store: 503 Service Unavailable',
@@ -126,7 +126,7 @@ describe('history session', () => {
   it('a failed build is not saved as a baseline', async () => {
     const failed = { ...cold(), outcome: 'failure' as const };
     const result = await startHistory(plan('main'), () => 0).finish(failed, 1000);
-    expect(result.saved).toBe(false);
+    expect(result.saved).toBe('not-saved');
   });
 
   it('the record stays a few KB', async () => {

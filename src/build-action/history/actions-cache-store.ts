@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { keyPart, type HistoryStore } from './store.js';
+import { keyPart, type HistoryStore, type SaveOutcome } from './store.js';
 import { shortHash } from './record.js';
 
 export interface ActionsCacheStoreOptions {
@@ -66,7 +66,7 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
         return text === null ? null : { text, scope };
       }),
     save: (scope, text) =>
-      exclusive(async () => {
+      exclusive(async (): Promise<SaveOutcome> => {
         const cache = await import('@actions/cache');
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
@@ -76,6 +76,7 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
           .finally(() => rm(dir, { recursive: true, force: true }));
         // saveCache reports its failures as warnings and returns -1; the warning is in the held log.
         if (id === -1) throw new Error('the cache service did not store the record (see the warning above)');
+        return 'saved';
       }),
     drainLog() {
       const text = held.join('');

@@ -217,7 +217,8 @@ export function renderHistorySection(
     );
   }
   const notes: string[] = [];
-  if (!result.saved && result.record.outcome === 'success') notes.push('the build record could not be saved');
+  if (result.saved === 'not-saved' && result.record.outcome === 'success')
+    notes.push('the build record could not be saved');
   if (notes.length > 0 || result.warnings.length > 0)
     out.push('', ...[...notes, ...result.warnings].map((w) => `> ${escapeMarkdownInline(w)}`));
   return out.length === 0 ? [] : ['## Build history', '', ...out];

@@ -17,7 +17,7 @@ import { cleanPath } from './dockerignore.js';
 import { contextSources, makeFingerprint, sourceSelector, type SourceFingerprint } from './fingerprint.js';
 import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record.js';
 import { compareWithBaseline, type Regression, type RegressionSettings } from './regression.js';
-import type { HistoryStore, RestoredRecord } from './store.js';
+import type { HistoryStore, RestoredRecord, SaveOutcome } from './store.js';
 
 export interface HistoryPlan {
   store: HistoryStore;
@@ -50,7 +50,8 @@ export interface HistoryResult {
   regression: Regression;
   /** True when the gates judge this build (not on the default branch itself). */
   gated: boolean;
-  saved: boolean;
+  /** `deferred`: the cache worker saves it after the step; the post step says how that went. */
+  saved: SaveOutcome | 'not-saved';
   warnings: string[];
   /** What the cache client printed while buildx ran, to be written out now. */
   heldLog: string;
@@ -152,24 +153,25 @@ export function startHistory(plan: HistoryPlan, now: () => number): HistorySessi
         gated ? baseline : previous,
         gatedSettings(plan.settings, gated),
       );
-      let saved = false;
+      let saved: HistoryResult['saved'] = 'not-saved';
       // A failed or cancelled build is no baseline: it stopped early and would look fast.
       if (report.outcome === 'success') {
         try {
-          saved = await withTimeout(
-            plan.store.save(plan.branch, serializeRecord(record)).then(() => true),
+          saved = await withTimeout<HistoryResult['saved']>(
+            plan.store.save(plan.branch, serializeRecord(record)),
             SAVE_WAIT_MS,
             () => {
               warnings.push(
                 `saving the build record to ${plan.store.description} took over ${SAVE_WAIT_MS / 1000} s; went on without it`,
               );
-              return false;
+              return 'not-saved';
             },
           );
         } catch (error) {
           warnings.push(`could not save the build record to ${plan.store.description}: ${messageOf(error)}`);
         }
       }
+      plan.store.close?.();
       return {
         record,
         previous,

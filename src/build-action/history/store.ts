@@ -12,13 +12,18 @@ export interface RestoredRecord {
   scope: string;
 }
 
+/** `deferred`: handed to the cache worker, which saves it after the step (cache-worker.ts). */
+export type SaveOutcome = 'saved' | 'deferred';
+
 export interface HistoryStore {
   /** For messages: `the Actions cache`, `/path/to/dir`. */
   readonly description: string;
   restore(scopes: readonly string[]): Promise<RestoredRecord | null>;
-  save(scope: string, text: string): Promise<void>;
+  save(scope: string, text: string): Promise<SaveOutcome>;
   /** Output the store's client printed while it worked, held back so it never interleaves with buildx's. */
   drainLog?(): string;
+  /** Done with the store (no save coming): lets go of what it holds. */
+  close?(): void;
 }
 
 export interface RecordIdentity {
@@ -66,6 +71,7 @@ export function directoryStore(dir: string, prefix: string): HistoryStore {
       const temp = `${target}.${process.pid}.tmp`;
       await writeFile(temp, text);
       await rename(temp, target);
+      return 'saved';
     },
   };
 }
