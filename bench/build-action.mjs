@@ -15,6 +15,10 @@
 //    `history: false`, alternating in the same run; once with real buildx (the restore and
 //    the fingerprint overlap the build), around the instant stub (nothing to overlap:
 //    the upper bound) and around a stub that takes 2 s (the restore hidden, as in most builds).
+//    Each run is the main step and then at once the post step, which joins the cache worker
+//    saving the record (the worst case: no later step of the job overlaps the save); figures
+//    for the step, the post step and both. The same history-on run without GITHUB_STATE keeps
+//    the cache client in the action's process, as before the worker: the comparison.
 //    Also the record's size and the action's own "ms after the build".
 //
 // Needs Docker (DOCKER_HOST, else engine 26 of scripts/docker/start.sh) and
@@ -28,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'dist/build/index.js');
+const POST_ENTRY = path.join(ROOT, 'dist/build/post.js');
 const OUT = path.join(ROOT, 'bench/out');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const DOCKER_HOST = process.env.DOCKER_HOST ?? 'unix:///var/run/docker26.sock';
@@ -161,11 +166,14 @@ const historyEnv = (base, on, run) => ({
   GITHUB_RUN_ID: String(run),
   GITHUB_SHA: `${run}`.padStart(40, '0'),
 });
-/** Runs the action; returns wall ms and what it said it spent after the build. */
-function timedAction(env) {
+/** `name<<delimiter` / value / delimiter entries, as GITHUB_OUTPUT and GITHUB_STATE hold them. */
+const fileCommands = (text) =>
+  Object.fromEntries([...text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [m[1], m[3]]));
+/** Runs one step of the action; returns wall ms and its stdout. */
+function timedStep(entry, env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(process.execPath, [entry], {
       cwd: workspace,
       env,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -173,15 +181,35 @@ function timedAction(env) {
     let stdout = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const after = /history: .*\((\d+) ms after the build\)/.exec(stdout);
-      resolve({
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        code,
-        afterMs: after ? Number(after[1]) : null,
-      });
-    });
+    child.on('close', (code) =>
+      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout }),
+    );
   });
+}
+/**
+ * Runs the action as the runner does, the main step then, straight after it, the post step with
+ * the state the main step saved (the worst case for history: no later step of the job to overlap
+ * the record's save); returns the wall ms of each and what the action said it spent after the build.
+ */
+async function timedAction(env, { inProcess = false } = {}) {
+  const state = path.join(runnerTemp, 'state');
+  writeFileSync(state, '');
+  // Without GITHUB_STATE there is no post step to join a worker: the cache client runs in the
+  // action's own process, as before the worker (the comparison in the same run).
+  const main = await timedStep(ENTRY, inProcess ? env : { ...env, GITHUB_STATE: state });
+  const stateEnv = Object.fromEntries(
+    Object.entries(fileCommands(readFileSync(state, 'utf8'))).map(([k, v]) => [`STATE_${k}`, v]),
+  );
+  const post = await timedStep(POST_ENTRY, { ...env, ...stateEnv });
+  const after = /history: .*\((\d+) ms after the build\)/.exec(main.stdout);
+  const saved = /the build record was saved|record of \S+ saved;/.test(`${main.stdout}${post.stdout}`);
+  return {
+    ms: main.ms,
+    postMs: post.ms,
+    code: main.code === 0 && post.code === 0 ? 0 : (main.code ?? 1),
+    afterMs: after ? Number(after[1]) : null,
+    saved,
+  };
 }
 // A stub that takes 2 s, as a short real build does: the restore and the fingerprint run while
 // it does, so what history adds is its work after the build (the record, blame, the save).
@@ -192,11 +220,17 @@ writeFileSync(
   { mode: 0o755 },
 );
 const slowStubEnv = { ...actionEnv, PATH: `${slowStubDir}:${process.env.PATH}` };
-const history = {
-  real: { off: [], on: [], after: [] },
-  stub: { off: [], on: [], after: [] },
-  slow: { off: [], on: [], after: [] },
-};
+const samples = () => ({
+  off: [],
+  on: [],
+  offPost: [],
+  onPost: [],
+  inProcess: [],
+  inProcessPost: [],
+  after: [],
+  saved: 0,
+});
+const history = { real: samples(), stub: samples(), slow: samples() };
 let runId = 1;
 for (const [kind, base] of [
   ['real', actionEnv],
@@ -208,9 +242,17 @@ for (const [kind, base] of [
   for (let i = 0; i < RUNS; i++) {
     const off = await timedAction(historyEnv(base, false, runId++));
     const on = await timedAction(historyEnv(base, true, runId++));
-    if (off.code !== 0 || on.code !== 0) throw new Error(`the action failed (history ${kind} run ${i + 1})`);
-    history[kind].off.push(off.ms);
-    history[kind].on.push(on.ms);
+    const inProcess = await timedAction(historyEnv(base, true, runId++), { inProcess: true });
+    if (off.code !== 0 || on.code !== 0 || inProcess.code !== 0)
+      throw new Error(`the action failed (history ${kind} run ${i + 1})`);
+    const h = history[kind];
+    h.off.push(off.ms);
+    h.on.push(on.ms);
+    h.inProcess.push(inProcess.ms);
+    h.offPost.push(off.postMs);
+    h.onPost.push(on.postMs);
+    h.inProcessPost.push(inProcess.postMs);
+    if (on.saved && inProcess.saved) h.saved++;
     if (on.afterMs !== null) history[kind].after.push(on.afterMs);
   }
 }
@@ -222,6 +264,22 @@ const recordBytes = recordPath
   ? JSON.stringify(JSON.parse(readFileSync(recordPath, 'utf8'))).length + 1
   : null;
 const storedBytes = Math.max(0, ...cacheServer.entries().map((e) => e.size));
+
+/** Medians of one kind of build: the step, the post step, and the job (both) with history off, on, and in-process. */
+function historyFigures(h) {
+  const job = (main, post) => main.map((ms, i) => ms + post[i]);
+  return {
+    offMs: median(h.off),
+    onMs: median(h.on),
+    addedMs: median(h.on) - median(h.off),
+    postAddedMs: median(h.onPost) - median(h.offPost),
+    jobAddedMs: median(job(h.on, h.onPost)) - median(job(h.off, h.offPost)),
+    inProcessAddedMs: median(h.inProcess) - median(h.off),
+    inProcessJobAddedMs: median(job(h.inProcess, h.inProcessPost)) - median(job(h.off, h.offPost)),
+    afterBuildMs: h.after.length ? median(h.after) : null,
+    runsSaved: `${h.saved}/${h.off.length}`,
+  };
+}
 
 const cachedRatio = /cache-hit-ratio<<(\S+)\n([^\n]*)\n/.exec(
   readFileSync(path.join(runnerTemp, 'output'), 'utf8'),
@@ -289,24 +347,9 @@ const results = {
   history: {
     recordBytes,
     storedArchiveBytes: storedBytes,
-    realBuild: {
-      offMs: median(history.real.off),
-      onMs: median(history.real.on),
-      addedMs: median(history.real.on) - median(history.real.off),
-      afterBuildMs: history.real.after.length ? median(history.real.after) : null,
-    },
-    instantStub: {
-      offMs: median(history.stub.off),
-      onMs: median(history.stub.on),
-      addedMs: median(history.stub.on) - median(history.stub.off),
-      afterBuildMs: history.stub.after.length ? median(history.stub.after) : null,
-    },
-    twoSecondStub: {
-      offMs: median(history.slow.off),
-      onMs: median(history.slow.on),
-      addedMs: median(history.slow.on) - median(history.slow.off),
-      afterBuildMs: history.slow.after.length ? median(history.slow.after) : null,
-    },
+    realBuild: historyFigures(history.real),
+    instantStub: historyFigures(history.stub),
+    twoSecondStub: historyFigures(history.slow),
   },
   startup: {
     action: { files: actionFiles.size, bytes: bytesOf(actionFiles), ...summarize(loads.action) },
@@ -331,14 +374,18 @@ console.log(
   `  action around an instant stub    ${(median(stubbedAction) - median(stub)).toFixed(0)} ms   (the action's own cost, buildx variance removed)`,
 );
 const h = results.history;
-console.log('\nhistory (cache service v2 on 127.0.0.1)     off        on     added   after the build');
+console.log(
+  '\nhistory on, added to history off (cache service v2 on 127.0.0.1; goal < 100 ms)\n' +
+    '                                  the step   post step   job (step + post)   before: client in-process, step / job',
+);
 for (const [label, r] of [
   ['  fully cached build             ', h.realBuild],
   ['  around the instant stub        ', h.instantStub],
   ['  around a 2 s stub              ', h.twoSecondStub],
 ]) {
+  const ms = (v) => `${v.toFixed(0).padStart(5)} ms`;
   console.log(
-    `${label}${r.offMs.toFixed(0).padStart(7)} ms ${r.onMs.toFixed(0).padStart(6)} ms ${r.addedMs.toFixed(0).padStart(6)} ms   ${r.afterBuildMs ?? 'n/a'} ms   (goal < 100 ms added)`,
+    `${label}${ms(r.addedMs)}   ${ms(r.postAddedMs)}   ${ms(r.jobAddedMs)}            ${ms(r.inProcessAddedMs)} / ${ms(r.inProcessJobAddedMs).trim()}   (off ${r.offMs.toFixed(0)} ms; saved ${r.runsSaved}; ${r.afterBuildMs ?? 'n/a'} ms after the build)`,
   );
 }
 console.log(`  record ${h.recordBytes} B as JSON, ${h.storedArchiveBytes} B stored (tar + zstd)`);
