@@ -36,11 +36,10 @@ const post = postRecorder(io, process.env);
  * without a post step to join it (no GITHUB_STATE), in this process.
  */
 const cacheStore: StoreFactory | undefined = process.env.GITHUB_STATE
-  ? (prefix, uniqueSuffix) => {
+  ? (keys) => {
       const worker = spawnCacheWorker({
         script: fileURLToPath(new URL('./history-worker.js', import.meta.url)),
-        prefix,
-        uniqueSuffix,
+        keys,
         env: process.env,
         tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
       });

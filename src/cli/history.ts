@@ -15,7 +15,7 @@ import {
 import type { RegressionSettings } from '../build-action/history/regression.js';
 import { describeCause } from '../build-action/history/render.js';
 import { startHistory, type HistoryResult } from '../build-action/history/session.js';
-import { directoryStore, recordPrefix } from '../build-action/history/store.js';
+import { directoryStore, recordPrefix, recordVariant } from '../build-action/history/store.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const HISTORY_USAGE = `history (with --history-dir):
@@ -122,10 +122,10 @@ export async function runHistory(args: HistoryArgs, report: BuildReport, io: Cli
   const repoPath = path.relative(io.cwd, dockerfilePath).split(path.sep).join('/');
   const session = startHistory(
     {
-      store: directoryStore(
-        path.resolve(io.cwd, args.dir),
-        recordPrefix({ workflow: args.key, dockerfile: repoPath, target: args.target }),
-      ),
+      store: directoryStore(path.resolve(io.cwd, args.dir), {
+        prefix: recordPrefix({ workflow: args.key, dockerfile: repoPath, target: args.target }),
+        variant: recordVariant(args.buildArgs),
+      }),
       branch: args.branch ?? branchFromEnv(io.env) ?? 'main',
       defaultBranch: args.defaultBranch,
       contextDir: context,

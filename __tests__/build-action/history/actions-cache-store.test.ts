@@ -6,6 +6,10 @@ import {
   isActionsCacheAvailable,
 } from '../../../src/build-action/history/actions-cache-store.js';
 import { startActionsCacheServer, type ActionsCacheServer } from '../../support/actions-cache-server.js';
+import { directoryStore, recordVariant, type HistoryStore } from '../../../src/build-action/history/store.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 let server: ActionsCacheServer;
 const saved: Record<string, string | undefined> = {};
@@ -29,7 +33,63 @@ afterEach(() => {
 });
 
 const store = (suffix: string) =>
-  actionsCacheStore({ prefix: `buildx-gate-history-v1:test-${process.pid}:app-0000`, uniqueSuffix: suffix });
+  actionsCacheStore({
+    prefix: `buildx-gate-history-v1:test-${process.pid}:app-0000`,
+    variant: 'no-args',
+    uniqueSuffix: suffix,
+  });
+
+let stores = 0;
+/** Both stores, each over a fresh place: the same lookup order. */
+const STORES: Array<[string, () => (variant: string) => HistoryStore]> = [
+  [
+    'the Actions cache',
+    () => {
+      const prefix = `buildx-gate-history-v1:matrix-${process.pid}-${++stores}:app-0000`;
+      let run = 0;
+      return (variant) => actionsCacheStore({ prefix, variant, uniqueSuffix: `run-${++run}` });
+    },
+  ],
+  [
+    'a directory',
+    () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'bxg-variant-'));
+      return (variant) => directoryStore(dir, { prefix: 'p', variant });
+    },
+  ],
+];
+
+describe.each(STORES)('matrix legs that differ only in build-args, in %s', (_name, fresh) => {
+  it('each leg finds its own record first; a changed build-arg falls back to the latest', async () => {
+    const as = fresh();
+    const [nodeA, nodeB] = [recordVariant(['NODE=20']), recordVariant(['NODE=22'])];
+    expect(nodeA).toMatch(/^args-[0-9a-f]{8}$/);
+    expect(nodeA).not.toBe(nodeB);
+    expect(recordVariant([])).toBe('no-args');
+    // Both legs build main, leg B last.
+    await as(nodeA).save('main', 'A on main');
+    await as(nodeB).save('main', 'B on main');
+    // A pull request's first run: each leg compares with its own leg on main.
+    expect(await as(nodeA).restore(['feature', 'main'])).toEqual({ text: 'A on main', scope: 'main' });
+    expect(await as(nodeB).restore(['feature', 'main'])).toEqual({ text: 'B on main', scope: 'main' });
+    // Leg B of the pull request saved first: leg A still finds its own leg on main...
+    await as(nodeB).save('feature', 'B on feature');
+    expect(await as(nodeA).restore(['feature', 'main'])).toEqual({ text: 'A on main', scope: 'main' });
+    // ...and once it saved, its own record on the branch.
+    await as(nodeA).save('feature', 'A on feature');
+    expect(await as(nodeA).restore(['feature', 'main'])).toEqual({ text: 'A on feature', scope: 'feature' });
+    // A build-arg changed (no record of its variant anywhere): the latest of the branch, whose blame
+    // then names the build-arg.
+    expect(await as(recordVariant(['NODE=24'])).restore(['feature', 'main'])).toEqual({
+      text: 'A on feature',
+      scope: 'feature',
+    });
+    expect(await as(recordVariant(['NODE=24'])).restore(['main'])).toEqual({
+      text: 'B on main',
+      scope: 'main',
+    });
+  });
+});
 
 describe('actionsCacheStore (cache service v2)', () => {
   it('needs the v2 service URL when the runner asks for v2', () => {

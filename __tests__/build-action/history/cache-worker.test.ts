@@ -60,7 +60,11 @@ function pair(workerStore: HistoryStore) {
   };
 }
 
-const records = () => directoryStore(mkdtempSync(path.join(os.tmpdir(), 'bxg-worker-')), 'prefix');
+const records = () =>
+  directoryStore(mkdtempSync(path.join(os.tmpdir(), 'bxg-worker-')), {
+    prefix: 'prefix',
+    variant: 'no-args',
+  });
 
 /** A directory store whose client "prints", as @actions/cache does through @actions/core. */
 function chatty(inner: HistoryStore): HistoryStore {
@@ -158,7 +162,7 @@ describe('the cache worker process', () => {
         GITHUB_STEP_SUMMARY: '/m',
         GITHUB_SHA: 'abc',
       },
-      { prefix: 'p', uniqueSuffix: 'u', statusFile: '/tmp/x/status.json' },
+      { keys: { prefix: 'p', variant: 'no-args', uniqueSuffix: 'u' }, statusFile: '/tmp/x/status.json' },
     );
     expect(Object.keys(env).sort()).toEqual([
       'ACTIONS_RESULTS_URL',
@@ -169,16 +173,17 @@ describe('the cache worker process', () => {
       'RUNNER_TRACKING_ID',
     ]);
     expect(readWorkerConfig(env.BUILDX_GATE_CACHE_WORKER)).toEqual({
-      prefix: 'p',
-      uniqueSuffix: 'u',
+      keys: { prefix: 'p', variant: 'no-args', uniqueSuffix: 'u' },
       statusFile: '/tmp/x/status.json',
     });
   });
 
-  it.each(['', '{}', '{"prefix":"p","uniqueSuffix":1,"statusFile":"s"}'])(
-    'refuses a configuration it was not given: %j',
-    (text) => {
-      expect(() => readWorkerConfig(text)).toThrow();
-    },
-  );
+  it.each([
+    '',
+    '{}',
+    '{"keys":{"prefix":"p","variant":"v","uniqueSuffix":1},"statusFile":"s"}',
+    '{"keys":{"prefix":"p","uniqueSuffix":"u"},"statusFile":"s"}',
+  ])('refuses a configuration it was not given: %j', (text) => {
+    expect(() => readWorkerConfig(text)).toThrow();
+  });
 });

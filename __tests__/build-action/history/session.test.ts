@@ -31,7 +31,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function plan(branch: string, over: Partial<HistoryPlan> = {}): HistoryPlan {
   return {
-    store: directoryStore(path.join(dir, 'records'), 'prefix'),
+    store: directoryStore(path.join(dir, 'records'), { prefix: 'prefix', variant: 'no-args' }),
     branch,
     defaultBranch: 'main',
     contextDir: path.join(dir, 'ctx'),
@@ -116,7 +116,7 @@ describe('history session', () => {
   });
 
   it('a record of another schema is ignored with a warning', async () => {
-    const store = directoryStore(path.join(dir, 'records'), 'prefix');
+    const store = directoryStore(path.join(dir, 'records'), { prefix: 'prefix', variant: 'no-args' });
     await store.save('main', JSON.stringify({ schema: 99 }));
     const result = await startHistory(plan('main', { store }), () => 0).finish(cold(), 10_000);
     expect(result.previous).toBeNull();

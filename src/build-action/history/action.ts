@@ -9,13 +9,13 @@ import type { Dockerfile } from '../../engine/index.js';
 import type { Inputs } from '../inputs.js';
 import { actionsCacheStore, isActionsCacheAvailable } from './actions-cache-store.js';
 import type { JobRow } from './render.js';
-import { recordPrefix, type HistoryStore } from './store.js';
+import { recordPrefix, recordVariant, type CacheKeys, type HistoryStore } from './store.js';
 import { startHistory, type HistoryResult, type HistorySession } from './session.js';
 
 export const HISTORY_UNAVAILABLE =
   'Build history is off for this run: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset). Set history: false to silence this.';
 
-export type StoreFactory = (prefix: string, uniqueSuffix: string) => HistoryStore;
+export type StoreFactory = (keys: CacheKeys) => HistoryStore;
 
 export interface HistoryContext {
   inputs: Inputs;
@@ -48,10 +48,8 @@ export function startActionHistory(ctx: HistoryContext): HistoryStart {
     env.GITHUB_ACTION ?? 'build',
     Date.now().toString(36),
   ].join('-');
-  const store = (ctx.createStore ?? ((p, u) => actionsCacheStore({ prefix: p, uniqueSuffix: u })))(
-    prefix,
-    uniqueSuffix,
-  );
+  const keys = { prefix, variant: recordVariant(inputs.buildArgs), uniqueSuffix };
+  const store = (ctx.createStore ?? actionsCacheStore)(keys);
   const session = startHistory(
     {
       store,

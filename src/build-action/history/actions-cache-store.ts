@@ -1,19 +1,17 @@
 // Build records in the GitHub Actions cache, through @actions/cache (it speaks both the cache
 // service v2 (twirp + blob storage, what GitHub-hosted runners use) and the legacy v1 API, picking
 // by ACTIONS_CACHE_SERVICE_V2 as the runner sets it). Cache entries are immutable, so each build
-// saves under a new key `<prefix>:<branch>:<run>`, and a restore takes the newest entry whose key
-// starts with `<prefix>:<branch>:`, falling back to the default branch's. The client logs
+// saves under a new key `<prefix>:<branch>:<variant>:<run>`, and a restore takes the newest entry
+// in lookupOrder(): this variant's on the branch, then on the default branch, then any variant's on
+// the branch, then on the default branch (the key prefixes `<prefix>:<branch>:` and so on). The client logs
 // through @actions/core while buildx may be printing: that output is held back until drained.
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { keyPart, type HistoryStore, type SaveOutcome } from './store.js';
+import { keyPart, lookupOrder, type CacheKeys, type HistoryStore, type SaveOutcome } from './store.js';
 import { shortHash } from './record.js';
 
-export interface ActionsCacheStoreOptions {
-  prefix: string;
-  /** Makes this build's key unique: run id, attempt, and the step. */
-  uniqueSuffix: string;
+export interface ActionsCacheStoreOptions extends CacheKeys {
   /** The original stdout writer, which buildx's output keeps using while the client is muted. */
   stdoutWrite?: typeof process.stdout.write;
 }
@@ -30,7 +28,9 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
   const dir = path.join(os.tmpdir(), 'buildx-gate-history', shortHash(options.prefix));
   const held: string[] = [];
   let queue: Promise<unknown> = Promise.resolve();
-  const key = (scope: string) => `${options.prefix}:${keyPart(scope)}:`;
+  // `<prefix>:<branch>:<variant>:<run>`: a restore key of `<prefix>:<branch>:` finds any variant.
+  const key = (scope: string, variant: string | null = null) =>
+    `${options.prefix}:${keyPart(scope)}:${variant === null ? '' : `${variant}:`}`;
 
   /** One operation at a time (they share the directory), with the client's stdout held back. */
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -57,7 +57,7 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
         const cache = await import('@actions/cache');
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
-        const keys = scopes.map(key);
+        const keys = lookupOrder(scopes, options.variant).map((k) => key(k.scope, k.variant));
         const matched = await cache.restoreCache([dir], keys[0]!, keys.slice(1));
         if (matched === undefined) return null;
         const scope = scopes.find((s) => matched.startsWith(key(s))) ?? scopes[0]!;
@@ -72,7 +72,7 @@ export function actionsCacheStore(options: ActionsCacheStoreOptions): HistorySto
         await mkdir(dir, { recursive: true });
         await writeFile(path.join(dir, RECORD_FILE), text);
         const id = await cache
-          .saveCache([dir], `${key(scope)}${keyPart(options.uniqueSuffix)}`)
+          .saveCache([dir], `${key(scope, options.variant)}${keyPart(options.uniqueSuffix)}`)
           .finally(() => rm(dir, { recursive: true, force: true }));
         // saveCache reports its failures as warnings and returns -1; the warning is in the held log.
         if (id === -1) throw new Error('the cache service did not store the record (see the warning above)');

@@ -38,7 +38,7 @@ const status = await serveCacheWorker(
       if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
     },
   },
-  actionsCacheStore({ prefix: config.prefix, uniqueSuffix: config.uniqueSuffix }),
+  actionsCacheStore(config.keys),
 );
 writeStatus(status);
 // The cache client's HTTP agents may keep sockets open: end now that the status is written.

@@ -11,12 +11,12 @@ import path from 'node:path';
 import { processStartTime } from '../process-group.js';
 import type { WorkerConnection } from './cache-worker-store.js';
 import type { FromWorker } from './cache-worker.js';
+import type { CacheKeys } from './store.js';
 
 export const WORKER_CONFIG_ENV = 'BUILDX_GATE_CACHE_WORKER';
 
 export interface WorkerConfig {
-  prefix: string;
-  uniqueSuffix: string;
+  keys: CacheKeys;
   /** Where the worker writes its WorkerStatus as it ends. */
   statusFile: string;
 }
@@ -49,14 +49,19 @@ export function workerEnvironment(env: NodeJS.ProcessEnv, config: WorkerConfig):
 export function readWorkerConfig(text: string | undefined): WorkerConfig {
   const value: unknown = JSON.parse(text ?? '');
   const config = value as Partial<WorkerConfig>;
+  const keys = (config.keys ?? {}) as Partial<CacheKeys>;
   if (
-    typeof config.prefix !== 'string' ||
-    typeof config.uniqueSuffix !== 'string' ||
+    typeof keys.prefix !== 'string' ||
+    typeof keys.variant !== 'string' ||
+    typeof keys.uniqueSuffix !== 'string' ||
     typeof config.statusFile !== 'string'
   ) {
     throw new Error(`${WORKER_CONFIG_ENV} is not a cache worker configuration`);
   }
-  return { prefix: config.prefix, uniqueSuffix: config.uniqueSuffix, statusFile: config.statusFile };
+  return {
+    keys: { prefix: keys.prefix, variant: keys.variant, uniqueSuffix: keys.uniqueSuffix },
+    statusFile: config.statusFile,
+  };
 }
 
 export interface StartedWorker {
@@ -66,14 +71,13 @@ export interface StartedWorker {
 
 export function spawnCacheWorker(options: {
   script: string;
-  prefix: string;
-  uniqueSuffix: string;
+  keys: CacheKeys;
   env: NodeJS.ProcessEnv;
   tempRoot: string;
 }): StartedWorker {
   const dir = mkdtempSync(path.join(options.tempRoot, 'buildx-gate-cache-'));
   const files = workerFiles(dir);
-  const config = { prefix: options.prefix, uniqueSuffix: options.uniqueSuffix, statusFile: files.status };
+  const config = { keys: options.keys, statusFile: files.status };
   const out = openSync(files.log, 'a', 0o600);
   let child;
   try {
