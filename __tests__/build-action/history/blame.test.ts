@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/blame.js';
 import { describeCause } from '../../../src/build-action/history/render.js';
+import { parseRecord, serializeRecord, shortHash } from '../../../src/build-action/history/record.js';
 import { fingerprint, recordOf, reportOf, type StepSpec } from './helpers.js';
 
 const APP = `FROM local/node:20 AS deps
@@ -288,5 +289,72 @@ describe('blameCacheMisses', () => {
     expect(blame!.cause).toMatchObject({ kind: 'files', total: 25 });
     expect((blame!.cause as { changes: unknown[] }).changes).toHaveLength(10);
     expect(describeCause(blame!.cause)).toMatch(/^25 files .* and 15 more$/);
+  });
+});
+
+describe('build-args the record cannot compare', () => {
+  const FILE = `FROM local/node:20
+ARG NPM_TOKEN
+ARG NODE_ENV
+COPY . .
+RUN npm ci
+`;
+  const ran = () =>
+    reportOf([
+      { name: '[1/3] FROM docker.io/local/node:20', status: 'cached' },
+      { name: '[2/3] COPY . .', status: 'done', seconds: 1 },
+      { name: '[3/3] RUN npm ci', status: 'done', seconds: 20 },
+    ]);
+
+  function blameOf(options: {
+    previousArgs: string[];
+    buildArgs: string[];
+    /** Rewrites the previous record's buildArgs, as an older version or a tampered cache left them. */
+    previousHashes?: Record<string, unknown>;
+    files?: Record<string, string>;
+  }) {
+    const report = ran();
+    const { dockerfile } = recordOf(FILE, report);
+    const sources = (files: Record<string, string>) => [fingerprint(dockerfile, 4, files)];
+    const previous = recordOf(FILE, report, {
+      buildArgs: options.previousArgs,
+      sources: sources(appFiles),
+    }).record;
+    if (options.previousHashes) Object.assign(previous.buildArgs, options.previousHashes);
+    const reread = parseRecord(serializeRecord(previous)).record!;
+    const { record } = recordOf(FILE, report, {
+      buildArgs: options.buildArgs,
+      sources: sources(options.files ?? appFiles),
+    });
+    const blames = blameCacheMisses({
+      dockerfile,
+      report,
+      current: record,
+      previous: reread,
+      noCache: false,
+      noCacheStages: [],
+    });
+    expect(blames).toHaveLength(1);
+    return blames[0]!;
+  }
+
+  it('a secret-like arg given in one build only did change', () => {
+    const blame = blameOf({ previousArgs: [], buildArgs: ['NPM_TOKEN=new'] });
+    expect(blame.cause).toEqual({ kind: 'build-arg', names: ['NPM_TOKEN'] });
+  });
+
+  it.each([
+    // What the earlier version stored for NODE_ENV=production.
+    ["an older record's unsalted 16-hex hash", shortHash('value:production')],
+    ['an upper-case hash', 'ABCDEF12'],
+    ['a number', 42],
+    ['null', null],
+  ])('%s is not read as a changed value', (_name, stored) => {
+    const blame = blameOf({
+      previousArgs: ['NODE_ENV=production'],
+      buildArgs: ['NODE_ENV=production'],
+      previousHashes: { NODE_ENV: stored },
+    });
+    expect(blame.cause.kind).toBe('nothing-changed');
   });
 });

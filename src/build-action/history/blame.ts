@@ -13,6 +13,7 @@ import {
 import type { BuildReport, StepReport } from '../../engine/index.js';
 import { diffFingerprints, type FileChange } from './fingerprint.js';
 import {
+  comparableBuildArgHash,
   instructionText,
   shortHash,
   type BuildRecord,
@@ -178,9 +179,11 @@ function causeOf(stage: DockerfileStage, busted: DockerfileInstruction, ctx: Cau
     .filter((i) => i.keyword === 'ARG' && i.line < busted.line)
     .map((i) => (i.argsWithoutFlags.split(/[=\s]/)[0] ?? '').trim())
     .filter((n) => n !== '');
-  const changedArgs = [...new Set(argNames)].filter(
-    (name) => current.buildArgs[name] !== previous.buildArgs[name],
-  );
+  const args = [...new Set(argNames)].map((name) => ({
+    name,
+    change: buildArgChange(recordedArg(previous, name), recordedArg(current, name)),
+  }));
+  const changedArgs = args.filter((a) => a.change === 'changed').map((a) => a.name);
   if (changedArgs.length > 0) return { kind: 'build-arg', names: changedArgs };
   // Files from the context.
   const key = sourceKey(stage, busted);
@@ -202,6 +205,21 @@ function causeOf(stage: DockerfileStage, busted: DockerfileInstruction, ctx: Cau
   if (fromStage !== null && ctx.rebuilt.has(fromStage.index))
     return { kind: 'stage', stage: stageLabel(fromStage) };
   return { kind: 'nothing-changed', since: previous.commit };
+}
+
+function recordedArg(record: BuildRecord, name: string): unknown {
+  return Object.hasOwn(record.buildArgs, name) ? record.buildArgs[name] : undefined;
+}
+
+/**
+ * A build-arg between two records. Given in one build only: changed. A stored entry this
+ * version cannot compare (the longer unsalted hashes of older records): unknown and not
+ * mentioned; it would read as "changed" on every first build after an upgrade.
+ */
+function buildArgChange(before: unknown, after: unknown): 'same' | 'changed' | 'unknown' {
+  if (before === undefined || after === undefined) return before === after ? 'same' : 'changed';
+  if (!comparableBuildArgHash(before) || !comparableBuildArgHash(after)) return 'unknown';
+  return before === after ? 'same' : 'changed';
 }
 
 function findPreviousStage(previous: BuildRecord, stage: DockerfileStage): RecordStage | undefined {

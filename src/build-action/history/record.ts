@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Dockerfile, DockerfileInstruction } from '../../engine/index.js';
 import type { BuildReport, Outcome, PhaseTimes, StepStatus } from '../../engine/index.js';
 import type { SourceFingerprint } from './fingerprint.js';
+import { looksLikeSecretName } from './secret-names.js';
 
 export const RECORD_SCHEMA = 1;
 
@@ -53,7 +54,10 @@ export interface BuildRecord {
   contextBytes: number | null;
   steps: RecordStep[];
   stages: RecordStage[];
-  /** build-arg name -> hash of its value (values may be sensitive: never stored). */
+  /**
+   * build-arg name -> buildArgHash of its value, or NOT_RECORDED for a name that looks like a
+   * secret (values may be sensitive: never stored). Records before this rule hold 16-hex hashes.
+   */
   buildArgs: Record<string, string>;
   sources: SourceFingerprint[];
 }
@@ -92,15 +96,51 @@ export function digestOfFromStep(name: string): string | null {
   return /@(sha256:[0-9a-f]{64})\b/.exec(name)?.[1] ?? null;
 }
 
+/** Stored for a build-arg whose name looks like a secret (see secret-names.ts): nothing of its value. */
+export const NOT_RECORDED = 'not-recorded';
+
+/** Hex digits kept of a build-arg hash (comparableBuildArgHash checks for as many). */
+export const BUILD_ARG_HASH_CHARS = 8;
+
+const BUILD_ARG_HASH_DOMAIN = 'buildx-gate build-arg v1';
+
+/**
+ * The record's trace of one build-arg value, for telling "changed" from "unchanged" and nothing
+ * more. The record sits in the Actions cache, which pull requests from forks can read, so a hash
+ * there lets anyone test guesses at the value. Salted with a domain string and the arg's name, a
+ * table precomputed for one name (or for plain SHA-256) is no use for another. Cut to 32 bits: a
+ * change still reads as "unchanged" only once in 4 billion, while a matching guess confirms much
+ * less than with the 64 bits kept before: against a list of billions of candidates, many match.
+ * A short list of likely values is still confirmed, so names that look like secrets are not
+ * hashed at all (NOT_RECORDED).
+ */
+export function buildArgHash(name: string, value: string): string {
+  return createHash('sha256')
+    .update(`${BUILD_ARG_HASH_DOMAIN}\0${name}\0${value}`)
+    .digest('hex')
+    .slice(0, BUILD_ARG_HASH_CHARS);
+}
+
 export function buildArgHashes(buildArgs: readonly string[]): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const item of buildArgs) {
     const eq = item.indexOf('=');
     // `NAME` alone passes the runner's environment value: unknown here, hashed as such.
     const name = eq < 0 ? item : item.slice(0, eq);
-    hashes[name] = shortHash(eq < 0 ? `env:${name}` : `value:${item.slice(eq + 1)}`);
+    hashes[name] = looksLikeSecretName(name)
+      ? NOT_RECORDED
+      : buildArgHash(name, eq < 0 ? 'env:' : `value:${item.slice(eq + 1)}`);
   }
   return hashes;
+}
+
+/**
+ * A stored build-arg entry this version can compare: NOT_RECORDED or a hash of today's length.
+ * Older records hold 16-hex unsalted hashes, which never equal a new one although the value may
+ * be the same; those (and anything else a record may hold) are not comparable.
+ */
+export function comparableBuildArgHash(stored: unknown): boolean {
+  return stored === NOT_RECORDED || (typeof stored === 'string' && /^[0-9a-f]{8}$/.test(stored));
 }
 
 export function makeRecord(
