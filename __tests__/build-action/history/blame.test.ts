@@ -338,9 +338,42 @@ RUN npm ci
     return blames[0]!;
   }
 
+  it('a secret-like arg, unchanged as far as the record shows, is named as possibly changed', () => {
+    const blame = blameOf({
+      previousArgs: ['NPM_TOKEN=old', 'NODE_ENV=production'],
+      buildArgs: ['NPM_TOKEN=new', 'NODE_ENV=production'],
+    });
+    expect(blame.cause).toEqual({ kind: 'build-arg-not-recorded', names: ['NPM_TOKEN'] });
+    expect(describeCause(blame.cause)).toBe(
+      'build-arg NPM_TOKEN may have changed: its value is not recorded because its name looks like a secret (pass secrets with the secrets input, not as build-args)',
+    );
+  });
+
+  it('a value the record does show changed comes first', () => {
+    const blame = blameOf({
+      previousArgs: ['NPM_TOKEN=same', 'NODE_ENV=production'],
+      buildArgs: ['NPM_TOKEN=same', 'NODE_ENV=development'],
+    });
+    expect(blame.cause).toEqual({ kind: 'build-arg', names: ['NODE_ENV'] });
+  });
+
+  it('so do changed files', () => {
+    const blame = blameOf({
+      previousArgs: ['NPM_TOKEN=same'],
+      buildArgs: ['NPM_TOKEN=same'],
+      files: { ...appFiles, 'src/index.js': 'i2' },
+    });
+    expect(blame.cause.kind).toBe('files');
+  });
+
   it('a secret-like arg given in one build only did change', () => {
     const blame = blameOf({ previousArgs: [], buildArgs: ['NPM_TOKEN=new'] });
     expect(blame.cause).toEqual({ kind: 'build-arg', names: ['NPM_TOKEN'] });
+  });
+
+  it('no secret-like arg in scope: nothing changed', () => {
+    const blame = blameOf({ previousArgs: ['NODE_ENV=production'], buildArgs: ['NODE_ENV=production'] });
+    expect(blame.cause.kind).toBe('nothing-changed');
   });
 
   it.each([
@@ -356,5 +389,20 @@ RUN npm ci
       previousHashes: { NODE_ENV: stored },
     });
     expect(blame.cause.kind).toBe('nothing-changed');
+  });
+
+  it("an older record's hash of an arg now held secret-like: named as possibly changed", () => {
+    const blame = blameOf({
+      previousArgs: ['NPM_TOKEN=same'],
+      buildArgs: ['NPM_TOKEN=same'],
+      previousHashes: { NPM_TOKEN: shortHash('value:same') },
+    });
+    expect(blame.cause).toEqual({ kind: 'build-arg-not-recorded', names: ['NPM_TOKEN'] });
+  });
+
+  it('several are named together', () => {
+    expect(describeCause({ kind: 'build-arg-not-recorded', names: ['NPM_TOKEN', 'DB_PASSWORD'] })).toMatch(
+      /^build-args NPM_TOKEN, DB_PASSWORD may have changed: their values are not recorded/,
+    );
   });
 });

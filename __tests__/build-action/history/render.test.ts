@@ -59,3 +59,39 @@ describe('history rendering', () => {
     expect(notice!.message).toMatch(/add to \.dockerignore/);
   });
 });
+
+describe('a build-arg whose value is not recorded', () => {
+  function notRecorded(): HistoryResult {
+    const base = result();
+    return {
+      ...base,
+      proposals: [],
+      blames: [
+        {
+          ...base.blames[0]!,
+          line: 3,
+          instruction: 'RUN npm ci',
+          // ARG names come from the pull request's Dockerfile too.
+          cause: { kind: 'build-arg-not-recorded', names: ['NPM_TOKEN', 'A_KEY<b>|x'] },
+        },
+      ],
+    };
+  }
+
+  it('is a row of the summary, escaped', () => {
+    const markdown = renderHistorySection(notRecorded(), 'Dockerfile').join('\n');
+    const row = markdown.split('\n').find((l) => l.includes('RUN npm ci'))!;
+    expect(row).toContain(
+      '| build\\-args NPM\\_TOKEN, A\\_KEY&lt;b&gt;\\|x may have changed: their values are not recorded because their names look like secrets \\(pass secrets with the secrets input, not as build\\-args\\) |',
+    );
+    expect(markdown).not.toMatch(/<b>/);
+  });
+
+  it('is a notice at the instruction', () => {
+    const [notice] = historyAnnotations(notRecorded(), 'Dockerfile');
+    expect(notice).toMatchObject({ level: 'notice', file: 'Dockerfile', line: 3 });
+    expect(notice!.message).toMatch(
+      /^build-args NPM_TOKEN, A_KEY<b>\|x may have changed: .* Cost: 2s \(1 step\)\.$/,
+    );
+  });
+});

@@ -1,7 +1,8 @@
 // A build's history end to end without Docker: the directory store, a real context on disk with
 // a .dockerignore, and engine reports of the builds. The Docker e2e is history.itest.ts.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDockerfile } from '../../../src/engine/index.js';
@@ -127,6 +128,31 @@ describe('history session', () => {
     const failed = { ...cold(), outcome: 'failure' as const };
     const result = await startHistory(plan('main'), () => 0).finish(failed, 1000);
     expect(result.saved).toBe('not-saved');
+  });
+
+  it('a secret-like build-arg leaves nothing of its value in the stored record, and is named when it may have busted the cache', async () => {
+    const text = DOCKERFILE.replace('COPY . .', 'ARG DB_PASSWORD\nCOPY . .');
+    await writeFile(path.join(dir, 'ctx', 'Dockerfile'), text);
+    const withArgs = (value: string) =>
+      plan('main', { dockerfile: parseDockerfile(text), buildArgs: [`DB_PASSWORD=${value}`] });
+    await startHistory(withArgs('hunter2'), () => 0).finish(cold(), 10_000);
+    const second = await startHistory(withArgs('hunter3'), () => 0).finish(warm(), 10_000);
+    expect(second.blames.map((b) => b.cause)).toEqual([
+      { kind: 'build-arg-not-recorded', names: ['DB_PASSWORD'] },
+    ]);
+    const files = await readdir(path.join(dir, 'records'), { recursive: true, withFileTypes: true });
+    const stored = await Promise.all(
+      files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
+    );
+    expect(stored.join('')).toMatch(/"DB_PASSWORD":"not-recorded"/);
+    for (const value of ['hunter2', 'hunter3']) {
+      expect(stored.join('')).not.toContain(value);
+      for (const input of [value, `value:${value}`]) {
+        const sha = createHash('sha256').update(input).digest('hex');
+        for (const derived of [sha, sha.slice(0, 16), sha.slice(0, 8)])
+          expect(stored.join('')).not.toContain(derived);
+      }
+    }
   });
 
   it('the record stays a few KB', async () => {

@@ -2,8 +2,9 @@
 // changed since the recorded build and what it cost. Pure: this build's report, Dockerfile and
 // record against the previous record. The cause is named from what really differs (files a
 // COPY brought in, a build-arg value, an ENV or instruction text, the base image digest); when
-// nothing the build can see differs, it says the builder simply had no cache, which on an
-// ephemeral runner is the usual answer.
+// nothing the build can see differs, it names the build-args whose values it cannot see (names
+// that look like secrets are not recorded), or else says the builder simply had no cache, which
+// on an ephemeral runner is the usual answer.
 import {
   locateStep,
   type Dockerfile,
@@ -15,6 +16,7 @@ import { diffFingerprints, type FileChange } from './fingerprint.js';
 import {
   comparableBuildArgHash,
   instructionText,
+  NOT_RECORDED,
   shortHash,
   type BuildRecord,
   type RecordInstruction,
@@ -28,6 +30,8 @@ export type BlameCause =
   | { kind: 'instruction'; keyword: string; line: number; before: string | null; after: string | null }
   | { kind: 'env'; names: string[]; line: number }
   | { kind: 'build-arg'; names: string[] }
+  /** In scope, unchanged as far as the record shows, but their values are not recorded (secret-like names). */
+  | { kind: 'build-arg-not-recorded'; names: string[] }
   | { kind: 'files'; changes: FileChange[]; total: number; incomplete: boolean }
   | { kind: 'stage'; stage: string }
   | { kind: 'nothing-changed'; since: string | null };
@@ -204,6 +208,9 @@ function causeOf(stage: DockerfileStage, busted: DockerfileInstruction, ctx: Cau
   const fromStage = fromStageOf(busted, ctx.dockerfile);
   if (fromStage !== null && ctx.rebuilt.has(fromStage.index))
     return { kind: 'stage', stage: stageLabel(fromStage) };
+  // Nothing the record shows changed: a build-arg whose value it does not keep may have.
+  const unseen = args.filter((a) => a.change === 'not-recorded').map((a) => a.name);
+  if (unseen.length > 0) return { kind: 'build-arg-not-recorded', names: unseen };
   return { kind: 'nothing-changed', since: previous.commit };
 }
 
@@ -212,13 +219,16 @@ function recordedArg(record: BuildRecord, name: string): unknown {
 }
 
 /**
- * A build-arg between two records. Given in one build only: changed. A stored entry this
- * version cannot compare (the longer unsalted hashes of older records): unknown and not
- * mentioned; it would read as "changed" on every first build after an upgrade.
+ * A build-arg between two records. Given in one build only: changed. Not recorded in this build
+ * (a secret-like name): unknown, and said so. A stored entry this version cannot compare (the
+ * longer unsalted hashes of older records): unknown and not mentioned; it would read as
+ * "changed" on every first build after an upgrade.
  */
-function buildArgChange(before: unknown, after: unknown): 'same' | 'changed' | 'unknown' {
+function buildArgChange(before: unknown, after: unknown): 'same' | 'changed' | 'not-recorded' | 'unknown' {
   if (before === undefined || after === undefined) return before === after ? 'same' : 'changed';
-  if (!comparableBuildArgHash(before) || !comparableBuildArgHash(after)) return 'unknown';
+  if (after === NOT_RECORDED) return 'not-recorded';
+  if (!comparableBuildArgHash(before) || !comparableBuildArgHash(after) || before === NOT_RECORDED)
+    return 'unknown';
   return before === after ? 'same' : 'changed';
 }
 

@@ -29,6 +29,10 @@ export function describeCause(cause: BlameCause): string {
       return `the value of ENV ${cause.names.join(', ')} (line ${cause.line}) changed`;
     case 'build-arg':
       return `the value of build-arg ${cause.names.join(', ')} changed`;
+    case 'build-arg-not-recorded':
+      return cause.names.length === 1
+        ? `build-arg ${cause.names[0]} may have changed: its value is not recorded because its name looks like a secret (pass secrets with the secrets input, not as build-args)`
+        : `build-args ${cause.names.join(', ')} may have changed: their values are not recorded because their names look like secrets (pass secrets with the secrets input, not as build-args)`;
     case 'files': {
       const listed = cause.changes.map((c) => `${c.path}${c.change === 'modified' ? '' : ` (${c.change})`}`);
       const more = cause.total > listed.length ? ` and ${cause.total - listed.length} more` : '';
@@ -59,6 +63,7 @@ const ANNOTATED: ReadonlySet<BlameCause['kind']> = new Set([
   'instruction',
   'env',
   'build-arg',
+  'build-arg-not-recorded',
   'files',
 ]);
 
