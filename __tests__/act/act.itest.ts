@@ -7,7 +7,7 @@
 // it set (⚙ ::set-output::), the summaries (⚙ Summary -) and what later steps saw.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitForElasticsearch } from '../support/es-env.js';
@@ -86,9 +86,11 @@ function checkLine(lines: string[], check: string): string {
   return line.slice(line.indexOf(`bxg-act ${check} `));
 }
 
-/** Annotations act raised (it prints the commands it interpreted after ❗). */
+/** Annotations act raised (it prints the commands it interpreted after ❗, notices after ❓). */
 const annotations = (lines: string[]) =>
-  lines.filter((l) => /^\s*❗\s+::(error|warning|notice)/.test(l)).map((l) => l.replace(/^\s*❗\s+/, ''));
+  lines
+    .filter((l) => /^\s*[❗❓]\s+::(error|warning|notice)/u.test(l))
+    .map((l) => l.replace(/^\s*[❗❓]\s+/u, ''));
 
 /** The job summaries act read from each step's GITHUB_STEP_SUMMARY file (it prints `⚙  Summary - <markdown>`). */
 const summaries = (lines: string[]) =>
@@ -212,4 +214,66 @@ describe('the actions under nektos/act (self-hosted runner)', () => {
     expect(summaries(lines)).toContainEqual(expect.stringMatching(/^## ⏹️ Docker build cancelled/));
     expect(lines.some((l) => l.endsWith('| bxg-act cancel outcome=failure'))).toBe(true);
   }, 120_000);
+});
+
+describe('build history under nektos/act: its own Actions cache server and post steps', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bxg-act-history-'));
+  const marker = `${process.pid}-${Date.now().toString(36)}`;
+  /** A push to main, or a pull request from feature-x, with the app at a version; act's cache kept in dir. */
+  const runEvent = (event: 'push' | 'pull_request', version: number): ActRun => {
+    const payload =
+      event === 'push'
+        ? { ref: 'refs/heads/main', repository: { default_branch: 'main' } }
+        : {
+            pull_request: { number: 7, head: { ref: 'feature-x' }, base: { ref: 'main' } },
+            repository: { default_branch: 'main' },
+          };
+    const eventFile = path.join(dir, `${event}.json`);
+    writeFileSync(eventFile, JSON.stringify(payload));
+    const args = [
+      event,
+      '-e',
+      eventFile,
+      '-W',
+      '__tests__/act/history.yml',
+      '-P',
+      'ubuntu-latest=-self-hosted',
+    ];
+    for (const [name, value] of Object.entries({
+      DOCKER_HOST: ENGINE,
+      BXG_MARKER: marker,
+      BXG_APP_VERSION: String(version),
+    }))
+      args.push('--env', `${name}=${value}`);
+    args.push('--cache-server-path', path.join(dir, 'cache'));
+    const run = spawnSync(ACT, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20 });
+    return { status: run.status, jobs: byJob(`${run.stdout}${run.stderr}`) };
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('main, then a pull request that changed a source file: the record travels in act’s cache, blame names the file', () => {
+    if (!existsSync(ACT)) throw new Error(`${ACT} is missing: run 'bash scripts/act/install.sh'`);
+    const main = runEvent('push', 1);
+    expect(main.status).toBe(0);
+    const mainLines = main.jobs.build!;
+    expect(summaries(mainLines).join('\n')).toMatch(/no cache record yet/);
+    // The cache worker saved the record after the step; the post step said so.
+    expect(mainLines).toContainEqual(
+      expect.stringContaining('buildx-gate history: the build record was saved to the GitHub Actions cache.'),
+    );
+
+    const pr = runEvent('pull_request', 2);
+    expect(pr.status).toBe(0);
+    const prLines = pr.jobs.build!;
+    expect(prLines).toContainEqual(
+      expect.stringMatching(/buildx-gate history: record of feature-x .*; compared with main at /),
+    );
+    const blame = annotations(prLines).find((a) => a.startsWith('::notice title=Cache miss'));
+    expect(blame).toMatch(
+      /^::notice title=Cache miss in the build,file=\.tmp\/act-history\/app\/Dockerfile,line=3::1 file it copies changed: src\/app\.txt\. Cost: /,
+    );
+    expect(prLines).toContainEqual(
+      expect.stringContaining('buildx-gate history: the build record was saved to the GitHub Actions cache.'),
+    );
+  }, 300_000);
 });
