@@ -406,3 +406,49 @@ RUN npm ci
     );
   });
 });
+
+describe('blame in a multi-platform build', () => {
+  /** The build stage's two steps on each platform, `ran` naming the ones that did not come from the cache. */
+  const platformSteps = (ran: string[]): StepSpec[] =>
+    ['linux/amd64', 'linux/arm64'].flatMap((platform) =>
+      [
+        [`[${platform} build 1/2] COPY . .`, 1],
+        [`[${platform} build 2/2] RUN npm run build`, platform === 'linux/arm64' ? 90 : 30],
+      ].map(([name, seconds]) => ({
+        name: name as string,
+        seconds: seconds as number,
+        status: ran.includes(name as string) ? ('done' as const) : ('cached' as const),
+      })),
+    );
+  const blameOf = (ran: string[]) => {
+    const report = reportOf(platformSteps(ran));
+    const { record, dockerfile } = recordOf(APP, report);
+    return blameCacheMisses({
+      dockerfile,
+      report,
+      current: record,
+      previous: previousRecord(),
+      noCache: false,
+      noCacheStages: [],
+    });
+  };
+
+  it('a miss on one platform only is blamed, and says which platform', () => {
+    const [blame, ...rest] = blameOf(['[linux/arm64 build 2/2] RUN npm run build']);
+    expect(rest).toEqual([]);
+    expect(blame).toMatchObject({ stage: 'build', platform: 'linux/arm64', line: 10, costMs: 90_000 });
+  });
+
+  it('the platform whose cache missed earliest explains the build; on a tie, the one that took longest', () => {
+    expect(
+      blameOf([
+        '[linux/amd64 build 1/2] COPY . .',
+        '[linux/amd64 build 2/2] RUN npm run build',
+        '[linux/arm64 build 2/2] RUN npm run build',
+      ]),
+    ).toMatchObject([{ platform: 'linux/amd64', line: 9, rerunSteps: 2, costMs: 31_000 }]);
+    expect(
+      blameOf(['[linux/amd64 build 2/2] RUN npm run build', '[linux/arm64 build 2/2] RUN npm run build']),
+    ).toMatchObject([{ platform: 'linux/arm64', line: 10, costMs: 90_000 }]);
+  });
+});

@@ -100,7 +100,10 @@ describe('the cache worker', () => {
     expect(holds.at(-1)).toBe(false);
     expect(holds).toContain(true);
 
+    holds.length = 0;
     expect(await store.save('feature', '{"n":2}')).toBe('deferred');
+    // Held alive until the record was on the channel, then let go.
+    expect(holds).toEqual([true, false]);
     expect(await worker).toEqual({ outcome: 'saved', detail: null, log: 'saving feature\n' });
     expect(await dir.restore(['feature'])).toEqual({ text: '{"n":2}', scope: 'feature' });
   });

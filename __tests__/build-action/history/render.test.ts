@@ -18,6 +18,7 @@ function result(): HistoryResult {
       {
         stage: null,
         stageIndex: 0,
+        platform: null,
         line: 2,
         instruction: 'COPY . . <script>',
         cause: { kind: 'files', changes: [{ path: hostile, change: 'added' }], total: 1, incomplete: false },

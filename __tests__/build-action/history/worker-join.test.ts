@@ -70,11 +70,14 @@ describe('joining the cache worker in the post step', () => {
     ]);
   });
 
-  it('nothing to save (a failed build): silent', async () => {
+  it('nothing to save (a failed build): says so, no warning', async () => {
     const t = setup({});
     writeFileSync(t.files.status, JSON.stringify({ outcome: 'not-asked', detail: null, log: '' }));
     expect(await joinCacheWorker(t.handle, t.deps)).toBe('not-asked');
-    expect([...t.said.info, ...t.said.warnings]).toEqual([]);
+    expect(t.said.info).toEqual([
+      'buildx-gate history: no build record to save (a failed or cancelled build is no baseline).',
+    ]);
+    expect(t.said.warnings).toEqual([]);
   });
 
   it('a worker that died without a status: a warning with the end of what it printed', async () => {

@@ -39,6 +39,8 @@ export type BlameCause =
 export interface Blame {
   stage: string | null;
   stageIndex: number;
+  /** In a multi-platform build, the platform blamed (the one whose cache missed earliest); else null. */
+  platform: string | null;
   /** The first step that ran: its Dockerfile line and text. */
   line: number;
   instruction: string;
@@ -83,27 +85,26 @@ interface LocatedStep {
 
 export function blameCacheMisses(input: BlameInput): Blame[] {
   const { dockerfile, report, current, previous } = input;
-  const firstPlatform = report.platforms[0] ?? null;
-  const byStage = new Map<number, LocatedStep[]>();
+  // Each platform of a stage has steps of its own, and their caches can miss at different steps.
+  const byStage = new Map<number, Map<string, LocatedStep[]>>();
   for (const step of report.steps) {
     if (step.kind !== 'instruction' || step.instruction === 'FROM') continue;
-    if (step.platform !== null && step.platform !== firstPlatform) continue;
     const instruction = locateStep(dockerfile, step);
     if (!instruction || instruction.stageIndex < 0) continue;
-    const list = byStage.get(instruction.stageIndex) ?? [];
+    const platforms = byStage.get(instruction.stageIndex) ?? new Map<string, LocatedStep[]>();
+    const list = platforms.get(step.platform ?? '') ?? [];
     list.push({ step, instruction });
-    byStage.set(instruction.stageIndex, list);
+    platforms.set(step.platform ?? '', list);
+    byStage.set(instruction.stageIndex, platforms);
   }
   const noCacheStages = new Set(input.noCacheStages.map((s) => s.toLowerCase()));
   const blames: Blame[] = [];
   const blameOfStage = new Map<number, Blame>();
   for (const stage of dockerfile.stages) {
-    const located = (byStage.get(stage.index) ?? []).sort((a, b) => a.instruction.line - b.instruction.line);
-    const first = located.findIndex((l) => l.step.status !== 'cached');
-    if (first < 0) continue;
-    const busted = located[first]!;
-    const rerun = located.slice(first).filter((l) => l.step.status === 'done' || l.step.status === 'error');
-    const costMs = rerun.reduce((sum, l) => sum + (l.step.durationMs ?? 0), 0);
+    const platforms = byStage.get(stage.index) ?? new Map<string, LocatedStep[]>();
+    const miss = earliestMiss(platforms);
+    if (miss === null) continue;
+    const { busted, rerun, costMs } = miss;
     const cause =
       input.noCache || (stage.name !== null && noCacheStages.has(stage.name))
         ? ({ kind: 'no-cache-requested' } as const)
@@ -113,6 +114,7 @@ export function blameCacheMisses(input: BlameInput): Blame[] {
     const blame: Blame = {
       stage: stage.name,
       stageIndex: stage.index,
+      platform: platforms.size > 1 && miss.platform !== '' ? miss.platform : null,
       line: busted.instruction.line,
       instruction: instructionText(busted.instruction),
       cause,
@@ -134,6 +136,38 @@ export function blameCacheMisses(input: BlameInput): Blame[] {
     }
   }
   return blames;
+}
+
+interface StageMiss {
+  platform: string;
+  busted: LocatedStep;
+  rerun: LocatedStep[];
+  costMs: number;
+}
+
+/**
+ * Of a stage's platforms, the one whose cache missed at the earliest instruction (the one that
+ * explains the others; a tie goes to the platform whose reruns took longest, as the build waits
+ * for it), with the steps it reran; null when every platform came from the cache.
+ */
+function earliestMiss(platforms: ReadonlyMap<string, LocatedStep[]>): StageMiss | null {
+  let best: StageMiss | null = null;
+  for (const [platform, steps] of platforms) {
+    const located = [...steps].sort((a, b) => a.instruction.line - b.instruction.line);
+    const first = located.findIndex((l) => l.step.status !== 'cached');
+    if (first < 0) continue;
+    const rerun = located.slice(first).filter((l) => l.step.status === 'done' || l.step.status === 'error');
+    const miss = {
+      platform,
+      busted: located[first]!,
+      rerun,
+      costMs: rerun.reduce((sum, l) => sum + (l.step.durationMs ?? 0), 0),
+    };
+    const line = miss.busted.instruction.line;
+    const bestLine = best?.busted.instruction.line ?? Infinity;
+    if (line < bestLine || (line === bestLine && miss.costMs > best!.costMs)) best = miss;
+  }
+  return best;
 }
 
 interface CauseContext {

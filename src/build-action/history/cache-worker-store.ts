@@ -65,9 +65,12 @@ export function cacheWorkerStore(connection: WorkerConnection, description: stri
     },
     async save(scope, text): Promise<SaveOutcome> {
       if (exited !== null) throw new Error(`the cache worker ended: ${exited}`);
+      // Alive until the record is written to the channel: the action may have nothing else to do.
+      connection.hold(true);
       try {
         await connection.send({ kind: 'save', scope, text });
       } finally {
+        connection.hold(pending.size > 0);
         release();
       }
       return 'deferred';

@@ -55,7 +55,8 @@ function costText(blame: Blame): string {
   return forced > 0 ? `${own} + ${formatDuration(forced)} in stages that depend on it` : own;
 }
 
-const stageName = (b: Blame) => b.stage ?? (b.stageIndex === 0 ? 'the build' : `stage-${b.stageIndex}`);
+const stageName = (b: Blame) =>
+  `${b.stage ?? (b.stageIndex === 0 ? 'the build' : `stage-${b.stageIndex}`)}${b.platform === null ? '' : ` (${b.platform})`}`;
 
 /** Causes precise enough to point at an instruction. */
 const ANNOTATED: ReadonlySet<BlameCause['kind']> = new Set([

@@ -78,6 +78,10 @@ function report(status: WorkerStatus, deps: JoinDeps): JoinResult {
   if (status.log !== '') deps.io.writeRaw(status.log.endsWith('\n') ? status.log : `${status.log}\n`);
   if (status.outcome === 'saved')
     deps.io.info(`buildx-gate history: the build record was saved to ${WHERE}.`);
+  if (status.outcome === 'not-asked')
+    deps.io.info(
+      'buildx-gate history: no build record to save (a failed or cancelled build is no baseline).',
+    );
   if (status.outcome === 'failed') {
     deps.io.warning(
       `buildx-gate history: could not save the build record to ${WHERE}: ${status.detail ?? 'no reason given'} (the build is unaffected).`,
