@@ -225,6 +225,8 @@ const samples = () => ({
   on: [],
   offPost: [],
   onPost: [],
+  offNoState: [],
+  offNoStatePost: [],
   inProcess: [],
   inProcessPost: [],
   after: [],
@@ -242,13 +244,17 @@ for (const [kind, base] of [
   for (let i = 0; i < RUNS; i++) {
     const off = await timedAction(historyEnv(base, false, runId++));
     const on = await timedAction(historyEnv(base, true, runId++));
+    // Without GITHUB_STATE the action also keeps no state for the post step: its own baseline.
+    const offNoState = await timedAction(historyEnv(base, false, runId++), { inProcess: true });
     const inProcess = await timedAction(historyEnv(base, true, runId++), { inProcess: true });
-    if (off.code !== 0 || on.code !== 0 || inProcess.code !== 0)
+    if (off.code !== 0 || on.code !== 0 || offNoState.code !== 0 || inProcess.code !== 0)
       throw new Error(`the action failed (history ${kind} run ${i + 1})`);
     const h = history[kind];
     h.off.push(off.ms);
     h.on.push(on.ms);
     h.inProcess.push(inProcess.ms);
+    h.offNoState.push(offNoState.ms);
+    h.offNoStatePost.push(offNoState.postMs);
     h.offPost.push(off.postMs);
     h.onPost.push(on.postMs);
     h.inProcessPost.push(inProcess.postMs);
@@ -274,8 +280,9 @@ function historyFigures(h) {
     addedMs: median(h.on) - median(h.off),
     postAddedMs: median(h.onPost) - median(h.offPost),
     jobAddedMs: median(job(h.on, h.onPost)) - median(job(h.off, h.offPost)),
-    inProcessAddedMs: median(h.inProcess) - median(h.off),
-    inProcessJobAddedMs: median(job(h.inProcess, h.inProcessPost)) - median(job(h.off, h.offPost)),
+    inProcessAddedMs: median(h.inProcess) - median(h.offNoState),
+    inProcessJobAddedMs:
+      median(job(h.inProcess, h.inProcessPost)) - median(job(h.offNoState, h.offNoStatePost)),
     afterBuildMs: h.after.length ? median(h.after) : null,
     runsSaved: `${h.saved}/${h.off.length}`,
   };

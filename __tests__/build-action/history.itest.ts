@@ -334,6 +334,27 @@ COPY --from=build /app/out.txt /out.txt
     expect(run.summary).toMatch(/No record of the default branch yet: the regression gates pass/);
   });
 
+  it('matrix legs that differ only in a build-arg: each compares with its own leg, not the last saved', async () => {
+    // Leg "spicy" builds main after leg "plain" did (the first test): main's newest record is spicy's.
+    const spicy = await runAction(
+      workspace,
+      host,
+      server,
+      { branch: 'main', pr: false },
+      inputs({ 'build-args': 'FLAVOR=spicy' }),
+    );
+    expect(spicy.code).toBe(0);
+    expect(spicy.postStdout).toContain('the build record was saved');
+    // A pull request's plain leg, with a changed source: the blame is the file, never FLAVOR.
+    write('src/app.txt', 'version 4\n');
+    const plain = await runAction(workspace, host, server, { branch: 'feature-m', pr: true }, inputs());
+    expect(plain.code).toBe(0);
+    const blames = blameOf(plain);
+    expect(blames[0]!.message).toMatch(/^1 file it copies changed: src\/app\.txt\. Cost: /);
+    expect(blames.some((b) => b.message.includes('FLAVOR'))).toBe(false);
+    console.log(`[${name}] matrix leg: blame "${blames[0]!.message}"`);
+  });
+
   (digests ? it : it.skip)('base image digest moved: blame names both digests', async () => {
     const before = docker('image', 'inspect', '--format', '{{.Id}}', base);
     docker('tag', 'local/busybox-full:1', base);
