@@ -1,6 +1,7 @@
 // Cache-miss blame by table: each row is a recorded build and the next one, with what really
 // changed between them, and the cause and cost the blame must name.
 import { describe, expect, it } from '@jest/globals';
+import type { BuildReport } from '../../../src/engine/index.js';
 import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/blame.js';
 import { describeCause } from '../../../src/build-action/history/render.js';
 import { parseRecord, serializeRecord, shortHash } from '../../../src/build-action/history/record.js';
@@ -49,6 +50,19 @@ function previousRecord(options: { buildArgs?: string[]; dockerfile?: string } =
     buildArgs: options.buildArgs ?? [],
     sources: [fingerprint(dockerfile, 3, baseFiles), fingerprint(dockerfile, 9, appFiles)],
   }).record;
+}
+
+/** Blame of a build of APP (its report, no fingerprints) against previousRecord(). */
+function blameAgainstPrevious(report: BuildReport, noCacheStages: string[] = []) {
+  const { dockerfile, record } = recordOf(APP, report);
+  return blameCacheMisses({
+    dockerfile,
+    report,
+    current: record,
+    previous: previousRecord(),
+    noCache: false,
+    noCacheStages,
+  });
 }
 
 interface Row {
@@ -237,33 +251,14 @@ describe('blameCacheMisses', () => {
   });
 
   it('a fully cached build blames nothing', () => {
-    const report = reportOf(steps({}));
-    const { dockerfile, record } = recordOf(APP, report);
-    expect(
-      blameCacheMisses({
-        dockerfile,
-        report,
-        current: record,
-        previous: previousRecord(),
-        noCache: false,
-        noCacheStages: [],
-      }),
-    ).toEqual([]);
+    expect(blameAgainstPrevious(reportOf(steps({})))).toEqual([]);
   });
 
   it('no-cache and no-cache-filters are named as the cause', () => {
     const report = reportOf(
       steps({ '[build 1/2] COPY . .': 'done', '[build 2/2] RUN npm run build': 'done' }),
     );
-    const { dockerfile, record } = recordOf(APP, report);
-    const blames = blameCacheMisses({
-      dockerfile,
-      report,
-      current: record,
-      previous: previousRecord(),
-      noCache: false,
-      noCacheStages: ['BUILD'],
-    });
+    const blames = blameAgainstPrevious(report, ['BUILD']);
     expect(blames.map((b) => b.cause.kind)).toEqual(['no-cache-requested']);
   });
 
@@ -420,18 +415,7 @@ describe('blame in a multi-platform build', () => {
         status: ran.includes(name as string) ? ('done' as const) : ('cached' as const),
       })),
     );
-  const blameOf = (ran: string[]) => {
-    const report = reportOf(platformSteps(ran));
-    const { record, dockerfile } = recordOf(APP, report);
-    return blameCacheMisses({
-      dockerfile,
-      report,
-      current: record,
-      previous: previousRecord(),
-      noCache: false,
-      noCacheStages: [],
-    });
-  };
+  const blameOf = (ran: string[]) => blameAgainstPrevious(reportOf(platformSteps(ran)));
 
   it('a miss on one platform only is blamed, and says which platform', () => {
     const [blame, ...rest] = blameOf(['[linux/arm64 build 2/2] RUN npm run build']);
