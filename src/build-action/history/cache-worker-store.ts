@@ -1,6 +1,6 @@
 // The action's side of the cache worker (cache-worker.ts): a HistoryStore whose restores are
 // answered by the worker and whose save is handed to it and not waited for. The save's outcome
-// reaches the job log through the post step (post-history.ts).
+// reaches the job log through the post step (worker-join.ts).
 import type { FromWorker, ToWorker } from './cache-worker.js';
 import type { HistoryStore, RestoredRecord, SaveOutcome } from './store.js';
 

@@ -3,7 +3,7 @@
 // spawns tar and zstd: done in the action's own process, that time lands on the build step.
 // Started with the action, the worker loads the client and restores the records on the other
 // core while buildx runs; it is handed the new record when the build is done and saves it after
-// the step has ended, while the job's next steps run. The post step joins it (post-history.ts).
+// the step has ended, while the job's next steps run. The post step joins it (worker-join.ts).
 //
 // The protocol is a few JSON messages over the IPC channel Node sets up with `stdio: 'ipc'`.
 import type { HistoryStore, RestoredRecord } from './store.js';
