@@ -131,6 +131,18 @@ const ROWS: Row[] = [
     ],
   },
   {
+    name: 'a build-arg declared second on a multi-name ARG line changed',
+    dockerfile: APP.replace('ARG NODE_ENV=production', 'ARG NODE_ENV=production REGISTRY'),
+    previousDockerfile: APP.replace('ARG NODE_ENV=production', 'ARG NODE_ENV=production REGISTRY'),
+    ran: ['[deps 4/4] RUN npm ci', '[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],
+    buildArgs: ['REGISTRY=mirror.internal'],
+    previousArgs: ['REGISTRY=registry.npmjs.org'],
+    expect: [
+      { stage: 'deps', cause: 'build-arg', line: 5, costMs: 20_000, text: /build-arg REGISTRY/ },
+      { stage: 'build', cause: 'stage', line: 9, costMs: 31_000 },
+    ],
+  },
+  {
     name: 'an ENV value changed: named by variable',
     dockerfile: APP.replace('BUILD_MODE=release', 'BUILD_MODE=debug'),
     ran: ['[build 1/2] COPY . .', '[build 2/2] RUN npm run build'],

@@ -207,15 +207,16 @@ function causeOf(stage: DockerfileStage, busted: DockerfileInstruction, ctx: Cau
     const b = newList[i]!;
     if (a !== undefined && a.hash === b.hash) continue;
     if (a !== undefined && a.keyword === 'ENV' && b.keyword === 'ENV') {
-      const names = changedEnvNames(a, b, ctx, stage);
+      const names = changedEnvNames(a, b, stage);
       if (names.length > 0) return { kind: 'env', names, line: b.line };
     }
     return { kind: 'instruction', keyword: b.keyword, line: b.line, before: a?.text ?? null, after: b.text };
   }
-  // Build-arg values in scope: ARGs the stage declared before the step.
+  // Build-arg values in scope: ARGs the stage declared before the step (`ARG A B=1` declares two;
+  // a quoted default with a space yields a stray word, which no build-arg is named after).
   const argNames = stage.instructions
     .filter((i) => i.keyword === 'ARG' && i.line < busted.line)
-    .map((i) => (i.argsWithoutFlags.split(/[=\s]/)[0] ?? '').trim())
+    .flatMap((i) => i.argsWithoutFlags.split(/\s+/).map((word) => word.split('=')[0]!))
     .filter((n) => n !== '');
   const args = [...new Set(argNames)].map((name) => ({
     name,
@@ -278,12 +279,7 @@ function findPreviousStage(previous: BuildRecord, stage: DockerfileStage): Recor
 }
 
 /** The variables of an ENV instruction whose value changed (or that came or went). */
-function changedEnvNames(
-  a: RecordInstruction,
-  b: RecordInstruction,
-  ctx: CauseContext,
-  stage: DockerfileStage,
-): string[] {
+function changedEnvNames(a: RecordInstruction, b: RecordInstruction, stage: DockerfileStage): string[] {
   // The record keeps a cut text; compare on the full current text where the cut could hide a change.
   const current = stage.instructions.find((i) => i.line === b.line);
   const after = parseEnv(current !== undefined ? instructionText(current) : b.text);
@@ -291,7 +287,6 @@ function changedEnvNames(
   if (beforeText === null) return [...after.keys()];
   const before = parseEnv(beforeText);
   const names = new Set([...before.keys(), ...after.keys()]);
-  void ctx;
   return [...names].filter((n) => before.get(n) !== after.get(n));
 }
 
