@@ -1,10 +1,11 @@
-// A rollback command that hangs (kubectl waiting on an unreachable cluster) used to hold the step
-// until the job's own timeout (6 hours by default), with the deploy still live and nobody told.
+// A rollback or pause command that hangs (kubectl waiting on an unreachable cluster) used to hold
+// the step until the job's own timeout (6 hours by default), with the deploy still live and nobody told.
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { bashRunner } from '../../src/verify-action/command-runner.js';
-import { runRollback } from '../../src/verify-action/rollback.js';
+import { runPause } from '../../src/verify-action/pause.js';
+import { runRollback, type RollbackFacts } from '../../src/verify-action/rollback.js';
 import { configFrom } from './helpers.js';
 
 const running = (marker: string) =>
@@ -53,5 +54,46 @@ describe('rollback-timeout', () => {
     expect(() => configFrom({ 'rollback-command': 'true', 'rollback-timeout': '0' })).toThrow(
       /^rollback-timeout: /,
     );
+  });
+});
+
+describe('pause-timeout', () => {
+  const facts: RollbackFacts = {
+    decision: 'pause',
+    reason: 'r',
+    errorCount: 1,
+    errorRate: 1,
+    baselineRate: null,
+    breachedRules: [],
+    newErrorCount: 0,
+    deployedAt: 0,
+  };
+
+  it('stops a hanging pause-command and what it started; the pause counts as failed', async () => {
+    const seconds = String(randomInt(5000, 9000));
+    const config = configFrom({
+      'pause-command': `sleep ${seconds} & sleep ${seconds}`,
+      'pause-timeout': '1s',
+    });
+    expect(config.pause?.timeoutMs).toBe(1000);
+    const started = Date.now();
+    const outcome = await runPause(config.pause, facts, {
+      runner: bashRunner({ PATH: process.env.PATH }),
+      onOutput: () => {},
+      secrets: [],
+    });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(outcome).toMatchObject({
+      triggered: true,
+      succeeded: false,
+      detail: 'pause-command did not finish within pause-timeout (1s); it was stopped',
+    });
+    expect(running(`sleep ${seconds}`)).toEqual([]);
+  });
+
+  it('defaults to 10 minutes, refuses 0, and means nothing without pause-command', () => {
+    expect(configFrom({ 'pause-command': 'true' }).pause).toEqual({ command: 'true', timeoutMs: 600_000 });
+    expect(() => configFrom({ 'pause-command': 'true', 'pause-timeout': '0' })).toThrow(/^pause-timeout: /);
+    expect(configFrom({ 'pause-timeout': '5m' }).pause).toBeUndefined();
   });
 });

@@ -111,7 +111,7 @@ async function run(
             github: async () => ({ request: async () => ({ status: 204 }) }),
           })
         ).results[0]!
-      : await runPause(command, { ...FACTS, decision: 'pause' }, deps);
+      : await runPause({ command, timeoutMs: 60_000 }, { ...FACTS, decision: 'pause' }, deps);
   const calls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
   return { outcome, calls, output: output.join('') };
 }

@@ -203,6 +203,11 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
       'Shell command run with bash on a pause decision (e.g. kubectl argo rollouts pause checkout -n shop), with the same BXG_* environment as rollback-command. A pause fails the job, so later environments do not run, and rolls nothing back; the summary says how to resume.',
   },
   {
+    name: 'pause-timeout',
+    description:
+      'How long pause-command may run; past it the command (and what it started) is stopped and the pause counts as failed. Default: 10m.',
+  },
+  {
     name: 'rollback-command',
     description:
       "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. This action's inputs (INPUT_*, with the credentials) are removed from its environment; pass what it needs through the step's env.",

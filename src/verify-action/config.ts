@@ -120,8 +120,8 @@ export interface VerifyConfig {
   dryRun: boolean;
   rollback: RollbackConfig;
   notify: NotifyConfig;
-  /** Run on a pause decision, with the rollback command's BXG_* environment. */
-  pauseCommand?: string;
+  /** Run on a pause decision, with the rollback command's BXG_* environment, stopped after timeoutMs. */
+  pause?: { command: string; timeoutMs: number };
   kibana?: { url: string; dataView?: string };
   reportPath?: string;
 }

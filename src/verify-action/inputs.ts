@@ -67,6 +67,7 @@ export const INPUT_NAMES = [
   'on-inconclusive',
   'dry-run',
   'pause-command',
+  'pause-timeout',
   'rollback-command',
   'rollback-timeout',
   'rollback-workflow',
@@ -130,6 +131,7 @@ export const DEFAULTS = {
   'deployment-state': 'failure',
   'alert-resolve-after': '1h',
   'rollback-timeout': '10m',
+  'pause-timeout': '10m',
 } as const satisfies Partial<Record<InputName, string>>;
 
 /** Inputs that hold lists: blank or item-less values are refused, never read as the default. */
@@ -260,7 +262,7 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
     dryRun: bool(value, 'dry-run'),
     rollback: parseRollback(raw, value, context.env),
     notify,
-    ...(raw('pause-command') ? { pauseCommand: raw('pause-command') } : {}),
+    ...(raw('pause-command') ? parsePause(raw('pause-command'), value) : {}),
   };
   const kibanaUrl = raw('kibana-url');
   if (kibanaUrl) {
@@ -357,6 +359,12 @@ function decodeUserinfo(text: string): string {
   } catch {
     throw new InputError('elasticsearch-url', 'the user:password part has a malformed %-escape');
   }
+}
+
+function parsePause(command: string, value: (n: InputName) => string): Pick<VerifyConfig, 'pause'> {
+  const timeoutMs = duration(value, 'pause-timeout');
+  if (timeoutMs === 0) throw new InputError('pause-timeout', 'must be more than 0');
+  return { pause: { command, timeoutMs } };
 }
 
 function parseRollback(

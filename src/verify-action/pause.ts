@@ -51,12 +51,12 @@ export function resumeHints(command: string | undefined): ResumeHint[] {
 }
 
 export async function runPause(
-  command: string | undefined,
+  pause: { command: string; timeoutMs: number } | undefined,
   facts: RollbackFacts,
   deps: { runner: CommandRunner; onOutput: (text: string) => void; secrets: readonly string[] },
 ): Promise<PauseOutcome> {
-  const resume = resumeHints(command);
-  if (!command) {
+  const resume = resumeHints(pause?.command);
+  if (!pause) {
     return {
       triggered: false,
       succeeded: null,
@@ -65,7 +65,12 @@ export async function runPause(
     };
   }
   try {
-    const code = await deps.runner.run(command, rollbackEnv(facts), deps.onOutput);
+    const code = await deps.runner.run(pause.command, rollbackEnv(facts), deps.onOutput, pause.timeoutMs);
+    if (code === 'timeout') {
+      const seconds = Math.round(pause.timeoutMs / 1000);
+      const detail = `pause-command did not finish within pause-timeout (${seconds}s); it was stopped`;
+      return { triggered: true, succeeded: false, detail, resume };
+    }
     return code === 0
       ? { triggered: true, succeeded: true, detail: 'pause-command exited 0', resume }
       : { triggered: true, succeeded: false, detail: `pause-command exited with code ${code}`, resume };
@@ -84,7 +89,7 @@ export interface PauseStep {
 
 /** On a pause decision outside a dry run: pause-command, logged; the report's pause and reasons. */
 export async function pauseIfDecided(
-  config: { dryRun: boolean; pauseCommand?: string },
+  config: { dryRun: boolean; pause?: { command: string; timeoutMs: number } },
   decision: Decision,
   facts: RollbackFacts,
   deps: {
@@ -95,7 +100,7 @@ export async function pauseIfDecided(
   },
 ): Promise<PauseStep> {
   if (decision !== 'pause' || config.dryRun) return { outcome: null, reasons: [] };
-  const outcome = await runPause(config.pauseCommand, facts, deps);
+  const outcome = await runPause(config.pause, facts, deps);
   (outcome.succeeded === false ? deps.log.warning : deps.log.info)(`pause: ${outcome.detail}`);
   return {
     outcome,
