@@ -34,6 +34,7 @@ const result = await build({
   keepNames: false,
   metafile: true,
   logLevel: 'warning',
+  plugins: [httpClientWithoutUndici()],
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
@@ -45,6 +46,27 @@ await writeFile('dist/licenses.txt', await licenseNotices(Object.keys(result.met
 
 for (const [file, out] of Object.entries(result.metafile.outputs)) {
   if (!file.endsWith('.map')) console.log(`${file}\t${(out.bytes / 1024).toFixed(1)} KiB`);
+}
+
+/**
+ * The copy of @actions/http-client at the top of node_modules (the one @actions/cache and
+ * @actions/core use) gets src/build-action/history/no-undici.ts for `undici`: it needs undici only
+ * for getAgentDispatcher(), which neither calls, and undici is the largest part of the cache client
+ * the build action loads (see that file). Other importers of undici (Elasticsearch's transport,
+ * @actions/github's own http-client) get the real one.
+ */
+function httpClientWithoutUndici() {
+  const importer = path.join('node_modules', '@actions', 'http-client', 'lib', 'index.js');
+  return {
+    name: 'http-client-without-undici',
+    setup(bundle) {
+      bundle.onResolve({ filter: /^undici$/ }, (args) =>
+        path.relative(process.cwd(), args.importer) === importer
+          ? { path: path.resolve('src/build-action/history/no-undici.ts') }
+          : undefined,
+      );
+    },
+  };
 }
 
 /** The packages the bundle's inputs come from, each with its license text, sorted: deterministic. */
