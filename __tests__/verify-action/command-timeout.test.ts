@@ -13,6 +13,18 @@ const running = (marker: string) =>
     .split('\n')
     .filter((l) => l.includes(marker) && !l.startsWith('Z'));
 
+/** What the verdict hands the commands, for a decision. */
+const factsOf = (decision: RollbackFacts['decision']): RollbackFacts => ({
+  decision,
+  reason: 'r',
+  errorCount: 1,
+  errorRate: 1,
+  baselineRate: null,
+  breachedRules: [],
+  newErrorCount: 0,
+  deployedAt: 0,
+});
+
 describe('rollback-timeout', () => {
   it('stops a hanging command and what it started, and the rollback fails loudly', async () => {
     const seconds = String(randomInt(5000, 9000));
@@ -22,25 +34,12 @@ describe('rollback-timeout', () => {
     });
     expect(config.rollback.commandTimeoutMs).toBe(1000);
     const started = Date.now();
-    const outcome = await runRollback(
-      config.rollback,
-      {
-        decision: 'rollback',
-        reason: 'r',
-        errorCount: 1,
-        errorRate: 1,
-        baselineRate: null,
-        breachedRules: [],
-        newErrorCount: 0,
-        deployedAt: 0,
-      },
-      {
-        runner: bashRunner({ PATH: process.env.PATH }),
-        github: async () => ({ request: async () => ({ status: 204 }) }),
-        onOutput: () => {},
-        secrets: [],
-      },
-    );
+    const outcome = await runRollback(config.rollback, factsOf('rollback'), {
+      runner: bashRunner({ PATH: process.env.PATH }),
+      github: async () => ({ request: async () => ({ status: 204 }) }),
+      onOutput: () => {},
+      secrets: [],
+    });
     expect(Date.now() - started).toBeLessThan(8000);
     expect(outcome.succeeded).toBe(false);
     expect(outcome.results[0]!.detail).toBe(
@@ -58,17 +57,6 @@ describe('rollback-timeout', () => {
 });
 
 describe('pause-timeout', () => {
-  const facts: RollbackFacts = {
-    decision: 'pause',
-    reason: 'r',
-    errorCount: 1,
-    errorRate: 1,
-    baselineRate: null,
-    breachedRules: [],
-    newErrorCount: 0,
-    deployedAt: 0,
-  };
-
   it('stops a hanging pause-command and what it started; the pause counts as failed', async () => {
     const seconds = String(randomInt(5000, 9000));
     const config = configFrom({
@@ -77,7 +65,7 @@ describe('pause-timeout', () => {
     });
     expect(config.pause?.timeoutMs).toBe(1000);
     const started = Date.now();
-    const outcome = await runPause(config.pause, facts, {
+    const outcome = await runPause(config.pause, factsOf('pause'), {
       runner: bashRunner({ PATH: process.env.PATH }),
       onOutput: () => {},
       secrets: [],
