@@ -111,6 +111,7 @@ async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Pro
   if (deps.historyStore === undefined && !isActionsCacheAvailable(deps.env)) {
     return { session: null, notice: HISTORY_UNAVAILABLE };
   }
+  const createStore = deps.historyStore ?? deps.cacheStore;
   try {
     const { absolute, contextDir, repoRelative } = plan.dockerfile;
     const text = absolute === null ? null : await deps.fs.readText(absolute);
@@ -122,7 +123,7 @@ async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Pro
       dockerfileRepoPath: repoRelative,
       dockerfile: text === null ? null : parseDockerfile(text),
       now: deps.now,
-      ...(deps.historyStore || deps.cacheStore ? { createStore: deps.historyStore ?? deps.cacheStore! } : {}),
+      ...(createStore ? { createStore } : {}),
     });
   } catch (error) {
     deps.io.warning(`buildx-gate history could not start (the build is unaffected): ${messageOf(error)}`);

@@ -11,18 +11,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { keyPart, lookupOrder, type CacheKeys, type HistoryStore, type SaveOutcome } from './store.js';
 import { shortHash } from './record.js';
 
-export interface ActionsCacheStoreOptions extends CacheKeys {
-  /** The original stdout writer, which buildx's output keeps using while the client is muted. */
-  stdoutWrite?: typeof process.stdout.write;
-}
-
 const RECORD_FILE = 'record.json';
 
 export function isActionsCacheAvailable(env: NodeJS.ProcessEnv): boolean {
   return env.ACTIONS_CACHE_SERVICE_V2 ? Boolean(env.ACTIONS_RESULTS_URL) : Boolean(env.ACTIONS_CACHE_URL);
 }
 
-export function actionsCacheStore(options: ActionsCacheStoreOptions): HistoryStore {
+export function actionsCacheStore(options: CacheKeys): HistoryStore {
   // The cache version hashes the path list, so restore and save must name the same path:
   // one fixed directory per record prefix.
   const dir = path.join(os.tmpdir(), 'buildx-gate-history', shortHash(options.prefix));
