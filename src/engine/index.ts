@@ -57,7 +57,7 @@ export class BuildLogAnalyzer {
   /** The report as far as the log has been read (a line still waiting for its end is not included). */
   snapshot(): BuildReport {
     if (this.ended !== null) return this.ended;
-    this.report.truncatedLines = this.splitter.truncatedLines;
+    this.report.noteTruncatedLines(this.splitter.truncatedLines);
     return this.report.build();
   }
 
@@ -67,7 +67,7 @@ export class BuildLogAnalyzer {
     this.bytes.flush();
     this.splitter.end();
     this.rawjson.end();
-    this.report.truncatedLines = this.splitter.truncatedLines;
+    this.report.noteTruncatedLines(this.splitter.truncatedLines);
     this.ended = this.report.build(result);
     return this.ended;
   }
@@ -76,7 +76,7 @@ export class BuildLogAnalyzer {
     const { text, timestamp, coloured } = this.normalizer.normalize(raw);
     if (this.rawjson.handle(text, truncated)) return;
     if (text.length === 0) return;
-    if (this.report.continuation.accept(text)) return;
+    if (this.report.continueOpenError(text)) return;
     // A tty row cut at a terminal width: the next line may be its wrapped-off rest.
     const afterWrap = this.previousTtyRow ? this.previousLength : 0;
     this.previousLength = text.length;
@@ -114,10 +114,10 @@ export class BuildLogAnalyzer {
     }
     if (this.trailer.handle(text)) return;
     if (isBlank(text) || isRunnerLine(text)) return;
-    if (isLegacyBuilderStep(text)) this.report.legacyBuilder = true;
+    if (isLegacyBuilderStep(text)) this.report.noteLegacyBuilder();
     // The wrapped-off rest of a tty row (its time column, say).
     else if (WRAP_WIDTHS.has(afterWrap)) return;
-    this.report.unrecognizedLines++;
+    this.report.noteUnrecognized();
   }
 }
 

@@ -3,7 +3,6 @@
 // step started), progress (`#7 transferring context: 62.93MB 1.2s done`, the old
 // `#5 sha256:... 1.2MB / 3.4MB` layer lines), and its end (`DONE 0.1s`, `CACHED`, `ERROR: msg`,
 // `CANCELED`). When vertices interleave, buildx prints `#N ...` and repeats the name on return.
-import { detach } from './detach.js';
 import { isDigit } from './normalize.js';
 import type { ReportBuilder } from './report-builder.js';
 import { parseByteSize } from '../shared/units.js';
@@ -38,7 +37,7 @@ export class PlainReader {
     if (vertex !== undefined && isDigit(line.charCodeAt(end + 1))) {
       const textStart = outputTextStart(line, end + 1);
       if (textStart >= 0) {
-        if (line.startsWith(OUTPUT_CLIPPED, textStart)) this.report.outputClipped = true;
+        if (line.startsWith(OUTPUT_CLIPPED, textStart)) this.report.noteOutputClipped();
         else this.report.addOutputLine(vertex, line.slice(textStart));
         return true;
       }
@@ -47,7 +46,7 @@ export class PlainReader {
     if (number === 0) {
       const builder = BUILDER.exec(rest);
       if (builder !== null) {
-        this.report.builder = { name: detach(builder[1]!), driver: detach(builder[2]!) };
+        this.report.noteBuilder(builder[1]!, builder[2]!);
         // buildx prints this once per build, so a second one starts another build in the same
         // log (two build steps in one job): its #1, #2 ... are new steps, not repeats of the first
         // build's (a completed vertex's name may legitimately be printed again within one build).
@@ -88,7 +87,7 @@ export class PlainReader {
     if (isDigit(first)) {
       const textStart = outputTextStart(rest, 0);
       if (textStart >= 0) {
-        if (rest.startsWith(OUTPUT_CLIPPED, textStart)) report.outputClipped = true;
+        if (rest.startsWith(OUTPUT_CLIPPED, textStart)) report.noteOutputClipped();
         else report.addOutputLine(vertex, rest.slice(textStart));
       }
       return;
@@ -119,10 +118,7 @@ export class PlainReader {
       case 69 /* E */:
         if (rest.startsWith('ERROR: ') || rest === 'ERROR') {
           vertex.complete(false, rest.slice(7));
-          report.continuation.follow(
-            () => vertex.error ?? '',
-            (continued) => (vertex.error = continued),
-          );
+          report.followStepError(vertex);
           report.finish(vertex);
           return;
         }
@@ -135,7 +131,7 @@ export class PlainReader {
         break;
       case 91 /* [ */:
         if (rest.startsWith(OUTPUT_CLIPPED)) {
-          report.outputClipped = true;
+          report.noteOutputClipped();
           return;
         }
         break;

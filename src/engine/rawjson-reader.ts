@@ -63,7 +63,7 @@ export class RawJsonReader {
     }
     if (line.charCodeAt(0) !== 123 /* { */) return false;
     if (truncated) {
-      this.report.unrecognizedLines++;
+      this.report.noteUnrecognized();
     } else if (line === '{') {
       this.objectLines = [line];
       this.objectChars = 1;
@@ -109,7 +109,7 @@ export class RawJsonReader {
   }
 
   private abandonObject(): void {
-    this.report.unrecognizedLines += this.objectLines?.length ?? 0;
+    this.report.noteUnrecognized(this.objectLines?.length ?? 0);
     this.objectLines = null;
   }
 
@@ -137,11 +137,11 @@ export class RawJsonReader {
     try {
       status = JSON.parse(text);
     } catch {
-      this.report.unrecognizedLines++;
+      this.report.noteUnrecognized();
       return;
     }
     if (!isObject(status)) {
-      this.report.unrecognizedLines++;
+      this.report.noteUnrecognized();
       return;
     }
     this.parsedObjects++;
@@ -310,7 +310,7 @@ export class RawJsonReader {
     let lineStart = start;
     for (; newline < length; newline = nextLF(bytes, view, lineStart, length)) {
       if (bytes[lineStart] === OPEN_BRACKET && isClippedMarker(bytes, lineStart, newline)) {
-        this.report.outputClipped = true;
+        this.report.noteOutputClipped();
       } else {
         vertex.outputLines++;
         vertex.tail.pushEncoded(data, index);
@@ -324,7 +324,7 @@ export class RawJsonReader {
   private scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.length);
 
   private emitOutput(vertex: VertexState, line: string): void {
-    if (line.startsWith(OUTPUT_CLIPPED)) this.report.outputClipped = true;
+    if (line.startsWith(OUTPUT_CLIPPED)) this.report.noteOutputClipped();
     else this.report.addOutputLine(vertex, line);
   }
 

@@ -39,36 +39,79 @@ export interface Excerpt {
 }
 
 export class ReportBuilder {
-  format: LogFormat | null = null;
-  builder: { name: string; driver: string } | null = null;
+  private claimedFormat: LogFormat | null = null;
+  private builder: { name: string; driver: string } | null = null;
   private readonly vertices = new Map<string, VertexState>();
   private readonly ran: VertexState[] = [];
   private readonly platforms: string[] = [];
   private readonly sealedTails: VertexState[] = [];
   private sealedTailChars = 0;
 
-  finalError: string | null = null;
+  private finalError: string | null = null;
   /** Step names from ` > NAME:` headers of the `------` error blocks, in order. */
-  readonly errorBlockSteps: string[] = [];
-  excerpt: Excerpt | null = null;
+  private readonly errorBlockSteps: string[] = [];
+  private excerpt: Excerpt | null = null;
   private readonly warnings: BuildWarning[] = [];
   private readonly warningKeys = new Set<string>();
-  outputClipped = false;
-  unrecognizedLines = 0;
-  truncatedLines = 0;
-  legacyBuilder = false;
+  private outputClipped = false;
+  private unrecognizedLines = 0;
+  private truncatedLines = 0;
+  private legacyBuilder = false;
   /** tty: `[+] Building 12.3s (8/10) FINISHED` */
-  ttyDurationMs: number | null = null;
-  ttyFinished = false;
+  private ttyDurationMs: number | null = null;
+  private lastFrameFinished = false;
   /** `Check complete, ...`: a `--check` / `--call=check` run that ran to its end. */
-  checkComplete = false;
+  private checkComplete = false;
   /** `Check complete, 2 warnings have been found!`: the check's verdict, which fails the run. */
-  checkFailure: string | null = null;
+  private checkFailure: string | null = null;
   private firstTimestamp: string | null = null;
   private lastTimestamp: string | null = null;
 
   claimFormat(format: LogFormat): void {
-    if (this.format === null) this.format = format;
+    if (this.claimedFormat === null) this.claimedFormat = format;
+  }
+
+  /** Read back only to route bytes, which skip decoding while the log may still be rawjson. */
+  get format(): LogFormat | null {
+    return this.claimedFormat;
+  }
+
+  noteBuilder(name: string, driver: string): void {
+    this.builder = { name: detach(name), driver: detach(driver) };
+  }
+
+  noteOutputClipped(): void {
+    this.outputClipped = true;
+  }
+
+  noteUnrecognized(lines = 1): void {
+    this.unrecognizedLines += lines;
+  }
+
+  /** The line splitter cuts over-long lines before any reader sees them: it keeps the count. */
+  noteTruncatedLines(total: number): void {
+    this.truncatedLines = total;
+  }
+
+  noteLegacyBuilder(): void {
+    this.legacyBuilder = true;
+  }
+
+  /** Each frame repeats the header: the latest one holds the build's time and whether it ended. */
+  noteTtyFrame(durationMs: number, finished: boolean): void {
+    this.ttyDurationMs = durationMs;
+    this.lastFrameFinished = finished;
+  }
+
+  /** For the tty reader: a frame after a FINISHED one starts another build in the same log. */
+  get ttyFinished(): boolean {
+    return this.lastFrameFinished;
+  }
+
+  /** `failure`: the line of a check that found something, which a later clean check does not undo. */
+  noteCheckComplete(failure: string | null): void {
+    this.checkComplete = true;
+    if (failure !== null) this.checkFailure = failure;
   }
 
   vertex(key: string): VertexState | undefined {
@@ -100,6 +143,19 @@ export class ReportBuilder {
     const platform = vertex.info.platform;
     if (platform !== null && vertex.seq >= 0 && !this.platforms.includes(platform))
       this.platforms.push(platform);
+  }
+
+  /** A step's error just read: an Engine 20.10 error may go on over the next lines. */
+  followStepError(vertex: VertexState): void {
+    this.continuation.follow(
+      () => vertex.error ?? '',
+      (continued) => (vertex.error = continued),
+    );
+  }
+
+  /** True when `line` continued the error being followed, and must not be read as anything else. */
+  continueOpenError(line: string): boolean {
+    return this.continuation.accept(line);
   }
 
   addOutputLine(vertex: VertexState, line: string): void {
@@ -150,7 +206,7 @@ export class ReportBuilder {
     }
   }
   /** An error that goes on over the next lines (see error-continuation.ts). */
-  readonly continuation = new ErrorContinuation();
+  private readonly continuation = new ErrorContinuation();
   private finalErrorDecisive = false;
 
   noteErrorBlockStep(name: string): void {
@@ -220,7 +276,7 @@ export class ReportBuilder {
       (finalError !== null ? errored.find((v) => finalError.includes(v.error!)) : undefined) ??
       errored[0] ??
       null;
-    const settled = this.ttyFinished || this.checkComplete || finalError !== null || errored.length > 0;
+    const settled = this.lastFrameFinished || this.checkComplete || finalError !== null || errored.length > 0;
     const outcome = this.outcome(result, steps, failing, settled);
 
     const stepReports: StepReport[] = steps.map((v) => ({
@@ -246,7 +302,7 @@ export class ReportBuilder {
     }
 
     return {
-      format: this.format ?? 'plain',
+      format: this.claimedFormat ?? 'plain',
       outcome,
       platforms: this.platforms.slice(),
       builder: this.builder,
@@ -278,7 +334,7 @@ export class ReportBuilder {
 
   private outputLinesOf(vertex: VertexState): number {
     const printed = vertex.outputLines + (vertex.partialLog.length > 0 ? 1 : 0);
-    if (this.format !== 'tty' || vertex.error === null) return printed;
+    if (this.claimedFormat !== 'tty' || vertex.error === null) return printed;
     // The tty display shows only a window of a running step's output, but on failure it prints
     // the step's whole log in the error block: that is the step's output count.
     const blockName = this.errorBlockSteps.find((name) => name.startsWith(vertex.name));
@@ -301,7 +357,7 @@ export class ReportBuilder {
     if (this.finalError !== null || failing !== null || this.checkFailure !== null)
       return cancelledByMessage && failing === null ? 'cancelled' : 'failure';
     if (steps.some((v) => v.error !== null && !isNonFatalVertex(v.name))) return 'cancelled';
-    if (this.ttyFinished || this.checkComplete) return 'success';
+    if (this.lastFrameFinished || this.checkComplete) return 'success';
     // Exporting is the last thing a build does, after everything it needs has completed (old
     // BuildKit leaves some internal vertices looking unfinished even then).
     if (steps.some((v) => isExportVertex(v.name) && v.completed && v.error === null)) return 'success';

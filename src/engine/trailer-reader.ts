@@ -199,9 +199,8 @@ export class TrailerReader {
       return true;
     }
     if (CHECK_COMPLETE.test(line)) {
-      this.report.checkComplete = true;
       // buildx exits 1 when the check found anything: the line is then the run's error.
-      if (CHECK_FOUND.test(line)) this.report.checkFailure = line;
+      this.report.noteCheckComplete(CHECK_FOUND.test(line) ? line : null);
       return true;
     }
     for (const prefix of FINAL_ERROR_PREFIXES) {

@@ -56,8 +56,7 @@ export class TtyReader {
     // A display that had finished is followed by another: a second build in the same log
     // (docker-compose 1.x builds one service after the other). Its `[1/3]` is a new step.
     if (this.report.ttyFinished && this.frameSteps.size + this.steps.length > 0) this.startNextBuild();
-    this.report.ttyDurationMs = Math.round(Number(header[1]) * 1000);
-    this.report.ttyFinished = header[4] !== undefined;
+    this.report.noteTtyFrame(Math.round(Number(header[1]) * 1000), header[4] !== undefined);
     for (const step of this.frameSteps) step.frameOutputLines = 0;
     this.frameSteps.clear();
     this.current = null;
