@@ -144,7 +144,3 @@ export function classifyError(facts: ErrorFacts): Classification {
   // Unreachable: the last rule always matches.
   return { category: 'unknown', hint: '' };
 }
-
-export function hintFor(category: ErrorCategory): string {
-  return ERROR_CATEGORY_RULES.find((rule) => rule.category === category)?.hint ?? '';
-}

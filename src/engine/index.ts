@@ -14,7 +14,7 @@ import { TtyReader } from './tty-reader.js';
 
 export type * from './report.js';
 export { OUTPUT_TAIL_LINES, MAX_KEPT_LINE_CHARS, MAX_INPUT_LINE_CHARS } from './report.js';
-export { ERROR_CATEGORY_RULES, classifyError, hintFor } from './error-categories.js';
+export { ERROR_CATEGORY_RULES, classifyError } from './error-categories.js';
 export { renderReportText } from './text-report.js';
 // The Dockerfile reader: the build action reads the Dockerfile it built, to point at lines.
 export * from './dockerfile.js';
