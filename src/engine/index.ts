@@ -13,12 +13,11 @@ import { TrailerReader } from './trailer-reader.js';
 import { TtyReader } from './tty-reader.js';
 
 export type * from './report.js';
-export { OUTPUT_TAIL_LINES, MAX_KEPT_LINE_CHARS, MAX_INPUT_LINE_CHARS } from './report.js';
-export { ERROR_CATEGORY_RULES, classifyError } from './error-categories.js';
+export { OUTPUT_TAIL_LINES, MAX_INPUT_LINE_CHARS } from './report.js';
 export { renderReportText } from './text-report.js';
 // The Dockerfile reader: the build action reads the Dockerfile it built, to point at lines.
 export * from './dockerfile.js';
-export { computePhases, phaseOfStep } from './phases.js';
+export { computePhases } from './phases.js';
 
 export class BuildLogAnalyzer {
   private readonly report = new ReportBuilder();
