@@ -1,5 +1,19 @@
 import js from '@eslint/js';
+import redos from 'eslint-plugin-redos';
 import tseslint from 'typescript-eslint';
+
+/**
+ * ReDoS: recheck (eslint-plugin-redos) analyses every regex literal in src/, which runs on
+ * untrusted text (build logs, Dockerfiles, Elasticsearch messages). A fixed seed keeps its fuzzer,
+ * used where the automaton analysis cannot decide (lookarounds, backreferences), deterministic.
+ */
+const REDOS_OPTIONS = {
+  ignoreErrors: true,
+  randomSeed: 1,
+  timeout: 10000,
+  // Results by pattern, in node_modules/.cache: a pattern is analysed again only once it changes.
+  cache: { strategy: 'aggressive' },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/', '.tmp/', 'bench/out/'] },
@@ -29,6 +43,18 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { redos },
+    rules: { 'redos/no-vulnerable': ['error', REDOS_OPTIONS] },
+  },
+  {
+    // Folders whose files other engineers were moving when the checker came in (issue 17): its 10
+    // findings there (cache-bust.ts x5, setup-errors.ts, mask.ts x3, redact.ts) were reported to
+    // them and are warnings until fixed or justified where they are. Remove a folder once clean.
+    files: ['src/build-action/**/*.ts', 'src/log-templates/**/*.ts', 'src/verify-action/**/*.ts'],
+    rules: { 'redos/no-vulnerable': ['warn', REDOS_OPTIONS] },
   },
   {
     files: ['src/shared/**/*.ts'],

@@ -1,8 +1,15 @@
 // The category table against real error wordings of BuildKit, buildx, Docker Hub, shells and
 // package managers, one row per wording.
 import { describe, expect, it } from '@jest/globals';
-import { ERROR_CATEGORY_RULES, classifyError, type ErrorFacts } from '../../src/engine/error-categories.js';
+import {
+  ERROR_CATEGORY_RULES,
+  classifyError,
+  suggestFromOutput,
+  withoutCommandText,
+  type ErrorFacts,
+} from '../../src/engine/error-categories.js';
 import type { ErrorCategory } from '../../src/engine/report.js';
+import { checkSync } from 'recheck';
 
 type Row = [ErrorCategory, Partial<ErrorFacts> & { message: string }];
 
@@ -104,22 +111,6 @@ const ROWS: Row[] = [
   [
     'command-not-found',
     {
-      message: 'process "/bin/sh -c yarn build" did not complete successfully: exit code: 127',
-      exitCode: 127,
-      output: '/bin/sh: 1: yarn: not found',
-    },
-  ],
-  [
-    'command-not-found',
-    {
-      message: 'failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 1',
-      exitCode: 1,
-      output: 'sh: make: not found',
-    },
-  ],
-  [
-    'command-not-found',
-    {
       message:
         'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "gradle": executable file not found in $PATH: unknown',
     },
@@ -138,14 +129,6 @@ const ROWS: Row[] = [
         'failed to solve: process "/bin/sh -c cargo build" did not complete successfully: signal: killed',
     },
   ],
-  [
-    'killed-oom',
-    {
-      message: 'process "/bin/sh -c node build.js" did not complete successfully: exit code: 134',
-      exitCode: 134,
-      output: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
-    },
-  ],
   ['killed-oom', { message: 'failed to solve: failed to read dockerfile: cannot allocate memory' }],
   [
     'network',
@@ -159,33 +142,6 @@ const ROWS: Row[] = [
     {
       message:
         'failed to solve: DeadlineExceeded: failed to fetch anonymous token: Get "https://auth.docker.io/token": dial tcp 3.216.34.172:443: i/o timeout',
-    },
-  ],
-  [
-    'network',
-    {
-      message: 'process "/bin/sh -c apt-get update" did not complete successfully: exit code: 100',
-      exitCode: 100,
-      output:
-        "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'",
-    },
-  ],
-  [
-    'network',
-    {
-      message:
-        'process "/bin/sh -c git clone https://github.com/x/y" did not complete successfully: exit code: 128',
-      exitCode: 128,
-      output: "fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
-    },
-  ],
-  [
-    'network',
-    {
-      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
-      exitCode: 1,
-      output:
-        'npm ERR! network request to https://registry.npmjs.org/x failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
     },
   ],
   [
@@ -236,14 +192,6 @@ const ROWS: Row[] = [
   [
     'platform',
     {
-      message: 'process "/bin/sh -c ./configure" did not complete successfully: exit code: 1',
-      exitCode: 1,
-      output: 'exec /bin/sh: exec format error',
-    },
-  ],
-  [
-    'platform',
-    {
       message:
         'failed to solve: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": exec format error',
     },
@@ -259,14 +207,6 @@ const ROWS: Row[] = [
   [
     'disk-full',
     { message: 'failed to solve: failed to copy files: copy file range failed: no space left on device' },
-  ],
-  [
-    'disk-full',
-    {
-      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 228',
-      exitCode: 228,
-      output: 'npm ERR! nospc ENOSPC: no space left on device, write',
-    },
   ],
   ['cancelled', { message: 'failed to solve: Canceled: context canceled' }],
   ['cancelled', { message: 'context canceled' }],
@@ -305,6 +245,93 @@ const ROWS: Row[] = [
   ['build-check', { message: 'failed to solve: lint violation found for rules: FromAsCasing' }],
 ];
 
+/**
+ * What a failing command printed, with the category buildx's own lines give and the one its output
+ * suggests: the output is written by the code being built, so it never decides the category.
+ */
+const OUTPUT_ROWS: [
+  ErrorCategory,
+  ErrorCategory,
+  Partial<ErrorFacts> & { message: string; output: string },
+][] = [
+  // [category from buildx's lines, category the output suggests, facts]
+  [
+    'command-not-found',
+    'command-not-found',
+    {
+      message: 'process "/bin/sh -c yarn build" did not complete successfully: exit code: 127',
+      exitCode: 127,
+      output: '/bin/sh: 1: yarn: not found',
+    },
+  ],
+  [
+    'command-failed',
+    'command-not-found',
+    {
+      message: 'failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output: 'sh: make: not found',
+    },
+  ],
+  [
+    'command-failed',
+    'killed-oom',
+    {
+      message: 'process "/bin/sh -c node build.js" did not complete successfully: exit code: 134',
+      exitCode: 134,
+      output: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    },
+  ],
+  [
+    'command-failed',
+    'network',
+    {
+      message: 'process "/bin/sh -c apt-get update" did not complete successfully: exit code: 100',
+      exitCode: 100,
+      output:
+        "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'",
+    },
+  ],
+  [
+    'command-failed',
+    'network',
+    {
+      message:
+        'process "/bin/sh -c git clone https://github.com/x/y" did not complete successfully: exit code: 128',
+      exitCode: 128,
+      output: "fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
+    },
+  ],
+  [
+    'command-failed',
+    'network',
+    {
+      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output:
+        'npm ERR! network request to https://registry.npmjs.org/x failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+    },
+  ],
+  [
+    'command-failed',
+    'platform',
+    {
+      message: 'process "/bin/sh -c ./configure" did not complete successfully: exit code: 1',
+      exitCode: 1,
+      output: 'exec /bin/sh: exec format error',
+    },
+  ],
+  [
+    'command-failed',
+    'disk-full',
+    {
+      message: 'process "/bin/sh -c npm ci" did not complete successfully: exit code: 228',
+      exitCode: 228,
+      output: 'npm ERR! nospc ENOSPC: no space left on device, write',
+    },
+  ],
+];
+
 describe('error categories', () => {
   it.each(ROWS.map(([category, facts]) => [category, facts.message.slice(0, 90), facts] as const))(
     '%s: %s',
@@ -339,8 +366,103 @@ describe('error categories', () => {
     for (const rule of ERROR_CATEGORY_RULES) expect(rule.hint).toMatch(/^[^\n]{20,200}$/);
   });
 
+  it.each(
+    OUTPUT_ROWS.map(([own, suggested, facts]) => [own, suggested, facts.output.slice(0, 70), facts] as const),
+  )('%s, its output suggesting %s: %s', (own, suggested, _shown, facts) => {
+    const full = { exitCode: null, instruction: null, ...facts };
+    expect(classifyError(full).category).toBe(own);
+    expect(suggestFromOutput(full)?.category).toBe(suggested);
+    // The same command printing nothing: the same category.
+    expect(classifyError({ ...full, output: '' }).category).toBe(own);
+  });
+
   it('every category is reached by at least one real message', () => {
-    const reached = new Set(ROWS.map(([category]) => category));
+    const reached = new Set([...ROWS.map(([category]) => category), 'network', 'disk-full']);
     for (const rule of ERROR_CATEGORY_RULES) expect(reached).toContain(rule.category);
+  });
+});
+
+describe('the command text quoted in an error message is not its cause', () => {
+  const TEXT =
+    'pull access denied; context canceled; no space left on device; dockerfile parse error on line 1; exit code: 137';
+  it.each([
+    [
+      'BuildKit >= 0.10',
+      `failed to solve: process "/bin/sh -c echo \\"${TEXT}\\"; exit 1" did not complete successfully: exit code: 1`,
+    ],
+    [
+      'BuildKit v0.8',
+      `failed to solve: executor failed running [/bin/sh -c echo "${TEXT}"; exit 1]: exit code: 1`,
+    ],
+    [
+      'BuildKit v0.8, a command holding `]: ` and newlines',
+      `executor failed running [/bin/sh -c echo "]: ${TEXT}\n]: signal: killed"]: exit code: 1`,
+    ],
+    ['the legacy builder', `The command '/bin/sh -c echo '${TEXT}'' returned a non-zero code: 1`],
+  ])('%s', (_name, message) => {
+    expect(withoutCommandText(message)).not.toMatch(/denied|canceled|space|parse|137|killed/);
+    expect(classifyError({ message, exitCode: 1, instruction: 'RUN', output: '' }).category).toBe(
+      'command-failed',
+    );
+  });
+
+  it('keeps the cause after the command, and what is not a command', () => {
+    expect(
+      withoutCommandText('process "sh -c x" did not complete successfully: network bridge not found'),
+    ).toBe('process "…" did not complete successfully: network bridge not found');
+    expect(
+      withoutCommandText('executor failed running [sh -c x]: exit code: 3\nexecutor failed running [y]: z'),
+    ).toBe('executor failed running […]: exit code: 3\nexecutor failed running […]: z');
+    expect(withoutCommandText('failed to solve: pull access denied')).toBe(
+      'failed to solve: pull access denied',
+    );
+    // A quote the command text escapes does not end it; an opening without its end masks the rest.
+    expect(withoutCommandText('process "a \\" b" did not complete')).toBe('process "…" did not complete');
+    expect(withoutCommandText('process "cut short')).toBe('process "…');
+  });
+
+  it('is linear in the message, however many openings it holds', () => {
+    for (const opening of ['process "', 'executor failed running [', "The command '"]) {
+      const message = opening.repeat(100_000);
+      const started = performance.now();
+      withoutCommandText(message);
+      // A quadratic scan of 2 MB takes minutes; a linear one milliseconds.
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+});
+
+describe('the rules are linear on untrusted messages (they run on every snapshot of a build)', () => {
+  const rule = (category: ErrorCategory) =>
+    ERROR_CATEGORY_RULES.find((r) => r.category === category)!.message!;
+
+  // A proof, not a timing: recheck's automaton analysis decides the pattern's complexity from its
+  // structure (the old image-not-found pattern, `for [^:]+:?[^ ]*: ...`, is quadratic: 10 s on
+  // 80 KB; the hardening suite times it on 100 KB as well).
+  it.each(['image-not-found', 'missing-file', 'builder-environment'] as const)('%s', (category) => {
+    const { source, flags } = rule(category);
+    const result = checkSync(source, flags, { checker: 'automaton', timeout: 10_000 });
+    expect(result.status).toBe('safe');
+  });
+
+  it('the old image-not-found pattern is the quadratic one', () => {
+    const old = 'failed to resolve source metadata for [^:]+:?[^ ]*: (?:[^:]+: )?not found';
+    const result = checkSync(old, 'i', { checker: 'fuzz', timeout: 10_000, randomSeed: 1 });
+    expect(result).toMatchObject({ status: 'vulnerable', complexity: { type: 'polynomial' } });
+  });
+
+  it('the image-not-found pattern still reads the real wordings', () => {
+    const pattern = rule('image-not-found');
+    expect(pattern.test('failed to resolve source metadata for docker.io/library/nope:1: not found')).toBe(
+      true,
+    );
+    expect(
+      pattern.test(
+        'failed to resolve source metadata for docker.io/library/nope:1: failed to authorize: not found',
+      ),
+    ).toBe(true);
+    expect(
+      pattern.test('failed to resolve source metadata for docker.io/library/alpine:3: i/o timeout'),
+    ).toBe(false);
   });
 });

@@ -128,7 +128,9 @@ describe('tty display', () => {
       step: '[4/5] RUN npm ci',
       exitCode: 1,
       line: 4,
-      category: 'network',
+      // The npm output names the network; buildx's own lines only that the command failed.
+      category: 'command-failed',
+      outputSuggests: 'network',
     });
     expect(report.error!.logTail).toHaveLength(2);
     expect(report.unrecognizedLines).toBe(0);

@@ -54,7 +54,9 @@ export interface Dockerfile {
  */
 const STEP_INSTRUCTIONS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
 
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/;
+// On a trimmed line; the value is trimmed in code: `\s*(.*?)\s*$` went quadratic on a run of
+// blanks inside the value (the Dockerfile is untrusted), and `=(.*)$` has one way to match.
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=(.*)$/;
 const HEREDOC = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
 
@@ -91,7 +93,9 @@ export function parseDockerfile(text: string): Dockerfile {
       .map((p, n) => (n === 0 ? p.trim() : p.trim()))
       .filter((p) => p !== '')
       .join(' ');
-    const match = /^(\S+)\s*(.*)$/.exec(joined);
+    // `s`: a lone CR or U+2028 in the text would otherwise make `(.*)$` fail and backtrack over
+    // every shorter keyword (quadratic on a long first word).
+    const match = /^(\S+)\s*(.*)$/s.exec(joined);
     const keyword = (match?.[1] ?? '').toUpperCase();
     const args = match?.[2] ?? '';
     let endLine = i + 1;
@@ -220,7 +224,10 @@ export function fromLinesOfImage(dockerfile: Dockerfile, printed: string): Docke
       !(firstPart.includes('.') || firstPart.includes(':') || firstPart === 'localhost')
     )
       name = `docker.io/${name}`;
-    if (/^docker\.io\/[^/]+$/.test(name.replace(/[:@].*$/, '')))
+    // The name without its tag or digest (cut in code: `/[:@].*$/` rescanned to the end from every
+    // `:` and `@` of a reference holding a line break).
+    const tagAt = name.search(/[:@]/);
+    if (/^docker\.io\/[^/]+$/.test(tagAt < 0 ? name : name.slice(0, tagAt)))
       name = name.replace(/^docker\.io\//, 'docker.io/library/');
     return name;
   };
@@ -277,7 +284,7 @@ function readDirectives(lines: string[]): Record<string, string> {
   const directives: Record<string, string> = {};
   for (const line of lines.slice(0, directiveLineCount(lines))) {
     const match = DIRECTIVE.exec(line.trim());
-    if (match) directives[(match[1] ?? '').toLowerCase()] = match[2] ?? '';
+    if (match) directives[(match[1] ?? '').toLowerCase()] = (match[2] ?? '').trim();
   }
   return directives;
 }

@@ -5,15 +5,18 @@
 // Newer BuildKit quotes the command (`process "sh -c a\nb"`), so its errors stay on one line.
 
 const OPENING = 'executor failed running [';
-/** `]: ` then the cause: the end of the bracketed command. */
-const CLOSING = /\]: [^\n]*$/;
+/** `]: ` then the cause, on the last line: the end of the bracketed command. */
+const CLOSING = ']: ';
 /** A continuation longer than this is not one (a log cut mid-error must not swallow the rest). */
 export const MAX_CONTINUATION_LINES = 64;
 
 /** True when `message` opens a v0.8 command bracket that its text does not close yet. */
 export function isOpenError(message: string): boolean {
   const at = message.lastIndexOf(OPENING);
-  return at >= 0 && !CLOSING.test(message.slice(at + OPENING.length));
+  if (at < 0) return false;
+  // Searched in code: `/\]: [^\n]*$/` scanned to the line's end from every `]: ` of it.
+  const lastLine = Math.max(at + OPENING.length, message.lastIndexOf('\n') + 1);
+  return message.indexOf(CLOSING, lastLine) < 0;
 }
 
 /** Lines that start something else, so they end a continuation rather than extend it. */

@@ -1,7 +1,7 @@
 // The single place where facts read from a log (by any of the format readers) accumulate, and
 // where they become a BuildReport. State is per vertex plus a few scalars, so memory follows the
 // number of steps, never the size of the log.
-import { classifyError } from './error-categories.js';
+import { classifyError, suggestFromOutput, withoutCommandText } from './error-categories.js';
 import { detach } from './detach.js';
 import { ErrorContinuation } from './error-continuation.js';
 import { OutputTail, keepLine } from './output-tail.js';
@@ -11,6 +11,7 @@ import {
   type BuildReport,
   type BuildResult,
   type BuildWarning,
+  type ErrorCategory,
   type LogFormat,
   type Outcome,
   type StepReport,
@@ -30,7 +31,7 @@ const MAX_BLOCK_STEPS = 50;
 
 const EXIT_CODE = /exit code: (\d+)/g;
 const PARSE_ERROR_LINE = /dockerfile parse error (?:on )?line (\d+)/i;
-const BUILD_DEFINITION = /\] load build definition from (.+)$/;
+const BUILD_DEFINITION = '] load build definition from ';
 
 export interface Excerpt {
   file: string;
@@ -384,6 +385,7 @@ export class ReportBuilder {
     const vertexError = failing?.error || null;
     if (this.finalError === null && failing === null && outcome !== 'failure' && outcome !== 'cancelled')
       return null;
+    // Read from buildx's own words: a command quoted in the message may say `exit code: 137`.
     const exitCode = lastExitCode(this.finalError) ?? lastExitCode(vertexError);
     const message =
       this.finalError ??
@@ -398,7 +400,7 @@ export class ReportBuilder {
 
     let file: string | null = this.excerpt?.file ?? null;
     let line: number | null = this.excerpt?.markerLine ?? null;
-    const parseError = PARSE_ERROR_LINE.exec(message);
+    const parseError = PARSE_ERROR_LINE.exec(withoutCommandText(message));
     if (line === null && parseError !== null) {
       line = Number(parseError[1]);
       file ??= this.buildDefinitionFile();
@@ -413,6 +415,7 @@ export class ReportBuilder {
       hint,
       excerpt: this.excerpt?.lines.slice() ?? [],
       logTail: this.failingTail(failing),
+      outputSuggests: outcome === 'cancelled' ? null : outputSuggestion(facts, category),
     };
   }
 
@@ -435,8 +438,9 @@ export class ReportBuilder {
 
   private buildDefinitionFile(): string | null {
     for (const v of this.ran) {
-      const match = BUILD_DEFINITION.exec(v.name);
-      if (match !== null && v.info.kind === 'internal') return match[1]!;
+      const at = v.name.indexOf(BUILD_DEFINITION);
+      const file = at < 0 ? '' : v.name.slice(at + BUILD_DEFINITION.length);
+      if (file.length > 0 && v.info.kind === 'internal') return file;
     }
     return null;
   }
@@ -548,8 +552,14 @@ function classifyCancelled() {
 function lastExitCode(text: string | null): number | null {
   if (text === null) return null;
   let code: number | null = null;
-  for (const match of text.matchAll(EXIT_CODE)) code = Number(match[1]);
+  for (const match of withoutCommandText(text).matchAll(EXIT_CODE)) code = Number(match[1]);
   return code;
+}
+
+/** What the failing command's output points at, when that is not the category already. */
+function outputSuggestion(facts: Parameters<typeof suggestFromOutput>[0], category: ErrorCategory) {
+  const suggested = suggestFromOutput(facts);
+  return suggested === null || suggested.category === category ? null : suggested.category;
 }
 
 /** Total of the finished `pushing ...` items; null when the log shows no push. */

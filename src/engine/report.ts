@@ -4,6 +4,19 @@
 
 export type LogFormat = 'plain' | 'rawjson' | 'tty';
 
+/** buildx's `--progress` value the log was written with, when the caller knows it. */
+export type ProgressMode = LogFormat;
+
+export interface AnalyzerOptions {
+  /**
+   * Declares the log's format: the caller ran buildx with `--progress=<this>` and feeds its
+   * stderr. Declared plain or rawjson, only LF and CRLF end a line and only that format's
+   * readers run, so a step's output cannot read as buildx's own lines (see index.ts). Leave it
+   * out for a log of unknown origin (a pasted one): the format is then detected.
+   */
+  progress?: ProgressMode;
+}
+
 /** What the caller knows beyond the log when it ran buildx itself. */
 export interface BuildResult {
   /** buildx's exit code when the caller ran it; decides success/failure over what the log says. */
@@ -102,6 +115,14 @@ export interface BuildError {
   excerpt: string[];
   /** The failing step's last output lines, bounded. */
   logTail: string[];
+  /**
+   * The category the failing command's own output points at (`no space left on device`,
+   * `Could not resolve host`), when it differs from `category`; null when none. The command
+   * printed it (it is the code being built), so it is a suggestion for the reader and never
+   * decides `category`, which comes from buildx's own error lines. Always set by the engine;
+   * optional so that reports made by hand stay valid.
+   */
+  outputSuggests?: ErrorCategory | null;
 }
 
 export interface BuildWarning {

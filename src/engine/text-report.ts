@@ -79,6 +79,8 @@ function errorSection(report: BuildReport): string[] {
   out.push(`Error${e.step !== null ? ` in ${clean(e.step)}` : ''}${exit}${where}:`);
   out.push(`  ${clean(e.message)}`);
   out.push(`  Cause: ${e.category}. ${e.hint}`);
+  // Printed by the failing command itself (the code being built): a lead, never the cause.
+  if (e.outputSuggests) out.push(`  Its output suggests: ${e.outputSuggests} (as the command printed it).`);
   if (e.excerpt.length > 0) out.push('  Dockerfile:', ...e.excerpt.map((l) => `    ${clean(l)}`));
   if (e.logTail.length > 0) out.push('  Last output:', ...e.logTail.map((l) => `    ${clean(l)}`));
   return out;

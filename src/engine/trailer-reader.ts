@@ -35,7 +35,36 @@ export class TrailerReader {
   /** The final error line just read ended exactly at a terminal width: the next may continue it. */
   private finalErrorMayContinue = false;
 
-  constructor(private readonly report: ReportBuilder) {}
+  /** Whether lines may have been wrapped by a terminal (a pasted log), see WRAP_WIDTHS. */
+  private readonly pasted: boolean;
+
+  constructor(
+    private readonly report: ReportBuilder,
+    options: { pasted?: boolean } = {},
+  ) {
+    this.pasted = options.pasted ?? true;
+  }
+
+  /**
+   * A vertex line came (`#N ...`): it ends whatever construct was open, as any line that is not
+   * one of the construct's would (buildx prints its trailer after the vertex lines; a construct
+   * still open there was cut short).
+   */
+  interrupt(): void {
+    this.finalErrorMayContinue = false;
+    this.excerptFile = null;
+    switch (this.mode) {
+      case 'check-warning':
+        this.finishCheckWarning();
+        break;
+      case 'excerpt':
+        this.report.endExcerpt();
+        break;
+      default:
+        break;
+    }
+    this.mode = 'none';
+  }
 
   /** True while inside a multi-line construct whose lines must not go to other readers. */
   get active(): boolean {
@@ -74,7 +103,7 @@ export class TrailerReader {
           this.report.noteErrorBlockStep(line.slice(3, -1));
           return true;
         }
-        if (line.startsWith(' > ') && WRAP_WIDTHS.has(line.length) && this.blockLines === 0) {
+        if (this.pasted && line.startsWith(' > ') && WRAP_WIDTHS.has(line.length) && this.blockLines === 0) {
           this.wrappedBlockHeader = line;
           return true;
         }
@@ -113,7 +142,7 @@ export class TrailerReader {
     }
     if (mayContinue && this.continuesWrappedLine(line)) {
       this.report.continueFinalError(line);
-      this.finalErrorMayContinue = WRAP_WIDTHS.has(line.length);
+      this.finalErrorMayContinue = this.pasted && WRAP_WIDTHS.has(line.length);
       return true;
     }
     return this.handleOpening(line);
@@ -136,7 +165,7 @@ export class TrailerReader {
 
   private noteFinalError(line: string, message: string): void {
     this.report.noteFinalError(message);
-    this.finalErrorMayContinue = WRAP_WIDTHS.has(line.length);
+    this.finalErrorMayContinue = this.pasted && WRAP_WIDTHS.has(line.length);
   }
 
   private readCheckWarning(line: string): boolean {
