@@ -47,12 +47,50 @@ function alphabet(source: string): string[] {
   return [...own];
 }
 
-/** An input as a recipe (`unit` repeated `count` times, then `tail`), built inside the worker. */
+/** An input as a recipe (`head`, `unit` repeated `count` times, then `tail`), built inside the worker. */
 interface Recipe {
+  head?: string;
   unit: string;
   count: number;
   tail: string;
 }
+
+/**
+ * Inputs aimed at one expression, where the generic ones above miss its slow shape: a literal
+ * prefix the pattern needs, then a long run the span after it scans (and, pumped, the prefix
+ * itself). The regexes are found by a part of their source, in the file named.
+ */
+const TARGETED: { file: string; contains: string; recipes: Recipe[] }[] = [
+  {
+    // Was `for [^:]+:?[^ ]*: (?:[^:]+: )?not found`: 10 s on 80 KB (issue 17).
+    file: 'src/engine/error-categories.ts',
+    contains: 'failed to resolve source metadata for ',
+    recipes: [
+      { head: 'failed to resolve source metadata for ', unit: 'a', count: SIZE, tail: '\u0000' },
+      { head: 'failed to resolve source metadata for a', unit: ':', count: SIZE, tail: '\u0000' },
+      { head: 'failed to resolve source metadata for a: ', unit: 'b', count: SIZE, tail: '\u0000' },
+      { unit: 'failed to resolve source metadata for ', count: SIZE / 38, tail: '\u0000' },
+      { unit: 'failed to resolve source metadata for a: b', count: SIZE / 42, tail: '\u0000' },
+    ],
+  },
+  {
+    file: 'src/engine/error-categories.ts',
+    contains: 'lstat [^:]',
+    recipes: [
+      { unit: 'lstat ', count: SIZE / 6, tail: '\u0000' },
+      { unit: 'failed to walk ', count: SIZE / 15, tail: '\u0000' },
+      { unit: '"/', count: SIZE / 2, tail: 'a' },
+    ],
+  },
+  {
+    file: 'src/engine/error-categories.ts',
+    contains: 'failed to mount [^:]',
+    recipes: [
+      { unit: 'failed to mount ', count: SIZE / 16, tail: '\u0000' },
+      { unit: 'cgroup: ', count: SIZE / 8, tail: '\u0000' },
+    ],
+  },
+];
 
 function* adversarial(source: string): Generator<Recipe> {
   const own = alphabet(source);
@@ -93,7 +131,7 @@ const once = (input) => {
 };
 const results = [];
 for (const r of recipes) {
-  const input = r.unit.repeat(r.count) + r.tail;
+  const input = (r.head ?? '') + r.unit.repeat(r.count) + r.tail;
   let ms = once(input);
   if (ms > cap) ms = Math.min(ms, once(input));
   results.push({ ms, length: input.length, head: JSON.stringify(input.slice(0, 12)) });
@@ -189,6 +227,37 @@ describe('ReDoS: every regular expression in src/ on adversarial 100 KB inputs',
   // jest refuses an empty table: the known-slow tests exist only while one is listed.
   if (KNOWN_SLOW.size > 0)
     it.failing.each(found.filter(knownSlow).map(label))('known slow, fix pending: %s', tryAdversarial);
+
+  const targeted = TARGETED.flatMap(({ file, contains, recipes }) =>
+    found
+      .filter((r) => r.where.split(':')[0] === file && r.source.includes(contains))
+      .map(
+        (r) =>
+          [
+            `${r.where} /${r.source.slice(0, 60)}…/ on ${recipes.length} inputs aimed at it`,
+            r,
+            recipes,
+          ] as const,
+      ),
+  );
+  it('finds every expression an aimed input is for', () => {
+    for (const { file, contains } of TARGETED)
+      expect(
+        targeted.filter(([, r]) => r.where.startsWith(`${file}:`) && r.source.includes(contains)),
+      ).toHaveLength(1);
+  });
+  it.each(targeted)('aimed: %s', async (_label, r, recipes) => {
+    const results = await runInWorker(r.source, r.flags, recipes);
+    if (results === 'hung') throw new Error('hung on an aimed input');
+    for (const result of results) {
+      runs++;
+      bytes += result.length;
+      slowest = Math.max(slowest, result.ms);
+    }
+    expect(
+      results.filter((result) => result.ms > CAP_MS).map((x) => `${x.head}… ${Math.round(x.ms)} ms`),
+    ).toEqual([]);
+  });
 
   it('counts', () => {
     tally('regex runs on adversarial input', runs);

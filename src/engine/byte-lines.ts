@@ -4,8 +4,9 @@
 // LineSplitter, which decodes it and applies all its rules (CR, CRLF, the line bound).
 //
 // A line is offered as bytes only when the splitter would see it the same way: it ends with
-// LF, holds no CR (which also ends a line there), is ASCII (bytes are characters) and is within
-// the bound. It also holds no backslash, so every quote in it ends a JSON string.
+// LF, holds no CR (which may end a line there, see crEndsLine), is ASCII (bytes are
+// characters) and is within the bound. It also holds no backslash, so every quote in it ends a
+// JSON string.
 import { isAscii } from 'node:buffer';
 
 /** Where the lines not read as bytes go, in order (the LineSplitter). */

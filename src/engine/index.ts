@@ -13,6 +13,8 @@
 //   a `#N` line is read as a vertex line before anything else, and only buildx's shapes open
 //   the trailer (error block, excerpt, final `ERROR:`, warnings). The readers of other formats
 //   (rawjson, tty) and the heuristics for pasted text (rows a terminal wrapped or joined) are off.
+//   Feed it buildx's stderr only: its stdout can be the build's own result (`--output -`, a tar
+//   the build wrote), which no mode can tell from log lines.
 // - `{ progress: 'rawjson' }`: only LF and CRLF end a line; step output is base64 inside JSON,
 //   so it can never be read as a line at all. Plain and tty lines are not read.
 // - `{ progress: 'tty' }`: a lone CR ends a line too, as the display redraws its rows with CR.
