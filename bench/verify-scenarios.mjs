@@ -37,14 +37,21 @@ const BANNER = {
   js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
 };
 
-async function bundle(root, name, extra = '') {
+/** The modules the bench uses: where this tree has them, and where BEFORE (one flat folder) had them. */
+const LAYOUT = {
+  now: { client: 'elasticsearch/client.js', inputs: 'config/inputs.js', run: 'run.js' },
+  before: { client: 'client.js', inputs: 'inputs.js', run: 'run.js' },
+};
+
+async function bundle(root, name, layout, extra = '') {
   const outfile = join(OUT, `${name}.mjs`);
+  const from = (module) => `'./${root}/src/verify-action/${module}'`;
   await build({
     stdin: {
       contents: [
-        `export { connectElasticsearch } from './${root}/src/verify-action/client.js';`,
-        `export { parseInputs } from './${root}/src/verify-action/inputs.js';`,
-        `export { runVerification } from './${root}/src/verify-action/run.js';`,
+        `export { connectElasticsearch } from ${from(layout.client)};`,
+        `export { parseInputs } from ${from(layout.inputs)};`,
+        `export { runVerification } from ${from(layout.run)};`,
         extra,
       ].join('\n'),
       resolveDir: process.cwd(),
@@ -111,6 +118,7 @@ async function main() {
   const now = await bundle(
     '.',
     'scenarios-after',
+    LAYOUT.now,
     "export * from './__tests__/support/deploy-scenarios.js';",
   );
   const corpus = now.SYSTEMS.map((s) => [s, now.readSystem(s)]);
@@ -118,7 +126,7 @@ async function main() {
     console.log(`bench:verify-scenarios: no corpus at ${now.CORPUS_DIR}; nothing measured`);
     return;
   }
-  const before = await bundle(await extractBefore(), 'scenarios-before');
+  const before = await bundle(await extractBefore(), 'scenarios-before', LAYOUT.before);
   const deployAt = Math.floor(Date.now() / now.MINUTE) * now.MINUTE - 20 * now.MINUTE;
   const scenarios = corpus.flatMap(([system, lines]) =>
     now.buildScenarios(system, lines, deployAt, {

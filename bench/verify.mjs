@@ -42,16 +42,29 @@ const RULES = [
   '- {name: out of memory, phrase: Java heap space, max: 0, action: rollback}',
 ].slice(0, Number(args.rules ?? 5));
 
-async function loadLibrary(root = '.', name = 'verify-lib', templates = true) {
+/** The modules the bench uses: where this tree has them, and where BEFORE (one flat folder) had them. */
+const LAYOUT = {
+  now: {
+    client: 'elasticsearch/client.js',
+    inputs: 'config/inputs.js',
+    query: 'measure/query.js',
+    plan: 'measure/plan.js',
+    templates: 'measure/template-query.js',
+  },
+  before: { client: 'client.js', inputs: 'inputs.js', query: 'query.js', plan: 'plan.js', templates: null },
+};
+
+async function loadLibrary(root = '.', name = 'verify-lib', layout = LAYOUT.now) {
   // The bench measures the real sources: bundle them (like dist/) into bench/out.
+  const from = (module) => `'./${root}/src/verify-action/${module}'`;
   await build({
     stdin: {
       contents: [
-        `export { connectElasticsearch } from './${root}/src/verify-action/client.js';`,
-        `export { parseInputs } from './${root}/src/verify-action/inputs.js';`,
-        `export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from './${root}/src/verify-action/query.js';`,
-        `export { resolvePlan, fieldsToInspect } from './${root}/src/verify-action/plan.js';`,
-        templates ? `export { countTemplates } from './${root}/src/verify-action/template-query.js';` : '',
+        `export { connectElasticsearch } from ${from(layout.client)};`,
+        `export { parseInputs } from ${from(layout.inputs)};`,
+        `export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from ${from(layout.query)};`,
+        `export { resolvePlan, fieldsToInspect } from ${from(layout.plan)};`,
+        layout.templates ? `export { countTemplates } from ${from(layout.templates)};` : '',
       ].join('\n'),
       resolveDir: process.cwd(),
       loader: 'ts',
@@ -77,7 +90,7 @@ async function loadBefore() {
   execFileSync('tar', ['-x', '-C', dir], {
     input: execFileSync('git', ['archive', BEFORE, 'src'], { maxBuffer: 1 << 28 }),
   });
-  return loadLibrary(dir, 'verify-lib-before', false);
+  return loadLibrary(dir, 'verify-lib-before', LAYOUT.before);
 }
 
 async function json(path, init = {}) {

@@ -18,7 +18,7 @@ import {
   CHART_COLOURS,
   MAX_CHART_BARS,
   renderSummary as renderVerifySummary,
-} from '../../src/verify-action/summary.js';
+} from '../../src/verify-action/report/summary.js';
 import { CORPUS, clean01, partial03, runFail06, step } from '../build-action/reports.js';
 import { configFrom, DEPLOYED } from '../verify-action/helpers.js';
 import { runVerification } from '../../src/verify-action/run.js';

@@ -11,10 +11,10 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bashRunner } from '../../src/verify-action/command-runner.js';
-import { octokitApi } from '../../src/verify-action/github-api.js';
+import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
+import { octokitApi } from '../../src/verify-action/respond/github-api.js';
 import { runAction } from '../../src/verify-action/main.js';
-import type { VerifyReport } from '../../src/verify-action/report.js';
+import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import { ES_SECURE_URL, waitForElasticsearch } from '../support/es-env.js';
 import {
   startFaultProxy,

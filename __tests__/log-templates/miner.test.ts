@@ -9,7 +9,7 @@ import {
   tokenize,
   WILDCARD,
 } from '../../src/log-templates/index.js';
-import { isNew, mineErrorTemplates } from '../../src/verify-action/error-templates.js';
+import { isNew, mineErrorTemplates } from '../../src/verify-action/measure/error-templates.js';
 
 const template = (lines: string[]) => {
   const miner = new TemplateMiner();

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
-import { classifyError, LogStoreError, serverInfoFrom } from '../../src/verify-action/client.js';
+import {
+  classifyError,
+  LogStoreError,
+  serverInfoFrom,
+} from '../../src/verify-action/elasticsearch/client.js';
 
 function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
   return new errors.ResponseError({ statusCode, body, headers, warnings: null, meta: {} as never });

@@ -6,10 +6,10 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { parseSeedArgs, seedLogs, type SeedRow, type SeedSummary } from '../../scripts/es/seed.mjs';
 import { deleteIndices, ES8_URL, uniqueIndexPrefix, type RequestOptions } from '../support/es-env.js';
-import { connectElasticsearch } from '../../src/verify-action/client.js';
-import { secretsOf, type VerifyConfig } from '../../src/verify-action/config.js';
-import { parseInputs } from '../../src/verify-action/inputs.js';
-import type { VerifyReport } from '../../src/verify-action/report.js';
+import { connectElasticsearch } from '../../src/verify-action/elasticsearch/client.js';
+import { secretsOf, type VerifyConfig } from '../../src/verify-action/config/config.js';
+import { parseInputs } from '../../src/verify-action/config/inputs.js';
+import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import { runVerification, type VerifyDeps } from '../../src/verify-action/run.js';
 import { fakeClock } from './helpers.js';
 

@@ -5,13 +5,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runVerify } from '../../src/cli/verify.js';
-import { bashRunner } from '../../src/verify-action/command-runner.js';
-import { verdict, type CheckResult } from '../../src/verify-action/decision.js';
+import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
+import { verdict, type CheckResult } from '../../src/verify-action/judge/decision.js';
 import { outputsOf } from '../../src/verify-action/main.js';
-import { resumeHints } from '../../src/verify-action/pause.js';
+import { resumeHints } from '../../src/verify-action/respond/pause.js';
 import { runVerification } from '../../src/verify-action/run.js';
-import { renderSummary } from '../../src/verify-action/summary.js';
-import { renderText } from '../../src/verify-action/text-report.js';
+import { renderSummary } from '../../src/verify-action/report/summary.js';
+import { renderText } from '../../src/verify-action/report/text-report.js';
 import { configFrom } from './helpers.js';
 import { BURST, depsFor } from './run-fixtures.js';
 

@@ -6,7 +6,7 @@ import {
   resolvePlan,
   termField,
   type FieldCaps,
-} from '../../src/verify-action/plan.js';
+} from '../../src/verify-action/measure/plan.js';
 import { configFrom, KEYWORD_CAPS } from './helpers.js';
 
 const kw = { keyword: { searchable: true, aggregatable: true } };

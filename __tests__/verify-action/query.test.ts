@@ -6,7 +6,7 @@ import {
   ruleQuery,
   timelineStepMinutes,
   type SearchPlan,
-} from '../../src/verify-action/query.js';
+} from '../../src/verify-action/measure/query.js';
 import { configFrom, DEPLOYED, fakeResponse } from './helpers.js';
 
 const PLAN: SearchPlan = {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay, parseRetryAfter, withRetries, type Failure } from '../../src/verify-action/retry.js';
+import {
+  backoffDelay,
+  parseRetryAfter,
+  withRetries,
+  type Failure,
+} from '../../src/verify-action/elasticsearch/retry.js';
 
 const policy = (retries: number, sleeps: number[]) => ({
   retries,

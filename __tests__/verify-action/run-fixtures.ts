@@ -1,6 +1,6 @@
 // A full verification against a fake store, for the summary, action and CLI tests.
-import type { VerifyConfig } from '../../src/verify-action/config.js';
-import type { VerifyReport } from '../../src/verify-action/report.js';
+import type { VerifyConfig } from '../../src/verify-action/config/config.js';
+import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import { runVerification, type VerifyDeps } from '../../src/verify-action/run.js';
 import { DEPLOYED, fakeClock, fakeSearch, fakeStore, type FakeCounts } from './helpers.js';
 

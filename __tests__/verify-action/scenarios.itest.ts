@@ -16,7 +16,7 @@ import {
   type DeployScenario,
   type ScenarioOutcome,
 } from '../support/deploy-scenarios.js';
-import { parseInputs } from '../../src/verify-action/inputs.js';
+import { parseInputs } from '../../src/verify-action/config/inputs.js';
 import { runVerification } from '../../src/verify-action/run.js';
 import { realDeps } from './itest-helpers.js';
 

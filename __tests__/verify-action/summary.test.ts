@@ -1,15 +1,15 @@
-import { NO_NOTIFICATIONS } from '../../src/verify-action/notify/notifier.js';
+import { NO_NOTIFICATIONS } from '../../src/verify-action/respond/notify/notifier.js';
 import { describe, expect, it } from '@jest/globals';
 import { CHART_BACKGROUND } from '../../src/github/xychart.js';
 import { formatDuration } from '../../src/shared/units.js';
-import type { VerifyReport } from '../../src/verify-action/report.js';
+import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import {
   CHART_COLOURS,
   MAX_CHART_BARS,
   renderSummary,
   timelineChart,
-} from '../../src/verify-action/summary.js';
-import { renderText } from '../../src/verify-action/text-report.js';
+} from '../../src/verify-action/report/summary.js';
+import { renderText } from '../../src/verify-action/report/text-report.js';
 import { configFrom, DEPLOYED } from './helpers.js';
 import { BURST, RULES, verify } from './run-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkOffsets, watch, windowAt } from '../../src/verify-action/watch.js';
-import type { Observation } from '../../src/verify-action/decision.js';
-import type { CheckWindow } from '../../src/verify-action/query.js';
+import type { Observation } from '../../src/verify-action/judge/decision.js';
+import type { CheckWindow } from '../../src/verify-action/measure/query.js';
 import { configFrom, DEPLOYED, fakeClock, NOW } from './helpers.js';
 
 describe('the check schedule', () => {

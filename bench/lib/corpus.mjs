@@ -39,7 +39,7 @@ export async function loadTemplatesLibrary(outDir) {
     stdin: {
       contents: [
         "export * from './src/log-templates/index.js';",
-        "export { detectNew } from './src/verify-action/error-templates.js';",
+        "export { detectNew } from './src/verify-action/measure/error-templates.js';",
       ].join('\n'),
       resolveDir: process.cwd(),
       loader: 'ts',

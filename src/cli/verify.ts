@@ -4,15 +4,15 @@
 import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.js';
 import { VERIFY_OPTION_DOCS } from './verify-options.generated.js';
-import { connectElasticsearch } from '../verify-action/client.js';
-import { bashRunner } from '../verify-action/command-runner.js';
-import { secretsOf } from '../verify-action/config.js';
+import { connectElasticsearch } from '../verify-action/elasticsearch/client.js';
+import { bashRunner } from '../verify-action/respond/command-runner.js';
+import { secretsOf } from '../verify-action/config/config.js';
 import { InputError } from '../shared/input-error.js';
-import { octokitApi } from '../verify-action/github-api.js';
-import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/inputs.js';
-import { scrub } from '../verify-action/redact.js';
+import { octokitApi } from '../verify-action/respond/github-api.js';
+import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/config/inputs.js';
+import { scrub } from '../verify-action/config/redact.js';
 import { runVerification, type VerifyDeps } from '../verify-action/run.js';
-import { renderText } from '../verify-action/text-report.js';
+import { renderText } from '../verify-action/report/text-report.js';
 import { systemClock } from '../verify-action/watch.js';
 
 const BOOLEAN_INPUTS = new Set<string>(['dry-run', 'normalize-by-volume']);

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { actionsRunner } from '../github/actions-runner.js';
 import { inWorkflowRun, runEnvironment, workflowRunUrl } from '../github/run-environment.js';
-import { connectElasticsearch } from './client.js';
-import { bashRunner } from './command-runner.js';
-import { secretsOf } from './config.js';
-import { octokitApi } from './github-api.js';
+import { connectElasticsearch } from './elasticsearch/client.js';
+import { bashRunner } from './respond/command-runner.js';
+import { secretsOf } from './config/config.js';
+import { octokitApi } from './respond/github-api.js';
 import { runAction } from './main.js';
-import { defaultReportPath } from './report-path.js';
+import { defaultReportPath } from './report/report-path.js';
 import { systemClock } from './watch.js';
 
 const env = process.env;

@@ -5,13 +5,13 @@
 import type { RunnerPort } from '../github/runner-port.js';
 import { InputError } from '../shared/input-error.js';
 import { stripControl } from '../shared/text.js';
-import { secretsOf, type VerifyConfig } from './config.js';
-import { parseInputs, SECRET_INPUTS, type InputName } from './inputs.js';
+import { secretsOf, type VerifyConfig } from './config/config.js';
+import { parseInputs, SECRET_INPUTS, type InputName } from './config/inputs.js';
 import type { VerifyDeps } from './ports.js';
-import { scrub } from './redact.js';
-import type { VerifyReport } from './report.js';
+import { scrub } from './config/redact.js';
+import type { VerifyReport } from './report/report.js';
 import { runVerification } from './run.js';
-import { renderSummary } from './summary.js';
+import { renderSummary } from './report/summary.js';
 
 export interface ActionDeps extends Omit<VerifyDeps, 'log'> {
   runner: RunnerPort;

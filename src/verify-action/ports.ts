@@ -1,10 +1,10 @@
 // The verification's side effects, each behind a small interface: the log
 // store, the clock, the log, and the rollback triggers. The action and the CLI
 // wire the real ones (index.ts, src/cli/verify.ts); tests pass fakes.
-import type { VerifyConfig } from './config.js';
-import type { FieldCaps } from './plan.js';
-import type { SearchRequest } from './query.js';
-import type { HttpTransport } from './notify/deliver.js';
+import type { VerifyConfig } from './config/config.js';
+import type { FieldCaps } from './measure/plan.js';
+import type { SearchRequest } from './measure/query.js';
+import type { HttpTransport } from './respond/notify/deliver.js';
 
 export interface ServerInfo {
   version: string;

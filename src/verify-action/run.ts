@@ -3,8 +3,8 @@
 // early, roll back, then assemble the report. Every side effect comes in
 // through VerifyDeps (ports.ts), so the action, the CLI and the tests share
 // this code; each phase returns data to the next.
-import { secretsOf, type VerifyConfig } from './config.js';
-import { LogStoreError } from './client.js';
+import { secretsOf, type VerifyConfig } from './config/config.js';
+import { LogStoreError } from './elasticsearch/client.js';
 import {
   evaluateCheck,
   finalVerdict,
@@ -13,10 +13,10 @@ import {
   type CheckResult,
   type Observation,
   type Verdict,
-} from './decision.js';
-import { discoverUrl } from './kibana.js';
-import type { MessageCount } from './messages.js';
-import { fieldsToInspect, MappingError, resolvePlan } from './plan.js';
+} from './judge/decision.js';
+import { discoverUrl } from './report/kibana.js';
+import type { MessageCount } from './measure/messages.js';
+import { fieldsToInspect, MappingError, resolvePlan } from './measure/plan.js';
 import type { Clock, LogStore, ServerInfo, VerifyDeps } from './ports.js';
 import {
   buildCheckRequest,
@@ -27,21 +27,21 @@ import {
   type Measurement,
   type SearchPlan,
   type SearchRequest,
-} from './query.js';
-import { scrub } from './redact.js';
-import type { NewError, TemplateFindings } from './findings.js';
-import { countTemplates } from './template-query.js';
-import type { VerifyReport } from './report.js';
-import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './rollback.js';
-import { fetchTransport } from './notify/deliver.js';
+} from './measure/query.js';
+import { scrub } from './config/redact.js';
+import type { NewError, TemplateFindings } from './measure/findings.js';
+import { countTemplates } from './measure/template-query.js';
+import type { VerifyReport } from './report/report.js';
+import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './respond/rollback.js';
+import { fetchTransport } from './respond/notify/deliver.js';
 import {
   afterDelivery,
   NO_NOTIFICATIONS,
   notifierFor,
   type Notifier,
   type NotifyOutcome,
-} from './notify/notifier.js';
-import { pauseIfDecided, type PauseStep } from './pause.js';
+} from './respond/notify/notifier.js';
+import { pauseIfDecided, type PauseStep } from './respond/pause.js';
 import { watch, windowAt } from './watch.js';
 
 export type { VerifyDeps } from './ports.js';

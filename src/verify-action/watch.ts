@@ -1,10 +1,16 @@
 // The check loop: every `interval` for `duration`, each check over a window that
 // grows from the deploy to now minus the ingest delay. The clock is injected so
 // tests run a 10-minute watch instantly.
-import type { VerifyConfig } from './config.js';
-import { evaluateCheck, verdict, type CheckResult, type Observation, type Verdict } from './decision.js';
+import type { VerifyConfig } from './config/config.js';
+import {
+  evaluateCheck,
+  verdict,
+  type CheckResult,
+  type Observation,
+  type Verdict,
+} from './judge/decision.js';
 import type { Clock } from './ports.js';
-import type { CheckWindow } from './query.js';
+import type { CheckWindow } from './measure/query.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -1,7 +1,7 @@
 // Validation of the notify settings that live inside the `rules` YAML and in the
 // notify inputs: target lists and Alertmanager label sets. Errors name the input
 // (or rules[i].key) and say what was expected.
-import type { NotifyTarget } from '../config.js';
+import type { NotifyTarget } from './config.js';
 import { InputError } from '../../shared/input-error.js';
 
 /** An InputError for `input` (an input name or rules[i].key) with what was expected. */

@@ -2,9 +2,9 @@
 // against what is configured. Called from parseInputs (the one place inputs are
 // validated). The header inputs and the webhook URL are secrets: no error
 // message here quotes them.
-import type { NotifyConfig, NotifyEndpoint, NotifyTarget, Rule, Thresholds } from '../config.js';
+import type { NotifyConfig, NotifyEndpoint, NotifyTarget, Rule, Thresholds } from './config.js';
 import { parseDuration } from '../../shared/units.js';
-import { inputError, NOTIFY_TARGETS, parseLabels, parseTargets } from './labels.js';
+import { inputError, NOTIFY_TARGETS, parseLabels, parseTargets } from './notify-labels.js';
 import { parse as parseYaml } from 'yaml';
 
 export type RawNotifyInputs = Record<

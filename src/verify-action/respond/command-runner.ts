@@ -1,7 +1,7 @@
 // Runs the rollback command with bash (-e -o pipefail, like a workflow `run:`),
 // streaming its output as it comes so a long rollback is visible live.
 import { spawn } from 'node:child_process';
-import type { CommandRunner } from './ports.js';
+import type { CommandRunner } from '../ports.js';
 
 /**
  * The environment the command inherits, without this tool's own inputs: the

@@ -1,13 +1,13 @@
 // Pure evaluation: one check's measurement against the thresholds and rules, and
 // the verdict over all checks so far. Every branch says why, in words that go to
 // the summary and the annotations.
-import { truncate } from '../github/escape.js';
-import { blocksDeploy, type RuleAction, type VerifyConfig } from './config.js';
-import { formatDuration } from '../shared/units.js';
-import { newMessages, type MessageCount } from './messages.js';
-import type { Measurement } from './query.js';
+import { truncate } from '../../github/escape.js';
+import { blocksDeploy, type RuleAction, type VerifyConfig } from '../config/config.js';
+import { formatDuration } from '../../shared/units.js';
+import { newMessages, type MessageCount } from '../measure/messages.js';
+import type { Measurement } from '../measure/query.js';
 import { judgeIncrease, type RateComparison } from './comparison.js';
-import type { NewError } from './findings.js';
+import type { NewError } from '../measure/findings.js';
 
 /** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
 export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';

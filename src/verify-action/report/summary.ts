@@ -1,16 +1,16 @@
 // The job summary: the decision and why, figures, the errors timeline around the
 // deploy, rules, checks, messages, a Kibana link and the rollback. Pure markdown;
 // every piece of text from the logs or the server passes through escape.ts.
-import { escapeHtml, escapeMarkdownInline, inlineCode, truncate } from '../github/escape.js';
-import { xychart, type XySeries } from '../github/xychart.js';
-import type { Rule } from './config.js';
-import type { Decision } from './decision.js';
-import { formatDuration } from '../shared/units.js';
-import type { RateComparison } from './comparison.js';
-import type { MessageCount } from './messages.js';
+import { escapeHtml, escapeMarkdownInline, inlineCode, truncate } from '../../github/escape.js';
+import { xychart, type XySeries } from '../../github/xychart.js';
+import type { Rule } from '../config/config.js';
+import type { Decision } from '../judge/decision.js';
+import { formatDuration } from '../../shared/units.js';
+import type { RateComparison } from '../judge/comparison.js';
+import type { MessageCount } from '../measure/messages.js';
 import type { VerifyReport } from './report.js';
 import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
-import type { NewError } from './findings.js';
+import type { NewError } from '../measure/findings.js';
 
 const ICON: Record<Decision, string> = {
   pass: '✅',

@@ -2,9 +2,9 @@
 // the jobs of later environments, which `needs:` this one, do not start) and
 // nothing is rolled back; pause-command, when set, tells the deployer to hold
 // (e.g. `kubectl argo rollouts pause`). The summary says how to resume.
-import type { Decision } from './decision.js';
-import { scrub } from './redact.js';
-import type { CommandRunner } from './ports.js';
+import type { Decision } from '../judge/decision.js';
+import { scrub } from '../config/redact.js';
+import type { CommandRunner } from '../ports.js';
 import { rollbackEnv, type RollbackFacts } from './rollback.js';
 
 export interface PauseOutcome {

@@ -2,7 +2,7 @@
 // from the HTTP stack quote URLs (possibly with user:password@) and sometimes
 // request headers, so every message leaving the verify code passes through here.
 
-import { redactSecrets } from '../github/redact.js';
+import { redactSecrets } from '../../github/redact.js';
 
 // The scheme is bounded ({0,31}): unbounded, every position of a long `a.a.a…` run rescanned the rest.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s@]*@/gi;

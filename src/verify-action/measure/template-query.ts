@@ -2,8 +2,8 @@
 // exactly (filters of match_phrase on its constant runs over every error of the
 // window, not the sample), and each candidate new kind confirmed against the
 // whole baseline period. One search for all of them. Pure.
-import type { VerifyConfig } from './config.js';
-import { containsPhrases } from '../log-templates/index.js';
+import type { VerifyConfig } from '../config/config.js';
+import { containsPhrases } from '../../log-templates/index.js';
 import {
   isNew,
   mineErrorTemplates,

@@ -1,6 +1,6 @@
 // The GitHub API for the rollback triggers, via @actions/github's Octokit. Loaded
 // lazily: most runs never roll back, and the CLI should not pay for it.
-import type { GitHubApi } from './ports.js';
+import type { GitHubApi } from '../ports.js';
 
 export async function octokitApi(token: string, baseUrl: string): Promise<GitHubApi> {
   const { getOctokit } = await import('@actions/github');

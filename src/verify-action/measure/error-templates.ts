@@ -11,7 +11,7 @@ import {
   tokenize,
   WILDCARD,
   type Template,
-} from '../log-templates/index.js';
+} from '../../log-templates/index.js';
 
 export const BASELINE = 'baseline';
 export const WINDOW = 'window';

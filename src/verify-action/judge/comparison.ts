@@ -8,10 +8,10 @@
 // effects: a canary worse than the stable version decides; a rise over the
 // baseline that the stable version shares still decides (no storm passes
 // because every version has it). The result says which comparison decided. Pure.
-import { rateRatioTest } from '../stats/rate-ratio.js';
-import type { VerifyConfig } from './config.js';
-import { formatDuration } from '../shared/units.js';
-import type { Measurement } from './query.js';
+import { rateRatioTest } from '../../stats/rate-ratio.js';
+import type { VerifyConfig } from '../config/config.js';
+import { formatDuration } from '../../shared/units.js';
+import type { Measurement } from '../measure/query.js';
 
 export interface RateSide {
   errors: number;

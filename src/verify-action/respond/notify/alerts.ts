@@ -2,11 +2,11 @@
 // API v2 PostableAlert and a Slack-compatible webhook body). One alert per
 // breached rule (or global threshold); its labels identify it across runs, so a
 // later run of the same service and environment can resolve it.
-import { truncate } from '../../github/escape.js';
-import { stripControl } from '../../shared/text.js';
-import type { NotifyTarget, RuleAction, VerifyConfig } from '../config.js';
-import type { Breach, CheckResult } from '../decision.js';
-import type { MessageCount } from '../messages.js';
+import { truncate } from '../../../github/escape.js';
+import { stripControl } from '../../../shared/text.js';
+import type { NotifyTarget, RuleAction, VerifyConfig } from '../../config/config.js';
+import type { Breach, CheckResult } from '../../judge/decision.js';
+import type { MessageCount } from '../../measure/messages.js';
 
 export const ALERT_NAME = 'BuildxGateVerifyBreach';
 

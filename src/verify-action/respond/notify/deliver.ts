@@ -1,11 +1,11 @@
 // One POST of alerts to Alertmanager or the webhook, with the same retry policy
 // as Elasticsearch requests (429, 5xx, timeouts, refused connections). The HTTP
 // call is an injected transport so unit tests see the exact requests.
-import { truncate } from '../../github/escape.js';
-import { stripControl } from '../../shared/text.js';
-import type { NotifyEndpoint } from '../config.js';
-import { scrub } from '../redact.js';
-import { withRetries, type Failure } from '../retry.js';
+import { truncate } from '../../../github/escape.js';
+import { stripControl } from '../../../shared/text.js';
+import type { NotifyEndpoint } from '../../config/config.js';
+import { scrub } from '../../config/redact.js';
+import { withRetries, type Failure } from '../../elasticsearch/retry.js';
 
 export interface HttpResponse {
   status: number;

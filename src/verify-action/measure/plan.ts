@@ -1,7 +1,7 @@
 // Resolves the configured field names against the index mapping (_field_caps),
 // once, before the first check. A wrong level field would count zero errors and
 // pass every deploy, so the fields a decision rests on must exist.
-import type { VerifyConfig } from './config.js';
+import type { VerifyConfig } from '../config/config.js';
 import type { MessageStrategy, SearchPlan } from './query.js';
 
 /** _field_caps `fields`: field -> mapping type -> capabilities (several types when indices disagree). */

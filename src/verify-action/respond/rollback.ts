@@ -2,9 +2,9 @@
 // others, since a rollback half-done is worse than one tried every way) and
 // reports whether it was triggered and whether it succeeded. GitHub is reached
 // through an injected API so tests point it at a local recording server.
-import type { RollbackConfig } from './config.js';
-import type { GitHubApi, RollbackDeps } from './ports.js';
-import { scrub } from './redact.js';
+import type { RollbackConfig } from '../config/config.js';
+import type { GitHubApi, RollbackDeps } from '../ports.js';
+import { scrub } from '../config/redact.js';
 
 /** The verdict and figures handed to every trigger. */
 export interface RollbackFacts {

@@ -5,10 +5,10 @@
 // the product header the clients require, and their query DSL differs
 // (case_insensitive term queries need 7.10+; filter aggregation semantics and
 // data streams need 7.9+), so silently "mostly working" would risk wrong counts.
-import type { ConnectionConfig } from './config.js';
-import type { FieldCaps } from './plan.js';
-import type { LogStore, ServerInfo } from './ports.js';
-import { scrub } from './redact.js';
+import type { ConnectionConfig } from '../config/config.js';
+import type { FieldCaps } from '../measure/plan.js';
+import type { LogStore, ServerInfo } from '../ports.js';
+import { scrub } from '../config/redact.js';
 import { parseRetryAfter, withRetries, type Failure, type RetryPolicy } from './retry.js';
 
 export type LogStoreErrorKind =

@@ -4,7 +4,7 @@
 // size (hits.total is capped at 10,000 unless track_total_hits is true, and we set
 // that too). The user's values go into term / match_phrase clauses as data; none
 // is pasted into query_string syntax.
-import type { Rule, VerifyConfig } from './config.js';
+import type { Rule, VerifyConfig } from '../config/config.js';
 import { estimateTop, type MessageCount } from './messages.js';
 import type { TemplateFindings, VersionCounts } from './findings.js';
 

@@ -1,7 +1,7 @@
 // The CLI's human-readable report: plain text for a terminal, with log text
 // stripped of control sequences so a log line cannot drive the terminal.
-import { truncate } from '../github/escape.js';
-import { terminalLine } from '../shared/text.js';
+import { truncate } from '../../github/escape.js';
+import { terminalLine } from '../../shared/text.js';
 import type { VerifyReport } from './report.js';
 
 const clean = terminalLine;

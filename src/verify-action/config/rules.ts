@@ -3,8 +3,8 @@
 // where line numbers do not match.
 import { parse as parseYaml } from 'yaml';
 import type { Rule, RuleAction } from './config.js';
-import { InputError } from '../shared/input-error.js';
-import { parseLabels, parseTargets } from './notify/labels.js';
+import { InputError } from '../../shared/input-error.js';
+import { parseLabels, parseTargets } from './notify-labels.js';
 
 const RULE_KEYS = new Set([
   'name',

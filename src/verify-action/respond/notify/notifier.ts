@@ -2,10 +2,10 @@
 // breaches, once per run, while the watch goes on; at the end, waits for the
 // deliveries and resolves in Alertmanager the alerts of rules that are within
 // limits now, so an alert a previous deploy raised ends when a later one is clean.
-import type { NotifyTarget, VerifyConfig } from '../config.js';
-import type { CheckResult, Decision } from '../decision.js';
-import type { MessageCount } from '../messages.js';
-import type { Clock } from '../ports.js';
+import type { NotifyTarget, VerifyConfig } from '../../config/config.js';
+import type { CheckResult, Decision } from '../../judge/decision.js';
+import type { MessageCount } from '../../measure/messages.js';
+import type { Clock } from '../../ports.js';
 import { alertmanagerBody, breachAlert, resolvedAlert, webhookBody, type Alert } from './alerts.js';
 import { deliver, type HttpTransport } from './deliver.js';
 

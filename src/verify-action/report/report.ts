@@ -1,13 +1,13 @@
 // The JSON report (the action's `report` output file, the CLI's --json). Field
 // names are the contract for scripts; add fields, never rename.
-import type { CheckResult, Decision, RuleResult } from './decision.js';
-import type { MessageCount } from './messages.js';
-import type { RateComparison } from './comparison.js';
-import type { NewError } from './findings.js';
-import type { RollbackOutcome } from './rollback.js';
-import type { ServerInfo } from './ports.js';
-import type { NotifyOutcome } from './notify/notifier.js';
-import type { PauseOutcome } from './pause.js';
+import type { CheckResult, Decision, RuleResult } from '../judge/decision.js';
+import type { MessageCount } from '../measure/messages.js';
+import type { RateComparison } from '../judge/comparison.js';
+import type { NewError } from '../measure/findings.js';
+import type { RollbackOutcome } from '../respond/rollback.js';
+import type { ServerInfo } from '../ports.js';
+import type { NotifyOutcome } from '../respond/notify/notifier.js';
+import type { PauseOutcome } from '../respond/pause.js';
 
 export interface VerifyReport {
   decision: Decision;

@@ -12,12 +12,12 @@ import type {
   RuleAction,
   VerifyConfig,
 } from './config.js';
-import { formatDuration, parseDuration } from '../shared/units.js';
-import { InputError } from '../shared/input-error.js';
+import { formatDuration, parseDuration } from '../../shared/units.js';
+import { InputError } from '../../shared/input-error.js';
 import { ACTIONS, parseQueryObject, parseRules } from './rules.js';
-import { parseNotify, parseTargets } from './notify/inputs.js';
+import { parseNotify, parseTargets } from './notify-inputs.js';
 import { redactUrlUserinfo } from './redact.js';
-import { blankListProblem, itemsWithContent } from '../shared/blank-input.js';
+import { blankListProblem, itemsWithContent } from '../../shared/blank-input.js';
 
 /** Returns the raw input ('' when not given). */
 export type GetInput = (name: string) => string;

@@ -1,8 +1,8 @@
 // The summary's sections for what the verification did beyond deciding: the
 // pause (and how to resume) and the alerts sent. Markdown, every text through
 // escape.ts (rule names and commands come from the workflow, details from servers).
-import { escapeMarkdownInline, inlineCode } from '../github/escape.js';
-import type { Rule } from './config.js';
+import { escapeMarkdownInline, inlineCode } from '../../github/escape.js';
+import type { Rule } from '../config/config.js';
 import type { VerifyReport } from './report.js';
 
 const md = escapeMarkdownInline;
