@@ -25,5 +25,5 @@ am_die() {
 }
 
 # The test receiver: Alertmanager's webhook receiver posts every notification here, where the
-# integration test (__tests__/verify-action/alertmanager.itest.ts) listens and records it.
+# integration test (__tests__/verify-action/respond/alertmanager.itest.ts) listens and records it.
 AM_RECEIVER_PORT="${BXG_ALERTMANAGER_RECEIVER_PORT:-9095}"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { discoverUrl, rison } from '../../src/verify-action/report/kibana.js';
+import { discoverUrl, rison } from '../../../src/verify-action/report/kibana.js';
 
 describe('rison', () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   parseRetryAfter,
   withRetries,
   type Failure,
-} from '../../src/verify-action/elasticsearch/retry.js';
+} from '../../../src/verify-action/elasticsearch/retry.js';
 
 const policy = (retries: number, sleeps: number[]) => ({
   retries,

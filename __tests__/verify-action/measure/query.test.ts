@@ -6,8 +6,8 @@ import {
   ruleQuery,
   timelineStepMinutes,
   type SearchPlan,
-} from '../../src/verify-action/measure/query.js';
-import { configFrom, DEPLOYED, fakeResponse } from './helpers.js';
+} from '../../../src/verify-action/measure/query.js';
+import { configFrom, DEPLOYED, fakeResponse } from '../helpers.js';
 
 const PLAN: SearchPlan = {
   fields: {

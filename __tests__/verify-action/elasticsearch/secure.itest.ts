@@ -8,7 +8,7 @@ import {
   secureNode,
   waitForElasticsearch,
   type SecureNode,
-} from '../support/es-env.js';
+} from '../../support/es-env.js';
 import {
   checkoutProd,
   count,
@@ -18,7 +18,7 @@ import {
   seedScenario,
   verifyScenario,
   type Scenario,
-} from './itest-helpers.js';
+} from '../itest-helpers.js';
 
 let node: SecureNode;
 let scenario: Scenario;

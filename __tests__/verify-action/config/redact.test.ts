@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactUrlUserinfo, scrub } from '../../src/verify-action/config/redact.js';
+import { redactUrlUserinfo, scrub } from '../../../src/verify-action/config/redact.js';
 
 describe('redaction', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultReportPath } from '../../src/verify-action/report/report-path.js';
+import { defaultReportPath } from '../../../src/verify-action/report/report-path.js';
 
 const RUN = { GITHUB_RUN_ID: '1234', GITHUB_RUN_ATTEMPT: '1' };
 

@@ -6,8 +6,8 @@ import {
   resolvePlan,
   termField,
   type FieldCaps,
-} from '../../src/verify-action/measure/plan.js';
-import { configFrom, KEYWORD_CAPS } from './helpers.js';
+} from '../../../src/verify-action/measure/plan.js';
+import { configFrom, KEYWORD_CAPS } from '../helpers.js';
 
 const kw = { keyword: { searchable: true, aggregatable: true } };
 const text = { text: { searchable: true, aggregatable: false } };

@@ -4,7 +4,7 @@
 // bench/verify-scenarios.mjs measures every system, side by side with 03d1a15.
 // Skips when the corpus (../shared/corpus/logs) is absent.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ES8_URL, waitForElasticsearch } from '../support/es-env.js';
+import { ES8_URL, waitForElasticsearch } from '../../support/es-env.js';
 import {
   buildScenarios,
   HELD_OUT,
@@ -15,10 +15,10 @@ import {
   seedScenarios,
   type DeployScenario,
   type ScenarioOutcome,
-} from '../support/deploy-scenarios.js';
-import { parseInputs } from '../../src/verify-action/config/inputs.js';
-import { runVerification } from '../../src/verify-action/run.js';
-import { realDeps } from './itest-helpers.js';
+} from '../../support/deploy-scenarios.js';
+import { parseInputs } from '../../../src/verify-action/config/inputs.js';
+import { runVerification } from '../../../src/verify-action/run.js';
+import { realDeps } from '../itest-helpers.js';
 
 const corpus = HELD_OUT.map((system) => [system, readSystem(system)] as const);
 const present = corpus.every(([, lines]) => lines !== null);

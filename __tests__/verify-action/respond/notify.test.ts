@@ -3,22 +3,22 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { secretsOf } from '../../src/verify-action/config/config.js';
+import { secretsOf } from '../../../src/verify-action/config/config.js';
 import {
   alertmanagerBody,
   breachAlert,
   cleanLogText,
   webhookBody,
-} from '../../src/verify-action/respond/notify/alerts.js';
+} from '../../../src/verify-action/respond/notify/alerts.js';
 import {
   deliver,
   fetchTransport,
   type HttpTransport,
-} from '../../src/verify-action/respond/notify/deliver.js';
-import { renderSummary } from '../../src/verify-action/report/summary.js';
-import { runVerification } from '../../src/verify-action/run.js';
-import { configFrom, DEPLOYED } from './helpers.js';
-import { BURST, depsFor } from './run-fixtures.js';
+} from '../../../src/verify-action/respond/notify/deliver.js';
+import { renderSummary } from '../../../src/verify-action/report/summary.js';
+import { runVerification } from '../../../src/verify-action/run.js';
+import { configFrom, DEPLOYED } from '../helpers.js';
+import { BURST, depsFor } from '../run-fixtures.js';
 
 interface Sent {
   url: string;

@@ -4,9 +4,9 @@ import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { envName, parseVerifyArgs, runVerify } from '../../src/cli/verify.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { DEPLOYED } from './helpers.js';
-import { BURST, depsFor, RULES } from './run-fixtures.js';
-import type { FakeCounts } from './helpers.js';
+import { DEPLOYED } from '../verify-action/helpers.js';
+import { BURST, depsFor, RULES } from '../verify-action/run-fixtures.js';
+import type { FakeCounts } from '../verify-action/helpers.js';
 
 function io(env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { secretsOf } from '../../src/verify-action/config/config.js';
-import { InputError } from '../../src/shared/input-error.js';
-import { parseDeployedAt } from '../../src/verify-action/config/inputs.js';
-import { parseRules } from '../../src/verify-action/config/rules.js';
-import { configFrom, DEPLOYED, NOW } from './helpers.js';
+import { secretsOf } from '../../../src/verify-action/config/config.js';
+import { InputError } from '../../../src/shared/input-error.js';
+import { parseDeployedAt } from '../../../src/verify-action/config/inputs.js';
+import { parseRules } from '../../../src/verify-action/config/rules.js';
+import { configFrom, DEPLOYED, NOW } from '../helpers.js';
 
 describe('deployed-at', () => {
   it.each([

@@ -10,8 +10,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForElasticsearch } from '../support/es-env.js';
-import { bundleEntries, dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
+import { waitForElasticsearch } from '../../support/es-env.js';
+import {
+  bundleEntries,
+  dropScenario,
+  seedScenario,
+  verifyScenario,
+  type Scenario,
+} from '../itest-helpers.js';
 
 const AM_URL = process.env.BXG_ALERTMANAGER_URL ?? 'http://127.0.0.1:9093';
 const RECEIVER_PORT = Number(process.env.BXG_ALERTMANAGER_RECEIVER_PORT ?? 9095);

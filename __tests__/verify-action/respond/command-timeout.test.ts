@@ -3,10 +3,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
-import { runPause } from '../../src/verify-action/respond/pause.js';
-import { runRollback, type RollbackFacts } from '../../src/verify-action/respond/rollback.js';
-import { configFrom } from './helpers.js';
+import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { runPause } from '../../../src/verify-action/respond/pause.js';
+import { runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
+import { configFrom } from '../helpers.js';
 
 const running = (marker: string) =>
   execFileSync('ps', ['-eo', 'stat,args'], { encoding: 'utf8' })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
-import type { GitHubApi } from '../../src/verify-action/ports.js';
-import { rollbackEnv, runRollback, type RollbackFacts } from '../../src/verify-action/respond/rollback.js';
-import { configFrom, DEPLOYED } from './helpers.js';
+import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import type { GitHubApi } from '../../../src/verify-action/ports.js';
+import { rollbackEnv, runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
+import { configFrom, DEPLOYED } from '../helpers.js';
 
 const FACTS: RollbackFacts = {
   decision: 'rollback',

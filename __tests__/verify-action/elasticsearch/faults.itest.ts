@@ -3,9 +3,14 @@
 // these may ever become a silent pass.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
-import { waitForElasticsearch } from '../support/es-env.js';
-import { startFaultProxy, withShardFailures, withTimedOut, type FaultProxy } from '../support/fault-proxy.js';
-import { dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
+import { waitForElasticsearch } from '../../support/es-env.js';
+import {
+  startFaultProxy,
+  withShardFailures,
+  withTimedOut,
+  type FaultProxy,
+} from '../../support/fault-proxy.js';
+import { dropScenario, seedScenario, verifyScenario, type Scenario } from '../itest-helpers.js';
 
 let scenario: Scenario;
 let proxy: FaultProxy;

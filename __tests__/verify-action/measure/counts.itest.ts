@@ -1,7 +1,7 @@
 // Exact counts on the real node: beyond 10,000, levels in any case, rules,
 // baseline, zero-filled timeline, no-data and a pattern matching nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ES_URLS, waitForElasticsearch } from '../support/es-env.js';
+import { ES_URLS, waitForElasticsearch } from '../../support/es-env.js';
 import {
   after,
   baselineWithin,
@@ -13,7 +13,7 @@ import {
   seedScenario,
   verifyScenario,
   type Scenario,
-} from './itest-helpers.js';
+} from '../itest-helpers.js';
 
 const checkout = { service: 'checkout', environment: 'production' };
 

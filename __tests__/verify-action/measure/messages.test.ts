@@ -4,7 +4,7 @@ import {
   mergeByShape,
   newMessages,
   normalizeMessage,
-} from '../../src/verify-action/measure/messages.js';
+} from '../../../src/verify-action/measure/messages.js';
 
 describe('message shapes', () => {
   it.each([

@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runVerify } from '../../src/cli/verify.js';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
-import { INPUT_NAMES, parseInputs } from '../../src/verify-action/config/inputs.js';
-import type { HttpTransport } from '../../src/verify-action/respond/notify/deliver.js';
-import { runPause } from '../../src/verify-action/respond/pause.js';
-import { runRollback, type RollbackFacts } from '../../src/verify-action/respond/rollback.js';
-import { fakeClock } from './helpers.js';
-import { BURST, depsFor } from './run-fixtures.js';
+import { runVerify } from '../../../src/cli/verify.js';
+import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { INPUT_NAMES, parseInputs } from '../../../src/verify-action/config/inputs.js';
+import type { HttpTransport } from '../../../src/verify-action/respond/notify/deliver.js';
+import { runPause } from '../../../src/verify-action/respond/pause.js';
+import { runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
+import { fakeClock } from '../helpers.js';
+import { BURST, depsFor } from '../run-fixtures.js';
 
 const FACTS: RollbackFacts = {
   decision: 'rollback',

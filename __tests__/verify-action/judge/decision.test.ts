@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import type { VerifyConfig } from '../../src/verify-action/config/config.js';
+import type { VerifyConfig } from '../../../src/verify-action/config/config.js';
 import {
   evaluateCheck,
   gateFails,
   verdict,
   type CheckResult,
   type Observation,
-} from '../../src/verify-action/judge/decision.js';
-import type { Measurement } from '../../src/verify-action/measure/query.js';
-import { configFrom, DEPLOYED } from './helpers.js';
+} from '../../../src/verify-action/judge/decision.js';
+import type { Measurement } from '../../../src/verify-action/measure/query.js';
+import { configFrom, DEPLOYED } from '../helpers.js';
 
 const MIN = 60_000;
 

@@ -4,16 +4,16 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runVerify } from '../../src/cli/verify.js';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
-import { verdict, type CheckResult } from '../../src/verify-action/judge/decision.js';
-import { outputsOf } from '../../src/verify-action/main.js';
-import { resumeHints } from '../../src/verify-action/respond/pause.js';
-import { runVerification } from '../../src/verify-action/run.js';
-import { renderSummary } from '../../src/verify-action/report/summary.js';
-import { renderText } from '../../src/verify-action/report/text-report.js';
-import { configFrom } from './helpers.js';
-import { BURST, depsFor } from './run-fixtures.js';
+import { runVerify } from '../../../src/cli/verify.js';
+import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { verdict, type CheckResult } from '../../../src/verify-action/judge/decision.js';
+import { outputsOf } from '../../../src/verify-action/main.js';
+import { resumeHints } from '../../../src/verify-action/respond/pause.js';
+import { runVerification } from '../../../src/verify-action/run.js';
+import { renderSummary } from '../../../src/verify-action/report/summary.js';
+import { renderText } from '../../../src/verify-action/report/text-report.js';
+import { configFrom } from '../helpers.js';
+import { BURST, depsFor } from '../run-fixtures.js';
 
 const PAUSE_RULES = `
 - {name: timeouts, phrase: timeout, max: 100, action: rollback}

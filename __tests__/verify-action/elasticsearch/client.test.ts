@@ -4,7 +4,7 @@ import {
   classifyError,
   LogStoreError,
   serverInfoFrom,
-} from '../../src/verify-action/elasticsearch/client.js';
+} from '../../../src/verify-action/elasticsearch/client.js';
 
 function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
   return new errors.ResponseError({ statusCode, body, headers, warnings: null, meta: {} as never });

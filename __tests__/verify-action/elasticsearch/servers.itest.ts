@@ -2,9 +2,9 @@
 // (read from GET /, or negotiated when GET / is refused, as it is for a read-only
 // API key), and OpenSearch is refused with a clear message, never half-supported.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ES_URLS, OPENSEARCH_URL, waitForElasticsearch } from '../support/es-env.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
+import { ES_URLS, OPENSEARCH_URL, waitForElasticsearch } from '../../support/es-env.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { dropScenario, seedScenario, verifyScenario, type Scenario } from '../itest-helpers.js';
 
 const checkout = { service: 'checkout', environment: 'production', 'max-increase': 'off' };
 

@@ -1,17 +1,17 @@
-import { NO_NOTIFICATIONS } from '../../src/verify-action/respond/notify/notifier.js';
+import { NO_NOTIFICATIONS } from '../../../src/verify-action/respond/notify/notifier.js';
 import { describe, expect, it } from '@jest/globals';
-import { CHART_BACKGROUND } from '../../src/github/xychart.js';
-import { formatDuration } from '../../src/shared/units.js';
-import type { VerifyReport } from '../../src/verify-action/report/report.js';
+import { CHART_BACKGROUND } from '../../../src/github/xychart.js';
+import { formatDuration } from '../../../src/shared/units.js';
+import type { VerifyReport } from '../../../src/verify-action/report/report.js';
 import {
   CHART_COLOURS,
   MAX_CHART_BARS,
   renderSummary,
   timelineChart,
-} from '../../src/verify-action/report/summary.js';
-import { renderText } from '../../src/verify-action/report/text-report.js';
-import { configFrom, DEPLOYED } from './helpers.js';
-import { BURST, RULES, verify } from './run-fixtures.js';
+} from '../../../src/verify-action/report/summary.js';
+import { renderText } from '../../../src/verify-action/report/text-report.js';
+import { configFrom, DEPLOYED } from '../helpers.js';
+import { BURST, RULES, verify } from '../run-fixtures.js';
 
 describe('the job summary', () => {
   it('states the decision, why, the figures, rules, checks and messages', async () => {
@@ -167,7 +167,7 @@ describe('markdown text', () => {
     ['# h', '\\# h'],
     ['back\\slash &amp;', 'back\\\\slash &amp;amp;'],
   ])('%j -> %j', async (text, out) => {
-    const { escapeMarkdownInline } = await import('../../src/github/escape.js');
+    const { escapeMarkdownInline } = await import('../../../src/github/escape.js');
     expect(escapeMarkdownInline(text)).toBe(out);
   });
 });

@@ -6,10 +6,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForElasticsearch } from '../support/es-env.js';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
-import { octokitApi } from '../../src/verify-action/respond/github-api.js';
-import { dropScenario, seedScenario, verifyScenario, type Scenario } from './itest-helpers.js';
+import { waitForElasticsearch } from '../../support/es-env.js';
+import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { octokitApi } from '../../../src/verify-action/respond/github-api.js';
+import { dropScenario, seedScenario, verifyScenario, type Scenario } from '../itest-helpers.js';
 
 interface Recorded {
   method: string;
