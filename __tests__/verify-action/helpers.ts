@@ -1,9 +1,8 @@
 // Shared builders for the verify unit tests: configs from real input strings,
 // search responses shaped like Elasticsearch's, and a fake clock.
 import type { VerifyConfig } from '../../src/verify-action/config/config.js';
-import type { LogStore, ServerInfo } from '../../src/verify-action/ports.js';
+import type { LogStore, SearchRequest, ServerInfo } from '../../src/verify-action/ports.js';
 import { parseInputs } from '../../src/verify-action/config/inputs.js';
-import type { SearchRequest } from '../../src/verify-action/measure/query.js';
 import type { Clock } from '../../src/verify-action/ports.js';
 import { containsPhrases } from '../../src/log-templates/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LogStoreError } from '../../src/verify-action/elasticsearch/client.js';
+import { LogStoreError } from '../../src/verify-action/ports.js';
 import { runVerification } from '../../src/verify-action/run.js';
 import { configFrom, fakeSearch, fakeStore, KEYWORD_CAPS } from './helpers.js';
 import { BURST, depsFor, RULES } from './run-fixtures.js';

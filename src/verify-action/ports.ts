@@ -1,10 +1,20 @@
 // The verification's side effects, each behind a small interface: the log
-// store, the clock, the log, and the rollback triggers. The action and the CLI
-// wire the real ones (index.ts, src/cli/verify.ts); tests pass fakes.
+// store, the clock, the log, the rollback triggers and the alerts' HTTP. The
+// action and the CLI wire the real ones (index.ts, src/cli/verify.ts); tests
+// pass fakes. Each port brings its own vocabulary (a search request, the
+// mapping's field caps, the store's errors), so every phase can speak it and
+// this file imports nothing but the config's types.
 import type { VerifyConfig } from './config/config.js';
-import type { FieldCaps } from './measure/plan.js';
-import type { SearchRequest } from './measure/query.js';
-import type { HttpTransport } from './respond/notify/deliver.js';
+
+/** _field_caps `fields`: field -> mapping type -> capabilities (several types when indices disagree). */
+export type FieldCaps = Record<string, Record<string, { searchable?: boolean; aggregatable?: boolean }>>;
+
+export interface SearchRequest {
+  index: string;
+  /** Query-string options: a pattern that matches nothing must be an error. */
+  params: { allow_no_indices: false; ignore_unavailable: false };
+  body: Record<string, unknown>;
+}
 
 export interface ServerInfo {
   version: string;
@@ -14,6 +24,29 @@ export interface ServerInfo {
   clusterName?: string;
   /** Which client major serves this server. */
   clientMajor: 8 | 9;
+}
+
+export type LogStoreErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'auth'
+  | 'index-not-found'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'unsupported'
+  | 'server';
+
+/** What a LogStore throws: what went wrong, in words without secrets. */
+export class LogStoreError extends Error {
+  override name = 'LogStoreError';
+  constructor(
+    readonly kind: LogStoreErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The log store the verification reads; a fake in tests, Elasticsearch in production. */
@@ -46,6 +79,16 @@ export interface CommandRunner {
     onOutput: (text: string) => void,
     timeoutMs?: number,
   ): Promise<number | 'timeout'>;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/** The alerts' HTTP: one POST (fetch in production, a recorder in tests). */
+export interface HttpTransport {
+  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse>;
 }
 
 export interface GitHubApi {

@@ -4,7 +4,6 @@
 // through VerifyDeps (ports.ts), so the action, the CLI and the tests share
 // this code; each phase returns data to the next.
 import { secretsOf, type VerifyConfig } from './config/config.js';
-import { LogStoreError } from './elasticsearch/client.js';
 import {
   evaluateCheck,
   finalVerdict,
@@ -17,7 +16,14 @@ import {
 import { discoverUrl } from './report/kibana.js';
 import type { MessageCount } from './measure/messages.js';
 import { fieldsToInspect, MappingError, resolvePlan } from './measure/plan.js';
-import type { Clock, LogStore, ServerInfo, VerifyDeps } from './ports.js';
+import {
+  LogStoreError,
+  type Clock,
+  type LogStore,
+  type SearchRequest,
+  type ServerInfo,
+  type VerifyDeps,
+} from './ports.js';
 import {
   buildCheckRequest,
   levelsQuery,
@@ -26,7 +32,6 @@ import {
   type CheckWindow,
   type Measurement,
   type SearchPlan,
-  type SearchRequest,
 } from './measure/query.js';
 import { scrub } from './config/redact.js';
 import type { NewError, TemplateFindings } from './measure/findings.js';

@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
-import {
-  classifyError,
-  LogStoreError,
-  serverInfoFrom,
-} from '../../../src/verify-action/elasticsearch/client.js';
+import { classifyError, serverInfoFrom } from '../../../src/verify-action/elasticsearch/client.js';
+import { LogStoreError } from '../../../src/verify-action/ports.js';
 
 function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
   return new errors.ResponseError({ statusCode, body, headers, warnings: null, meta: {} as never });

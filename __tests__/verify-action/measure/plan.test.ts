@@ -5,8 +5,8 @@ import {
   messageStrategy,
   resolvePlan,
   termField,
-  type FieldCaps,
 } from '../../../src/verify-action/measure/plan.js';
+import type { FieldCaps } from '../../../src/verify-action/ports.js';
 import { configFrom, KEYWORD_CAPS } from '../helpers.js';
 
 const kw = { keyword: { searchable: true, aggregatable: true } };

@@ -10,11 +10,8 @@ import {
   cleanLogText,
   webhookBody,
 } from '../../../src/verify-action/respond/notify/alerts.js';
-import {
-  deliver,
-  fetchTransport,
-  type HttpTransport,
-} from '../../../src/verify-action/respond/notify/deliver.js';
+import { deliver, fetchTransport } from '../../../src/verify-action/respond/notify/deliver.js';
+import type { HttpTransport } from '../../../src/verify-action/ports.js';
 import { renderSummary } from '../../../src/verify-action/report/summary.js';
 import { runVerification } from '../../../src/verify-action/run.js';
 import { configFrom, DEPLOYED } from '../helpers.js';

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { runVerify } from '../../../src/cli/verify.js';
 import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
 import { INPUT_NAMES, parseInputs } from '../../../src/verify-action/config/inputs.js';
-import type { HttpTransport } from '../../../src/verify-action/respond/notify/deliver.js';
+import type { HttpTransport } from '../../../src/verify-action/ports.js';
 import { runPause } from '../../../src/verify-action/respond/pause.js';
 import { runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
 import { fakeClock } from '../helpers.js';

@@ -6,32 +6,15 @@
 // (case_insensitive term queries need 7.10+; filter aggregation semantics and
 // data streams need 7.9+), so silently "mostly working" would risk wrong counts.
 import type { ConnectionConfig } from '../config/config.js';
-import type { FieldCaps } from '../measure/plan.js';
-import type { LogStore, ServerInfo } from '../ports.js';
+import {
+  LogStoreError,
+  type FieldCaps,
+  type LogStore,
+  type LogStoreErrorKind,
+  type ServerInfo,
+} from '../ports.js';
 import { scrub } from '../config/redact.js';
 import { parseRetryAfter, withRetries, type Failure, type RetryPolicy } from './retry.js';
-
-export type LogStoreErrorKind =
-  | 'unreachable'
-  | 'timeout'
-  | 'auth'
-  | 'index-not-found'
-  | 'bad-request'
-  | 'rate-limited'
-  | 'unavailable'
-  | 'unsupported'
-  | 'server';
-
-export class LogStoreError extends Error {
-  override name = 'LogStoreError';
-  constructor(
-    readonly kind: LogStoreErrorKind,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
 
 interface TransportLike {
   request(params: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown>;

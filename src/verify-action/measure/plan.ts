@@ -2,10 +2,8 @@
 // once, before the first check. A wrong level field would count zero errors and
 // pass every deploy, so the fields a decision rests on must exist.
 import type { VerifyConfig } from '../config/config.js';
+import type { FieldCaps } from '../ports.js';
 import type { MessageStrategy, SearchPlan } from './query.js';
-
-/** _field_caps `fields`: field -> mapping type -> capabilities (several types when indices disagree). */
-export type FieldCaps = Record<string, Record<string, { searchable?: boolean; aggregatable?: boolean }>>;
 
 const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];
 const DATE_TYPES = ['date', 'date_nanos'];

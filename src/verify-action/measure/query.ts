@@ -6,6 +6,7 @@
 // is pasted into query_string syntax.
 import type { Rule, VerifyConfig } from '../config/config.js';
 import { estimateTop, type MessageCount } from './messages.js';
+import type { SearchRequest } from '../ports.js';
 import type { TemplateFindings, VersionCounts } from './findings.js';
 
 /** How the top error messages are found; chosen once from _field_caps. */
@@ -35,13 +36,6 @@ export interface CheckWindow {
   deployedAt: number;
   /** Inclusive end of the window: the check time minus the ingest delay. */
   end: number;
-}
-
-export interface SearchRequest {
-  index: string;
-  /** Query-string options: a pattern that matches nothing must be an error. */
-  params: { allow_no_indices: false; ignore_unavailable: false };
-  body: Record<string, unknown>;
 }
 
 export const TOP_MESSAGES = 20;

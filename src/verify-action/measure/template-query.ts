@@ -18,8 +18,8 @@ import {
   type CheckWindow,
   type Measurement,
   type SearchPlan,
-  type SearchRequest,
 } from './query.js';
+import type { SearchRequest } from '../ports.js';
 import type { NewError, TemplateFindings } from './findings.js';
 
 type Query = Record<string, unknown>;

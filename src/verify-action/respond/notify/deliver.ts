@@ -6,15 +6,7 @@ import { stripControl } from '../../../shared/text.js';
 import type { NotifyEndpoint } from '../../config/config.js';
 import { scrub } from '../../config/redact.js';
 import { withRetries, type Failure } from '../../elasticsearch/retry.js';
-
-export interface HttpResponse {
-  status: number;
-  body: string;
-}
-
-export interface HttpTransport {
-  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse>;
-}
+import type { HttpTransport } from '../../ports.js';
 
 /** Node's fetch, with a per-request timeout. */
 export const fetchTransport: HttpTransport = {

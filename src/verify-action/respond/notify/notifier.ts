@@ -5,9 +5,9 @@
 import type { NotifyTarget, VerifyConfig } from '../../config/config.js';
 import type { CheckResult, Decision } from '../../judge/decision.js';
 import type { MessageCount } from '../../measure/messages.js';
-import type { Clock } from '../../ports.js';
+import type { Clock, HttpTransport } from '../../ports.js';
 import { alertmanagerBody, breachAlert, resolvedAlert, webhookBody, type Alert } from './alerts.js';
-import { deliver, type HttpTransport } from './deliver.js';
+import { deliver } from './deliver.js';
 
 export interface AlertRecord {
   rule: string;
