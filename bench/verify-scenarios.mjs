@@ -90,8 +90,9 @@ function clockAt(start) {
 
 function deps(lib, at) {
   return {
-    connect: (config) =>
-      lib.connectElasticsearch(config.connection, {
+    // This tree hands connect() the connection; BEFORE handed it the whole config.
+    connect: (connection) =>
+      lib.connectElasticsearch(connection.connection ?? connection, {
         secrets: [],
         sleep: (ms) => sleep(ms),
       }),

@@ -177,14 +177,16 @@ async function main() {
     secrets: [],
     sleep: (ms) => sleep(ms),
   });
-  const caps = await store.fieldCaps(config.index, lib.fieldsToInspect(config));
+  const caps = await store.fieldCaps(config.scope.index, lib.fieldsToInspect(config));
   const { plan } = lib.resolvePlan(config, caps);
   const before = await loadBefore();
-  const planBefore = before.resolvePlan(config, caps, false).plan;
+  // BEFORE reads its own config shape (flat, where this tree's has sections).
+  const configBefore = before.parseInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
+  const planBefore = before.resolvePlan(configBefore, caps, false).plan;
   const docs = (await json(`/${PREFIX}-*/_count`)).body.count;
 
   const windowFor = (i) => ({
-    baselineStart: deployAt - config.thresholds.baselineWindowMs,
+    baselineStart: deployAt - config.scope.baselineWindowMs,
     deployedAt: deployAt,
     end: end + i * 7,
   });
@@ -224,8 +226,10 @@ async function main() {
   async function lastCheckBefore(i) {
     const window = windowFor(i);
     const started = performance.now();
-    const response = await store.search(noRequestCache(before.buildCheckRequest(config, planBefore, window)));
-    const m = before.parseCheckResponse(config, planBefore, window, response);
+    const response = await store.search(
+      noRequestCache(before.buildCheckRequest(configBefore, planBefore, window)),
+    );
+    const m = before.parseCheckResponse(configBefore, planBefore, window, response);
     return {
       ms: performance.now() - started,
       roundTrips: 1,
@@ -257,13 +261,13 @@ async function main() {
     ];
     const queries = [
       { bool: { filter: scope } },
-      { bool: { filter: [...scope, lib.levelsQuery(plan.fields.level, config.levels)] } },
-      ...config.rules.map((rule) => ({
+      { bool: { filter: [...scope, lib.levelsQuery(plan.fields.level, config.scope.levels)] } },
+      ...config.judgement.rules.map((rule) => ({
         bool: { filter: [...scope, lib.ruleQuery(rule, plan.fields.level)] },
       })),
     ];
     const one = (query) =>
-      json(`/${encodeURIComponent(config.index)}/_count?allow_no_indices=false`, {
+      json(`/${encodeURIComponent(config.scope.index)}/_count?allow_no_indices=false`, {
         method: 'POST',
         body: JSON.stringify({ query }),
       }).then((r) => r.body.count);
@@ -309,11 +313,11 @@ async function main() {
   const result = {
     server: store.server,
     url: URL_,
-    index: config.index,
+    index: config.scope.index,
     documents: docs,
     windowDocuments: gate.counts[0],
     windowErrors: gate.counts[1],
-    rules: config.rules.length,
+    rules: config.judgement.rules.length,
     iterations: ITERATIONS,
     approaches: Object.fromEntries(
       Object.entries(samples).map(([name, s]) => [
@@ -325,10 +329,10 @@ async function main() {
   };
   await writeFile(join(OUT, `verify-es${store.server.major}.json`), `${JSON.stringify(result, null, 2)}\n`);
   console.log(
-    `Elasticsearch ${store.server.version} at ${URL_}: ${docs.toLocaleString('en')} documents in ${config.index}`,
+    `Elasticsearch ${store.server.version} at ${URL_}: ${docs.toLocaleString('en')} documents in ${config.scope.index}`,
   );
   console.log(
-    `window: ${gate.counts[0].toLocaleString('en')} logs, ${gate.counts[1].toLocaleString('en')} errors; ${config.rules.length} rules; ${ITERATIONS} checks each`,
+    `window: ${gate.counts[0].toLocaleString('en')} logs, ${gate.counts[1].toLocaleString('en')} errors; ${config.judgement.rules.length} rules; ${ITERATIONS} checks each`,
   );
   console.log('');
   console.log('approach'.padEnd(56), 'round trips', 'median ms', '   p95 ms', '  mean ms');

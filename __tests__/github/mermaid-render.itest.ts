@@ -101,8 +101,8 @@ async function verifySummaries(): Promise<Record<string, string>> {
     })),
   };
   const rulesConfig = configFrom({ rules: RULES, service: 'checkout', duration: '0' });
-  const rollback = renderVerifySummary(await verify(rulesConfig, BURST), rulesConfig.rules);
-  const pass = renderVerifySummary(await verify(rulesConfig, quiet), rulesConfig.rules);
+  const rollback = renderVerifySummary(await verify(rulesConfig, BURST), rulesConfig.judgement.rules);
+  const pass = renderVerifySummary(await verify(rulesConfig, quiet), rulesConfig.judgement.rules);
   const longWindow = renderVerifySummary(
     await verify(configFrom({ service: 'checkout', duration: '0', 'baseline-window': '2h' }), long),
   );
@@ -130,7 +130,7 @@ async function verifySummaries(): Promise<Record<string, string>> {
             : { status: 200, body: '' },
       },
     }),
-    pauseConfig.rules,
+    pauseConfig.judgement.rules,
   );
   return {
     'verify-pass': pass,

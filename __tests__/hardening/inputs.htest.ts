@@ -270,9 +270,9 @@ describe('every verify action input, with wrong values', () => {
       const { runner, recorded } = fakeRunner(values);
       await runAction({
         ...verifyDeps,
-        connect: async (config) => {
+        connect: async (connection, secrets) => {
           queried = true;
-          return fake.connect(config);
+          return fake.connect(connection, secrets);
         },
         runner,
         writeFile: async () => {},
@@ -320,9 +320,9 @@ describe('every CLI flag, with wrong values', () => {
         },
         {
           ...fake,
-          connect: async (config) => {
+          connect: async (connection, secrets) => {
             queried = true;
-            return fake.connect(config);
+            return fake.connect(connection, secrets);
           },
         },
       );

@@ -62,7 +62,7 @@ describe('verify action list inputs', () => {
   });
 
   it.each(['', '\n'])('levels: %j takes the default', (value) => {
-    expect(configFrom({ levels: value }).levels).toEqual(['error', 'fatal', 'critical']);
+    expect(configFrom({ levels: value }).scope.levels).toEqual(['error', 'fatal', 'critical']);
   });
 });
 
@@ -120,7 +120,7 @@ describe('analyze arguments', () => {
 
 describe('index patterns', () => {
   it('blanks around commas are layout', () => {
-    expect(configFrom({ index: 'logs-a, logs-b' }).index).toBe('logs-a,logs-b');
+    expect(configFrom({ index: 'logs-a, logs-b' }).scope.index).toBe('logs-a,logs-b');
   });
   it.each(['logs a', '{a: [1, 2', 'logs-[x]'])('%j is refused', (index) => {
     expect(() => configFrom({ index })).toThrow(/^index: /);

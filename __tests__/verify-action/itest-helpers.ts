@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseSeedArgs, seedLogs, type SeedRow, type SeedSummary } from '../../scripts/es/seed.mjs';
 import { deleteIndices, ES8_URL, uniqueIndexPrefix, type RequestOptions } from '../support/es-env.js';
 import { connectElasticsearch } from '../../src/verify-action/elasticsearch/client.js';
-import { secretsOf, type VerifyConfig } from '../../src/verify-action/config/config.js';
+import type { VerifyConfig } from '../../src/verify-action/config/config.js';
 import { parseInputs } from '../../src/verify-action/config/inputs.js';
 import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import { runVerification, type VerifyDeps } from '../../src/verify-action/run.js';
@@ -102,9 +102,9 @@ export function realDeps(at: number, overrides: Partial<VerifyDeps> = {}): Verif
   const clock = fakeClock(at);
   return {
     logs,
-    connect: (config) =>
-      connectElasticsearch(config.connection, {
-        secrets: secretsOf(config),
+    connect: (connection, secrets) =>
+      connectElasticsearch(connection, {
+        secrets,
         // Backoff waits are real but short, so retry tests stay fast.
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         baseDelayMs: 50,

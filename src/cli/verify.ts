@@ -112,8 +112,8 @@ type CliDeps = Pick<VerifyDeps, 'connect' | 'clock' | 'rollback' | 'http'>;
 
 function defaultDeps(io: CliIO, log: (m: string) => void): CliDeps {
   return {
-    connect: (config) =>
-      connectElasticsearch(config.connection, { secrets: secretsOf(config), sleep: systemClock.sleep, log }),
+    connect: (connection, secrets) =>
+      connectElasticsearch(connection, { secrets, sleep: systemClock.sleep, log }),
     clock: systemClock,
     rollback: {
       runner: bashRunner(io.env),
@@ -155,7 +155,8 @@ export async function runVerify(argv: string[], io: CliIO, deps?: CliDeps): Prom
       ...effective,
       log: { info: args.json ? () => {} : log, warning: (m) => log(`warning: ${m}`), debug: () => {} },
     });
-    if (config.reportPath) await writeFile(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    if (config.output.reportPath)
+      await writeFile(config.output.reportPath, `${JSON.stringify(report, null, 2)}\n`);
     io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return report.gateFailed ? 1 : 0;
   } catch (error) {

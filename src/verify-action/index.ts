@@ -8,7 +8,6 @@ import { actionsRunner } from '../github/actions-runner.js';
 import { inWorkflowRun, runEnvironment, workflowRunUrl } from '../github/run-environment.js';
 import { connectElasticsearch } from './elasticsearch/client.js';
 import { bashRunner } from './respond/command-runner.js';
-import { secretsOf } from './config/config.js';
 import { octokitApi } from './respond/github-api.js';
 import { runAction } from './main.js';
 import { defaultReportPath } from './report/report-path.js';
@@ -27,9 +26,9 @@ try {
     },
     env,
     defaultReportPath: defaultReportPath(env, env.RUNNER_TEMP ?? tmpdir(), randomBytes(4).toString('hex')),
-    connect: (config) =>
-      connectElasticsearch(config.connection, {
-        secrets: secretsOf(config),
+    connect: (connection, secrets) =>
+      connectElasticsearch(connection, {
+        secrets,
         sleep: systemClock.sleep,
         log: (m) => runner.info(m),
       }),

@@ -58,12 +58,12 @@ export async function runAction(deps: ActionDeps): Promise<VerifyReport | null> 
   }
   const secrets = secretsOf(config);
   for (const secret of secrets) runner.setSecret(secret);
-  const reportPath = config.reportPath ?? deps.defaultReportPath;
+  const reportPath = config.output.reportPath ?? deps.defaultReportPath;
 
   let report: VerifyReport;
   try {
     report = await runVerification(
-      { ...config, reportPath },
+      { ...config, output: { ...config.output, reportPath } },
       { ...deps, log: { info: runner.info, warning: runner.warning, debug: runner.debug } },
     );
   } catch (error) {
@@ -80,7 +80,7 @@ async function publish(report: VerifyReport, config: VerifyConfig, reportPath: s
   const { runner } = deps;
   await deps.writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   for (const [name, value] of Object.entries(outputsOf(report, reportPath))) runner.setOutput(name, value);
-  await runner.appendSummary(`${renderSummary(report, config.rules)}\n`);
+  await runner.appendSummary(`${renderSummary(report, config.judgement.rules)}\n`);
 
   const title = `Deploy verification: ${report.decision}${report.dryRun ? ' (dry run)' : ''}`;
   const message = stripControl(report.reasons.join('; '));

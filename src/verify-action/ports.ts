@@ -4,7 +4,7 @@
 // pass fakes. Each port brings its own vocabulary (a search request, the
 // mapping's field caps, the store's errors), so every phase can speak it and
 // this file imports nothing but the config's types.
-import type { VerifyConfig } from './config/config.js';
+import type { ConnectionConfig } from './config/config.js';
 
 /** _field_caps `fields`: field -> mapping type -> capabilities (several types when indices disagree). */
 export type FieldCaps = Record<string, Record<string, { searchable?: boolean; aggregatable?: boolean }>>;
@@ -104,7 +104,8 @@ export interface RollbackDeps {
 }
 
 export interface VerifyDeps {
-  connect(config: VerifyConfig): Promise<LogStore>;
+  /** Opens the store; its errors are scrubbed of the secrets. */
+  connect(connection: ConnectionConfig, secrets: readonly string[]): Promise<LogStore>;
   clock: Clock;
   log: Logger;
   rollback: Omit<RollbackDeps, 'secrets'>;

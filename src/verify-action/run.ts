@@ -88,6 +88,9 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
     transport: deps.http ?? fetchTransport,
     clock: deps.clock,
     secrets,
+    // Alerts wait and retry as long as the Elasticsearch requests do.
+    timeoutMs: config.connection.requestTimeoutMs,
+    retries: config.connection.retries,
     ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
     log: deps.log,
   });
@@ -115,7 +118,7 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
     breachedRules,
   });
   const rollback = await rollBackIfDecided(config, deps, secrets, watched.verdict, facts);
-  const pause = await pauseIfDecided(config, watched.verdict.decision, facts, {
+  const pause = await pauseIfDecided(config.response, watched.verdict.decision, facts, {
     ...deps.rollback,
     secrets,
     log: deps.log,
@@ -154,9 +157,9 @@ async function openSession(
 ): Promise<Session | { failure: string; server: ServerInfo | null }> {
   let store: LogStore | null = null;
   try {
-    store = await deps.connect(config);
+    store = await deps.connect(config.connection, secrets);
     deps.log.info(`Elasticsearch ${store.server.version} (client ${store.server.clientMajor}.x)`);
-    const caps = await store.fieldCaps(config.index, fieldsToInspect(config));
+    const caps = await store.fieldCaps(config.scope.index, fieldsToInspect(config));
     const { plan, warnings } = resolvePlan(config, caps);
     for (const w of warnings) deps.log.warning(w);
     return { store, plan, warnings };
@@ -234,7 +237,7 @@ async function watchDeploy(
   const measurer = new Measurer(config, session, deps.clock, secrets);
   // Top messages cost more than all the counts together, so they come with the
   // last scheduled check only, unless max-new-errors gates every check.
-  const messagesEveryCheck = config.thresholds.maxNewErrors !== undefined;
+  const messagesEveryCheck = config.judgement.thresholds.maxNewErrors !== undefined;
   const result = await watch(
     config,
     deps.clock,
@@ -324,6 +327,7 @@ function verdictFacts(
   facts: { verdict: Verdict; last: CheckResult; newErrorCount: number; breachedRules: string[] },
 ): RollbackFacts {
   const { verdict, last } = facts;
+  const { scope } = config;
   return {
     decision: verdict.decision,
     reason: verdict.reasons[0] ?? '',
@@ -332,11 +336,11 @@ function verdictFacts(
     baselineRate: last.baselineRate,
     breachedRules: facts.breachedRules,
     newErrorCount: facts.newErrorCount,
-    ...(config.service ? { service: config.service } : {}),
-    ...(config.environment ? { environment: config.environment } : {}),
-    ...(config.version ? { version: config.version } : {}),
-    deployedAt: config.deployedAt,
-    ...(config.reportPath ? { reportPath: config.reportPath } : {}),
+    ...(scope.service ? { service: scope.service } : {}),
+    ...(scope.environment ? { environment: scope.environment } : {}),
+    ...(scope.version ? { version: scope.version } : {}),
+    deployedAt: scope.deployedAt,
+    ...(config.output.reportPath ? { reportPath: config.output.reportPath } : {}),
     ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
   };
 }
@@ -349,8 +353,9 @@ async function rollBackIfDecided(
   facts: RollbackFacts,
 ): Promise<RollbackStep> {
   const nothing: RollbackStep = { triggered: false, succeeded: null, results: [], reasons: [], warnings: [] };
-  if (verdict.decision !== 'rollback' || config.dryRun) return nothing;
-  if (!hasTriggers(config.rollback)) {
+  const { dryRun, rollback } = config.response;
+  if (verdict.decision !== 'rollback' || dryRun) return nothing;
+  if (!hasTriggers(rollback)) {
     return {
       ...nothing,
       warnings: [
@@ -358,7 +363,7 @@ async function rollBackIfDecided(
       ],
     };
   }
-  const outcome = await runRollback(config.rollback, facts, { ...deps.rollback, secrets });
+  const outcome = await runRollback(rollback, facts, { ...deps.rollback, secrets });
   for (const r of outcome.results) {
     (r.succeeded ? deps.log.info : deps.log.warning)(
       `rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${r.detail}`,
@@ -397,10 +402,12 @@ function assembleReport(
   const m = watched.lastMeasurement;
   const request = watched.lastRequest;
   const { reasons: _reasons, warnings: _warnings, ...rollbackOutcome } = rollback;
+  const { scope } = config;
+  const { dryRun } = config.response;
   return {
     decision,
-    gateFailed: gateFails(config, decision) || (!config.dryRun && rollback.succeeded === false),
-    dryRun: config.dryRun,
+    gateFailed: gateFails(config, decision) || (!dryRun && rollback.succeeded === false),
+    dryRun,
     reasons: [...watched.verdict.reasons, ...rollback.reasons, ...pause.reasons, ...delivered.reasons],
     warnings: [...new Set(parts.warnings)],
     errorCount: last.errorCount,
@@ -416,23 +423,23 @@ function assembleReport(
     rules: last.rules,
     checks: watched.checks,
     timeline: m
-      ? { stepMinutes: m.timeline.stepMinutes, deployedAt: config.deployedAt, buckets: m.timeline.buckets }
+      ? { stepMinutes: m.timeline.stepMinutes, deployedAt: scope.deployedAt, buckets: m.timeline.buckets }
       : null,
     scope: {
-      index: config.index,
-      service: config.service ?? null,
-      environment: config.environment ?? null,
-      version: config.version ?? null,
-      levels: config.levels,
-      deployedAt: new Date(config.deployedAt).toISOString(),
+      index: scope.index,
+      service: scope.service ?? null,
+      environment: scope.environment ?? null,
+      version: scope.version ?? null,
+      levels: scope.levels,
+      deployedAt: new Date(scope.deployedAt).toISOString(),
       windowEnd: m ? new Date(m.window.end).toISOString() : null,
       baselineStart: m?.baseline ? new Date(m.baseline.start).toISOString() : null,
     },
     server: parts.server,
     query: request ? { index: request.index, body: request.body } : null,
     kibanaUrl: parts.plan ? kibanaLink(config, parts.plan, last) : null,
-    rollback: { ...rollbackOutcome, wouldTrigger: watched.verdict.decision === 'rollback' && config.dryRun },
-    paused: watched.verdict.decision === 'pause' && !config.dryRun,
+    rollback: { ...rollbackOutcome, wouldTrigger: watched.verdict.decision === 'rollback' && dryRun },
+    paused: watched.verdict.decision === 'pause' && !dryRun,
     pause: pause.outcome ?? { triggered: false, succeeded: null, detail: '', resume: [] },
     notifications,
     unmatchedErrors: (watched.messages?.templates ?? m?.templates)?.unmatched ?? null,
@@ -449,18 +456,20 @@ function assembleReport(
 
 /** Discover over the baseline and the window, filtered like the checks; null without kibana-url. */
 function kibanaLink(config: VerifyConfig, plan: SearchPlan, last: CheckResult): string | null {
-  if (!config.kibana) return null;
+  const { kibana } = config.output;
+  const { scope } = config;
+  if (!kibana) return null;
   const window = windowAt(config, last.at);
   return discoverUrl({
-    kibanaUrl: config.kibana.url,
-    ...(config.kibana.dataView ? { dataView: config.kibana.dataView } : {}),
+    kibanaUrl: kibana.url,
+    ...(kibana.dataView ? { dataView: kibana.dataView } : {}),
     from: window.baselineStart,
     to: Math.max(window.end, window.deployedAt),
     query: {
-      bool: { filter: [...scopeFilters(config, plan), levelsQuery(plan.fields.level, config.levels)] },
+      bool: { filter: [...scopeFilters(config, plan), levelsQuery(plan.fields.level, scope.levels)] },
     },
-    label: `buildx-gate: errors${config.service ? ` of ${config.service}` : ''}`,
-    columns: [config.fields.level, config.fields.message],
+    label: `buildx-gate: errors${scope.service ? ` of ${scope.service}` : ''}`,
+    columns: [scope.fields.level, scope.fields.message],
   });
 }
 

@@ -26,12 +26,9 @@ export function checkOffsets(intervalMs: number, durationMs: number): number[] {
   return offsets;
 }
 
-export function windowAt(config: VerifyConfig, checkTime: number): CheckWindow {
-  return {
-    baselineStart: config.deployedAt - config.thresholds.baselineWindowMs,
-    deployedAt: config.deployedAt,
-    end: checkTime - config.ingestDelayMs,
-  };
+export function windowAt(config: Pick<VerifyConfig, 'scope'>, checkTime: number): CheckWindow {
+  const { deployedAt, baselineWindowMs, ingestDelayMs } = config.scope;
+  return { baselineStart: deployedAt - baselineWindowMs, deployedAt, end: checkTime - ingestDelayMs };
 }
 
 export interface WatchResult {
@@ -42,13 +39,13 @@ export interface WatchResult {
 }
 
 export async function watch(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'scope' | 'schedule' | 'judgement'>,
   clock: Clock,
   measure: (window: CheckWindow, checkTime: number, scheduledLast: boolean) => Promise<Observation>,
   onCheck: (check: CheckResult) => void = () => {},
 ): Promise<WatchResult> {
   const start = clock.now();
-  const offsets = checkOffsets(config.intervalMs, config.durationMs);
+  const offsets = checkOffsets(config.schedule.intervalMs, config.schedule.durationMs);
   const checks: CheckResult[] = [];
   for (const [i, offset] of offsets.entries()) {
     const wait = start + offset - clock.now();

@@ -29,8 +29,8 @@ describe('deployed-at', () => {
 describe('inputs', () => {
   it('applies the ECS defaults', () => {
     const config = configFrom({});
-    expect(config.index).toBe('logs-*');
-    expect(config.fields).toEqual({
+    expect(config.scope.index).toBe('logs-*');
+    expect(config.scope.fields).toEqual({
       timestamp: '@timestamp',
       level: 'log.level',
       message: 'message',
@@ -38,12 +38,12 @@ describe('inputs', () => {
       environment: 'service.environment',
       version: 'service.version',
     });
-    expect(config.levels).toEqual(['error', 'fatal', 'critical']);
-    expect(config.ingestDelayMs).toBe(30_000);
-    expect(config.intervalMs).toBe(30_000);
-    expect(config.durationMs).toBe(300_000);
-    expect(config.thresholds).toEqual({
-      baselineWindowMs: 1_800_000,
+    expect(config.scope.levels).toEqual(['error', 'fatal', 'critical']);
+    expect(config.scope.ingestDelayMs).toBe(30_000);
+    expect(config.schedule.intervalMs).toBe(30_000);
+    expect(config.schedule.durationMs).toBe(300_000);
+    expect(config.scope.baselineWindowMs).toBe(1_800_000);
+    expect(config.judgement.thresholds).toEqual({
       maxIncrease: 2,
       minErrors: 5,
       normalizeByVolume: false,
@@ -51,9 +51,13 @@ describe('inputs', () => {
       breachAction: 'fail',
       breachNotify: [],
     });
-    expect(config.policies).toEqual({ onNoData: 'inconclusive', onError: 'fail', onInconclusive: 'fail' });
-    expect(config.failureLimit).toBe(0);
-    expect(config.dryRun).toBe(false);
+    expect(config.judgement.policies).toEqual({
+      onNoData: 'inconclusive',
+      onError: 'fail',
+      onInconclusive: 'fail',
+    });
+    expect(config.judgement.failureLimit).toBe(0);
+    expect(config.response.dryRun).toBe(false);
     expect(config.connection).toEqual({
       url: 'http://127.0.0.1:9200',
       auth: { kind: 'none' },
@@ -80,19 +84,21 @@ describe('inputs', () => {
       duration: '0',
       query: '{"term": {"host.name": "web-1"}}',
     });
-    expect(config.levels).toEqual(['ERROR', 'Fatal', 'alert']);
+    expect(config.scope.levels).toEqual(['ERROR', 'Fatal', 'alert']);
     expect(config).toMatchObject({
-      service: 'checkout',
-      environment: 'prod',
-      version: '1.4.2',
-      failureLimit: 2,
-      dryRun: true,
-      durationMs: 0,
+      scope: { service: 'checkout', environment: 'prod', version: '1.4.2' },
+      judgement: { failureLimit: 2 },
+      response: { dryRun: true },
+      schedule: { durationMs: 0 },
     });
-    expect(config.thresholds).toMatchObject({ maxErrors: 100, maxErrorRate: 2.5, maxNewErrors: 0 });
-    expect(config.thresholds.maxIncrease).toBeUndefined();
-    expect(config.policies).toEqual({ onNoData: 'pass', onError: 'inconclusive', onInconclusive: 'pass' });
-    expect(config.extraQuery).toEqual({ term: { 'host.name': 'web-1' } });
+    expect(config.judgement.thresholds).toMatchObject({ maxErrors: 100, maxErrorRate: 2.5, maxNewErrors: 0 });
+    expect(config.judgement.thresholds.maxIncrease).toBeUndefined();
+    expect(config.judgement.policies).toEqual({
+      onNoData: 'pass',
+      onError: 'inconclusive',
+      onInconclusive: 'pass',
+    });
+    expect(config.scope.extraQuery).toEqual({ term: { 'host.name': 'web-1' } });
   });
 
   it.each([
@@ -176,7 +182,7 @@ describe('inputs', () => {
       NOW,
       { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF: 'refs/heads/main' },
     );
-    expect(config.rollback).toEqual({
+    expect(config.response.rollback).toEqual({
       workflow: { id: 'rollback.yml', ref: 'refs/heads/main', inputs: { version: '1.4.1', force: 'true' } },
       event: { type: 'deploy-rollback', payload: { team: 'payments' } },
       deployment: { id: 42, state: 'inactive' },

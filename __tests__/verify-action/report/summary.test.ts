@@ -22,7 +22,7 @@ describe('the job summary', () => {
       'kibana-url': 'https://kibana.example.com',
     });
     const report = await verify(config, BURST);
-    const md = renderSummary(report, config.rules);
+    const md = renderSummary(report, config.judgement.rules);
     expect(md).toContain('## ⏪ Deploy verification: rollback');
     expect(md).toContain('| 412 | 43.368 | 0.5 | 5000 | 2 | <code>timeouts</code> |');
     expect(md).toContain(
@@ -37,7 +37,7 @@ describe('the job summary', () => {
 
   it('escapes log text wherever it lands', async () => {
     const config = configFrom({ rules: RULES, duration: '0' });
-    const md = renderSummary(await verify(config, BURST), config.rules);
+    const md = renderSummary(await verify(config, BURST), config.judgement.rules);
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('[link](http://evil)');
     expect(md).toContain('<code>\\| injected \\| \\[link\\]\\(http://evil\\) &lt;script&gt;</code>');

@@ -32,9 +32,9 @@ describe('rollback-timeout', () => {
       'rollback-command': `sleep ${seconds} & sleep ${seconds}`,
       'rollback-timeout': '1s',
     });
-    expect(config.rollback.commandTimeoutMs).toBe(1000);
+    expect(config.response.rollback.commandTimeoutMs).toBe(1000);
     const started = Date.now();
-    const outcome = await runRollback(config.rollback, factsOf('rollback'), {
+    const outcome = await runRollback(config.response.rollback, factsOf('rollback'), {
       runner: bashRunner({ PATH: process.env.PATH }),
       github: async () => ({ request: async () => ({ status: 204 }) }),
       onOutput: () => {},
@@ -49,7 +49,7 @@ describe('rollback-timeout', () => {
   });
 
   it('defaults to 10 minutes, refuses 0', () => {
-    expect(configFrom({ 'rollback-command': 'true' }).rollback.commandTimeoutMs).toBe(600_000);
+    expect(configFrom({ 'rollback-command': 'true' }).response.rollback.commandTimeoutMs).toBe(600_000);
     expect(() => configFrom({ 'rollback-command': 'true', 'rollback-timeout': '0' })).toThrow(
       /^rollback-timeout: /,
     );
@@ -63,9 +63,9 @@ describe('pause-timeout', () => {
       'pause-command': `sleep ${seconds} & sleep ${seconds}`,
       'pause-timeout': '1s',
     });
-    expect(config.pause?.timeoutMs).toBe(1000);
+    expect(config.response.pause?.timeoutMs).toBe(1000);
     const started = Date.now();
-    const outcome = await runPause(config.pause, factsOf('pause'), {
+    const outcome = await runPause(config.response.pause, factsOf('pause'), {
       runner: bashRunner({ PATH: process.env.PATH }),
       onOutput: () => {},
       secrets: [],
@@ -80,8 +80,11 @@ describe('pause-timeout', () => {
   });
 
   it('defaults to 10 minutes, refuses 0, and means nothing without pause-command', () => {
-    expect(configFrom({ 'pause-command': 'true' }).pause).toEqual({ command: 'true', timeoutMs: 600_000 });
+    expect(configFrom({ 'pause-command': 'true' }).response.pause).toEqual({
+      command: 'true',
+      timeoutMs: 600_000,
+    });
     expect(() => configFrom({ 'pause-command': 'true', 'pause-timeout': '0' })).toThrow(/^pause-timeout: /);
-    expect(configFrom({ 'pause-timeout': '5m' }).pause).toBeUndefined();
+    expect(configFrom({ 'pause-timeout': '5m' }).response.pause).toBeUndefined();
   });
 });

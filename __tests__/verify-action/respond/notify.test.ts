@@ -65,14 +65,14 @@ const base = {
 describe('notify inputs', () => {
   it('takes a base URL, adds the API path, and turns user:password@ into basic auth', () => {
     const config = configFrom({ ...base, 'alertmanager-url': 'https://am:s3cret@am.example.com/prefix/' });
-    expect(config.notify.alertmanager).toEqual({
+    expect(config.response.notify.alertmanager).toEqual({
       url: 'https://am.example.com/prefix/api/v2/alerts',
       headers: { Authorization: `Basic ${Buffer.from('am:s3cret').toString('base64')}` },
     });
     expect(secretsOf(config)).toEqual(expect.arrayContaining(['s3cret']));
-    expect(configFrom({ ...base, 'alertmanager-url': `${AM}/api/v2/alerts` }).notify.alertmanager!.url).toBe(
-      `${AM}/api/v2/alerts`,
-    );
+    expect(
+      configFrom({ ...base, 'alertmanager-url': `${AM}/api/v2/alerts` }).response.notify.alertmanager!.url,
+    ).toBe(`${AM}/api/v2/alerts`);
   });
 
   it('reads header lines, and masks their values and the webhook URL', () => {
@@ -81,11 +81,11 @@ describe('notify inputs', () => {
       'alertmanager-headers': 'Authorization: Bearer am-token-123\nX-Scope-OrgID: shop\n# a comment\n',
       'webhook-headers': 'X-Signature: sig-456789',
     });
-    expect(config.notify.alertmanager!.headers).toEqual({
+    expect(config.response.notify.alertmanager!.headers).toEqual({
       Authorization: 'Bearer am-token-123',
       'X-Scope-OrgID': 'shop',
     });
-    expect(config.notify.webhook).toEqual({ url: HOOK, headers: { 'X-Signature': 'sig-456789' } });
+    expect(config.response.notify.webhook).toEqual({ url: HOOK, headers: { 'X-Signature': 'sig-456789' } });
     expect(secretsOf(config)).toEqual(
       expect.arrayContaining(['Bearer am-token-123', 'am-token-123', 'sig-456789', HOOK]),
     );
@@ -96,10 +96,10 @@ describe('notify inputs', () => {
       ...base,
       rules: '- {name: auth, phrase: auth failed, max: 1, action: notify}',
     });
-    expect(config.notify.resolveAfterMs).toBe(3_600_000);
-    expect(config.notify.labels).toEqual({});
-    expect(config.rules[0]!.notify).toEqual(['alertmanager', 'webhook']);
-    expect(config.rules[0]!.labels).toEqual({});
+    expect(config.response.notify.resolveAfterMs).toBe(3_600_000);
+    expect(config.response.notify.labels).toEqual({});
+    expect(config.judgement.rules[0]!.notify).toEqual(['alertmanager', 'webhook']);
+    expect(config.judgement.rules[0]!.labels).toEqual({});
   });
 
   it.each([
@@ -331,7 +331,7 @@ describe('a verification that notifies', () => {
       ['alertmanager', ['timeouts', 'auth failed'], true],
       ['webhook', ['timeouts'], true],
     ]);
-    const summary = renderSummary(report, config.rules);
+    const summary = renderSummary(report, config.judgement.rules);
     expect(summary).toContain('### Alerts');
     expect(summary).toContain('| rollback + alerts alertmanager, webhook | **breached** → rollback |');
     expect(summary).toContain('| timeouts | firing, ends 13:00 UTC unless resolved |');
@@ -431,7 +431,9 @@ describe('a verification that notifies', () => {
       expect(report.reasons.at(-1)).toBe(
         `could not deliver the alerts to alertmanager (HTTP 400: boom) (on-error: ${onError})`,
       );
-      expect(renderSummary(report, config.rules)).toContain('alertmanager: **FAILED** (HTTP 400: boom)');
+      expect(renderSummary(report, config.judgement.rules)).toContain(
+        'alertmanager: **FAILED** (HTTP 400: boom)',
+      );
     }
   });
 

@@ -60,7 +60,7 @@ describe('the pause decision', () => {
       'rollback-triggered': 'false',
     });
 
-    const summary = renderSummary(report, config.rules);
+    const summary = renderSummary(report, config.judgement.rules);
     expect(summary).toContain('## ⏸️ Deploy verification: pause');
     expect(summary).toContain('### ⏸️ Paused: the rollout is stopped, what runs stays');
     expect(summary).toContain('nothing was rolled back; pause\\-command exited 0.');
@@ -72,7 +72,7 @@ describe('the pause decision', () => {
     const config = configFrom({ rules: PAUSE_RULES });
     const report = await runVerification(config, depsFor(BURST));
     expect(report.pause).toMatchObject({ triggered: false, succeeded: null });
-    expect(renderSummary(report, config.rules)).toContain(
+    expect(renderSummary(report, config.judgement.rules)).toContain(
       'nothing was rolled back; no pause-command is set.',
     );
 

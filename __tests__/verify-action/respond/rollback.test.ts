@@ -60,7 +60,7 @@ describe('rollback triggers', () => {
       'rollback-command':
         'echo "rolling back $BXG_SERVICE to previous ($BXG_ERROR_COUNT errors)"; echo oops >&2',
     });
-    const outcome = await runRollback(config.rollback, FACTS, {
+    const outcome = await runRollback(config.response.rollback, FACTS, {
       runner: bashRunner({ PATH: process.env.PATH }),
       github: async () => {
         throw new Error('not used');
@@ -80,7 +80,7 @@ describe('rollback triggers', () => {
   it("keeps this tool's inputs (credentials) out of the command's environment", async () => {
     const config = configFrom({ 'rollback-command': 'env' });
     const output: string[] = [];
-    await runRollback(config.rollback, FACTS, {
+    await runRollback(config.response.rollback, FACTS, {
       runner: bashRunner({
         PATH: process.env.PATH,
         'INPUT_API-KEY': 'es-api-key-secret',
@@ -103,7 +103,7 @@ describe('rollback triggers', () => {
   it('reports a failing command (pipefail included) as a failed rollback', async () => {
     const config = configFrom({ 'rollback-command': 'false | cat\necho never' });
     const output: string[] = [];
-    const outcome = await runRollback(config.rollback, FACTS, {
+    const outcome = await runRollback(config.response.rollback, FACTS, {
       runner: bashRunner({ PATH: process.env.PATH }),
       github: async () => ({ request: async () => ({ status: 204 }) }),
       onOutput: (t) => output.push(t),
@@ -128,7 +128,7 @@ describe('rollback triggers', () => {
       env,
     );
     const gh = recordingGitHub();
-    const outcome = await runRollback(config.rollback, FACTS, {
+    const outcome = await runRollback(config.response.rollback, FACTS, {
       runner: bashRunner(),
       github: gh.factory,
       onOutput: () => {},
@@ -190,7 +190,7 @@ describe('rollback triggers', () => {
     const gh = recordingGitHub((route) =>
       route.includes('dispatches') ? new Error('Bad credentials ghs_secret_token') : undefined,
     );
-    const outcome = await runRollback(config.rollback, FACTS, {
+    const outcome = await runRollback(config.response.rollback, FACTS, {
       runner: bashRunner(),
       github: gh.factory,
       onOutput: () => {},
@@ -209,7 +209,7 @@ describe('rollback triggers', () => {
   });
 
   it('triggers nothing when nothing is configured', async () => {
-    const outcome = await runRollback(configFrom({}).rollback, FACTS, {
+    const outcome = await runRollback(configFrom({}).response.rollback, FACTS, {
       runner: bashRunner(),
       github: async () => {
         throw new Error('must not load');

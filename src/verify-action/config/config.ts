@@ -1,5 +1,12 @@
 // The validated configuration of one verification, shared by the action and the
 // CLI. inputs.ts builds it from raw strings; nothing else reads raw inputs.
+//
+// It is a record of sections, one per concern, and each phase is handed only
+// the sections it reads (a parameter typed Pick<VerifyConfig, 'scope' |
+// 'judgement'>, say): the connection (how to reach Elasticsearch), the scope
+// (which logs, around which deploy), the schedule (when to check), the
+// judgement (what counts as a breach and what a breach decides), the response
+// (what to do about a decision) and the output (where the report goes).
 
 export type Auth =
   | { kind: 'none' }
@@ -70,7 +77,6 @@ export interface Thresholds {
   maxErrors?: number;
   /** Errors per minute over the window. */
   maxErrorRate?: number;
-  baselineWindowMs: number;
   /** Window rate over baseline rate; undefined disables the baseline gate. */
   maxIncrease?: number;
   /** The baseline gate only trips from this many errors in the window (so 0 -> 1 passes). */
@@ -87,6 +93,12 @@ export interface Thresholds {
   breachNotify: NotifyTarget[];
 }
 
+export interface Policies {
+  onNoData: NoDataPolicy;
+  onError: ErrorPolicy;
+  onInconclusive: InconclusivePolicy;
+}
+
 export interface RollbackConfig {
   command?: string;
   /** How long rollback-command may run before it is stopped and counted as failed. */
@@ -99,8 +111,8 @@ export interface RollbackConfig {
   repository?: string;
 }
 
-export interface VerifyConfig {
-  connection: ConnectionConfig;
+/** Which logs are verified, around which deploy: what the searches filter on and the windows span. */
+export interface ScopeConfig {
   index: string;
   fields: FieldNames;
   levels: string[];
@@ -110,20 +122,48 @@ export interface VerifyConfig {
   /** The documented raw extra query, ANDed with the structured filters. */
   extraQuery?: Record<string, unknown>;
   deployedAt: number;
+  /** How late logs become searchable: each window ends this long before its check. */
   ingestDelayMs: number;
+  /** The period before the deploy that the window is compared with; 0: no baseline. */
+  baselineWindowMs: number;
+}
+
+/** When the checks run: every interval, for duration (0: once, at once). */
+export interface ScheduleConfig {
   intervalMs: number;
   durationMs: number;
+}
+
+/** What counts as a breach, and what the checks' breaches decide. */
+export interface JudgementConfig {
   thresholds: Thresholds;
   rules: Rule[];
   failureLimit: number;
-  policies: { onNoData: NoDataPolicy; onError: ErrorPolicy; onInconclusive: InconclusivePolicy };
+  policies: Policies;
+}
+
+/** What is done about a decision: rollback, pause and alerts, or (dry run) nothing but the report. */
+export interface ResponseConfig {
   dryRun: boolean;
   rollback: RollbackConfig;
   notify: NotifyConfig;
   /** Run on a pause decision, with the rollback command's BXG_* environment, stopped after timeoutMs. */
   pause?: { command: string; timeoutMs: number };
+}
+
+/** Where the findings go besides the outputs and the summary. */
+export interface OutputConfig {
   kibana?: { url: string; dataView?: string };
   reportPath?: string;
+}
+
+export interface VerifyConfig {
+  connection: ConnectionConfig;
+  scope: ScopeConfig;
+  schedule: ScheduleConfig;
+  judgement: JudgementConfig;
+  response: ResponseConfig;
+  output: OutputConfig;
 }
 
 export interface NotifyEndpoint {
@@ -144,10 +184,9 @@ export interface NotifyConfig {
 }
 
 /** The secrets in a configuration, to mask in logs and scrub from error messages. */
-export function secretsOf(
-  config: Pick<VerifyConfig, 'connection' | 'rollback'> & Partial<Pick<VerifyConfig, 'notify'>>,
-): string[] {
+export function secretsOf(config: Pick<VerifyConfig, 'connection' | 'response'>): string[] {
   const auth = config.connection.auth;
+  const { rollback, notify } = config.response;
   const secrets: string[] = [];
   if (auth.kind === 'api-key') secrets.push(auth.apiKey);
   if (auth.kind === 'basic') {
@@ -155,8 +194,8 @@ export function secretsOf(
     secrets.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
   }
   if (auth.kind === 'bearer') secrets.push(auth.token);
-  if (config.rollback.githubToken) secrets.push(config.rollback.githubToken);
-  for (const endpoint of [config.notify?.alertmanager, config.notify?.webhook]) {
+  if (rollback.githubToken) secrets.push(rollback.githubToken);
+  for (const endpoint of [notify.alertmanager, notify.webhook]) {
     for (const value of Object.values(endpoint?.headers ?? {})) {
       secrets.push(value);
       // "Bearer xyz" / "Basic abc": the credential alone too, should it be quoted apart.
@@ -169,6 +208,6 @@ export function secretsOf(
       }
     }
   }
-  if (config.notify?.webhook) secrets.push(config.notify.webhook.url);
+  if (notify.webhook) secrets.push(notify.webhook.url);
   return secrets.filter((s) => s.length > 0);
 }

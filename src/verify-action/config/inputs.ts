@@ -8,6 +8,7 @@ import type {
   ErrorPolicy,
   InconclusivePolicy,
   NoDataPolicy,
+  ResponseConfig,
   RollbackConfig,
   RuleAction,
   VerifyConfig,
@@ -202,7 +203,6 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
   const thresholds = {
     ...optional('max-errors', raw, (v) => ({ maxErrors: wholeNumber('max-errors', v) })),
     ...optional('max-error-rate', raw, (v) => ({ maxErrorRate: positiveNumber('max-error-rate', v, true) })),
-    baselineWindowMs,
     ...optional(
       'max-increase',
       (n) => value(n),
@@ -240,29 +240,36 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
 
   const config: VerifyConfig = {
     connection,
-    index,
-    fields,
-    levels,
-    ...(raw('service') ? { service: raw('service') } : {}),
-    ...(raw('environment') ? { environment: raw('environment') } : {}),
-    ...(raw('version') ? { version: raw('version') } : {}),
-    ...(extraQuery ? { extraQuery } : {}),
-    deployedAt: parseDeployedAt(raw('deployed-at'), context.now),
-    ingestDelayMs,
-    intervalMs,
-    durationMs,
-    thresholds,
-    rules,
-    failureLimit: wholeNumber('failure-limit', value('failure-limit')),
-    policies: {
-      onNoData: oneOf(value, 'on-no-data', ['pass', 'fail', 'inconclusive'] as const) as NoDataPolicy,
-      onError: oneOf(value, 'on-error', ['fail', 'inconclusive'] as const) as ErrorPolicy,
-      onInconclusive: oneOf(value, 'on-inconclusive', ['fail', 'pass'] as const) as InconclusivePolicy,
+    scope: {
+      index,
+      fields,
+      levels,
+      ...(raw('service') ? { service: raw('service') } : {}),
+      ...(raw('environment') ? { environment: raw('environment') } : {}),
+      ...(raw('version') ? { version: raw('version') } : {}),
+      ...(extraQuery ? { extraQuery } : {}),
+      deployedAt: parseDeployedAt(raw('deployed-at'), context.now),
+      ingestDelayMs,
+      baselineWindowMs,
     },
-    dryRun: bool(value, 'dry-run'),
-    rollback: parseRollback(raw, value, context.env),
-    notify,
-    ...(raw('pause-command') ? parsePause(raw('pause-command'), value) : {}),
+    schedule: { intervalMs, durationMs },
+    judgement: {
+      thresholds,
+      rules,
+      failureLimit: wholeNumber('failure-limit', value('failure-limit')),
+      policies: {
+        onNoData: oneOf(value, 'on-no-data', ['pass', 'fail', 'inconclusive'] as const) as NoDataPolicy,
+        onError: oneOf(value, 'on-error', ['fail', 'inconclusive'] as const) as ErrorPolicy,
+        onInconclusive: oneOf(value, 'on-inconclusive', ['fail', 'pass'] as const) as InconclusivePolicy,
+      },
+    },
+    response: {
+      dryRun: bool(value, 'dry-run'),
+      rollback: parseRollback(raw, value, context.env),
+      notify,
+      ...(raw('pause-command') ? parsePause(raw('pause-command'), value) : {}),
+    },
+    output: {},
   };
   const kibanaUrl = raw('kibana-url');
   if (kibanaUrl) {
@@ -273,12 +280,12 @@ export function parseInputs(getInput: GetInput, context: InputContext): VerifyCo
         'must not hold credentials (user:password@); the link is shown in the summary',
       );
     }
-    config.kibana = {
+    config.output.kibana = {
       url: trimTrailingSlashes(kibanaUrl),
       ...(raw('kibana-data-view') ? { dataView: raw('kibana-data-view') } : {}),
     };
   }
-  if (raw('report-path')) config.reportPath = raw('report-path');
+  if (raw('report-path')) config.output.reportPath = raw('report-path');
   return config;
 }
 
@@ -361,7 +368,7 @@ function decodeUserinfo(text: string): string {
   }
 }
 
-function parsePause(command: string, value: (n: InputName) => string): Pick<VerifyConfig, 'pause'> {
+function parsePause(command: string, value: (n: InputName) => string): Pick<ResponseConfig, 'pause'> {
   const timeoutMs = duration(value, 'pause-timeout');
   if (timeoutMs === 0) throw new InputError('pause-timeout', 'must be more than 0');
   return { pause: { command, timeoutMs } };

@@ -76,8 +76,11 @@ function compare(
 }
 
 /** The window against the baseline, or null when there is nothing to compare (no baseline, no logs in it, an empty window). */
-export function baselineComparison(config: VerifyConfig, m: Measurement): RateComparison | null {
-  const t = config.thresholds;
+export function baselineComparison(
+  config: Pick<VerifyConfig, 'judgement'>,
+  m: Measurement,
+): RateComparison | null {
+  const t = config.judgement.thresholds;
   if (!m.baseline || t.maxIncrease === undefined || m.baselineTotal === 0) return null;
   const spanMs = m.window.end - m.window.start;
   if (spanMs <= 0) return null;
@@ -108,13 +111,17 @@ export function baselineComparison(config: VerifyConfig, m: Measurement): RateCo
  * when both logged: the deployed version (the version input, or the one version
  * that did not log before the deploy) against the versions that did.
  */
-export function canaryComparison(config: VerifyConfig, m: Measurement): RateComparison | null {
-  const t = config.thresholds;
+export function canaryComparison(
+  config: Pick<VerifyConfig, 'scope' | 'judgement'>,
+  m: Measurement,
+): RateComparison | null {
+  const t = config.judgement.thresholds;
+  const deployed = config.scope.version;
   const versions = m.versions;
   if (!versions || t.maxIncrease === undefined) return null;
   const canary =
-    config.version !== undefined
-      ? versions.find((v) => v.version === config.version)
+    deployed !== undefined
+      ? versions.find((v) => v.version === deployed)
       : onlyOne(versions.filter((v) => !v.inBaseline));
   if (!canary || canary.total === 0) return null;
   const stable = versions.filter((v) => v !== canary && v.inBaseline && v.total > 0);
@@ -167,8 +174,11 @@ export interface IncreaseFindings {
   warnings: string[];
 }
 
-export function judgeIncrease(config: VerifyConfig, m: Measurement): IncreaseFindings {
-  const t = config.thresholds;
+export function judgeIncrease(
+  config: Pick<VerifyConfig, 'scope' | 'judgement'>,
+  m: Measurement,
+): IncreaseFindings {
+  const t = config.judgement.thresholds;
   const warnings: string[] = [];
   if (m.baseline && m.baselineTotal === 0) {
     const span = formatDuration(m.baseline.end - m.baseline.start);

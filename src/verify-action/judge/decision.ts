@@ -9,6 +9,12 @@ import type { Measurement } from '../measure/query.js';
 import { judgeIncrease, type RateComparison } from './comparison.js';
 import type { NewError } from '../measure/findings.js';
 
+/**
+ * What the judge reads: the judgement, and of the scope the levels, the level
+ * field and the deployed version (the canary), and what the reasons name.
+ */
+export type JudgeConfig = Pick<VerifyConfig, 'scope' | 'judgement'>;
+
 /** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
 export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';
 
@@ -92,7 +98,7 @@ export const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more rec
 
 /** A check that measured nothing: the search failed. Rule streaks carry over unchanged. */
 function unmeasured(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'judgement'>,
   previous: CheckResult | undefined,
   check: number,
   at: number,
@@ -111,7 +117,7 @@ function unmeasured(
     increase: null,
     comparison: null,
     comparisons: [],
-    rules: config.rules.map((r) => ({
+    rules: config.judgement.rules.map((r) => ({
       name: r.name,
       count: 0,
       max: r.max,
@@ -135,7 +141,7 @@ interface Findings {
 }
 
 export function evaluateCheck(
-  config: VerifyConfig,
+  config: JudgeConfig,
   previous: CheckResult | undefined,
   observation: Observation,
   check: number,
@@ -198,8 +204,13 @@ export function evaluateCheck(
 }
 
 /** max-errors and max-error-rate: absolute limits, which lower bounds can prove breached. */
-function limitBreaches(config: VerifyConfig, m: Measurement, errorRate: number, spanMs: number): Findings {
-  const t = config.thresholds;
+function limitBreaches(
+  config: Pick<VerifyConfig, 'judgement'>,
+  m: Measurement,
+  errorRate: number,
+  spanMs: number,
+): Findings {
+  const t = config.judgement.thresholds;
   const breaches: Breach[] = [];
   if (t.maxErrors !== undefined && m.errors > t.maxErrors) {
     breaches.push({
@@ -237,13 +248,13 @@ const notCompared: Compared = {
  * applies), of the canary against the stable version where both log in the
  * window, else of the window against the baseline (comparison.ts).
  */
-function compareBaseline(config: VerifyConfig, m: Measurement): Compared {
+function compareBaseline(config: JudgeConfig, m: Measurement): Compared {
   const judged = judgeIncrease(config, m);
   const breaches: Breach[] = judged.breach
     ? [
         {
           kind: judged.decidedBy?.kind === 'canary' ? 'canary' : 'baseline',
-          action: config.thresholds.breachAction,
+          action: config.judgement.thresholds.breachAction,
           reason: judged.breach,
         },
       ]
@@ -266,14 +277,14 @@ export function newErrorsOf(m: Measurement): (MessageCount | NewError)[] {
 
 /** Each rule's count against its max, with the streak of checks over it. */
 function evaluateRules(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'judgement'>,
   m: Measurement,
   previous: CheckResult | undefined,
   lowerBoundsOnly: boolean,
 ): Findings & { results: RuleResult[] } {
   const breaches: Breach[] = [];
   const warnings: string[] = [];
-  const results = config.rules.map((rule, i): RuleResult => {
+  const results = config.judgement.rules.map((rule, i): RuleResult => {
     const count = m.rules[i]?.count ?? 0;
     const over = count > rule.max;
     const previousStreak = previous?.rules[i]?.streak ?? 0;
@@ -303,18 +314,18 @@ function evaluateRules(
 
 /** max-new-errors: kinds of error in the window that the baseline never had. */
 function newErrorBreaches(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'judgement'>,
   m: Measurement,
   newErrors: readonly (MessageCount | NewError)[],
 ): Findings {
-  const max = config.thresholds.maxNewErrors;
+  const { maxNewErrors: max, breachAction } = config.judgement.thresholds;
   if (!m.messagesIncluded || max === undefined || newErrors.length <= max)
     return { breaches: [], warnings: [] };
   return {
     breaches: [
       {
         kind: 'new-errors',
-        action: config.thresholds.breachAction,
+        action: breachAction,
         reason: `${newErrors.length} new kinds of error not seen in the baseline, max-new-errors is ${max}`,
       },
     ],
@@ -323,12 +334,13 @@ function newErrorBreaches(
 }
 
 /** Zero errors where the level field never holds any of the wanted levels: likely a wrong level field. */
-function levelMismatchWarning(config: VerifyConfig, m: Measurement): string | null {
+function levelMismatchWarning(config: Pick<VerifyConfig, 'scope'>, m: Measurement): string | null {
+  const { levels, fields } = config.scope;
   const levelsSeen = m.levelValues;
   if (!levelsSeen || m.total + m.baselineTotal === 0 || m.errors !== 0 || m.baselineErrors !== 0) return null;
-  const wanted = new Set(config.levels.map((l) => l.toLowerCase()));
+  const wanted = new Set(levels.map((l) => l.toLowerCase()));
   if (levelsSeen.some((v) => wanted.has(v.toLowerCase()))) return null;
-  return `${NO_LEVEL_MATCH}: levels ${config.levels.join(', ')} never occur in '${config.fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
+  return `${NO_LEVEL_MATCH}: levels ${levels.join(', ')} never occur in '${fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
 }
 
 function incompleteWarning(incomplete: NonNullable<Measurement['incomplete']>): string {
@@ -352,16 +364,16 @@ const blocking = (c: CheckResult) => c.breaches.filter((b) => blocksDeploy(b.act
  * the outcome is already settled: a rollback rule breached (fail fast), or more
  * breached checks than failure-limit tolerates.
  */
-export function verdict(
-  config: VerifyConfig,
-  checks: readonly CheckResult[],
-  final: boolean,
-): Verdict | null {
+export function verdict(config: JudgeConfig, checks: readonly CheckResult[], final: boolean): Verdict | null {
   return final ? finalVerdict(config, checks) : settledEarly(config, checks);
 }
 
 /** A rollback rule breached in the last check, or more breached checks than failure-limit tolerates. */
-function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Verdict | null {
+function settledEarly(
+  config: Pick<VerifyConfig, 'judgement'>,
+  checks: readonly CheckResult[],
+): Verdict | null {
+  const { failureLimit } = config.judgement;
   const last = checks.at(-1);
   // Rollback and pause rules decide at once (fail fast); rollback wins over pause.
   const ruleBreaches = last?.breaches.filter((b) => b.kind === 'rule') ?? [];
@@ -375,7 +387,7 @@ function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Ver
     };
   }
   const breached = checks.filter((c) => blocking(c).length > 0);
-  if (breached.length > config.failureLimit) {
+  if (breached.length > failureLimit) {
     const all = breached.flatMap(blocking);
     const decision = all.some((b) => b.action === 'rollback')
       ? 'rollback'
@@ -385,9 +397,7 @@ function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Ver
     const latest = breached[breached.length - 1] ?? last;
     if (latest === undefined) return null;
     const budget =
-      config.failureLimit > 0
-        ? [`${breached.length} breached checks, failure-limit tolerates ${config.failureLimit}`]
-        : [];
+      failureLimit > 0 ? [`${breached.length} breached checks, failure-limit tolerates ${failureLimit}`] : [];
     return {
       decision,
       reasons: [...budget, ...blocking(latest).map((b) => `${b.reason} (check ${latest.check})`)],
@@ -397,24 +407,24 @@ function settledEarly(config: VerifyConfig, checks: readonly CheckResult[]): Ver
 }
 
 /** The verdict after the last check: what settledEarly did not decide, decided by the last check's status. */
-export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[]): Verdict {
+export function finalVerdict(config: JudgeConfig, checks: readonly CheckResult[]): Verdict {
   const settled = settledEarly(config, checks);
+  const { failureLimit, policies } = config.judgement;
+  const { scope } = config;
   if (settled) return settled;
   const last = checks.at(-1);
   if (!last) return { decision: 'inconclusive', reasons: ['no check ran'] };
   const breached = checks.filter((c) => blocking(c).length > 0);
   const tolerated =
     breached.length > 0
-      ? [`${breached.length} breached check(s) tolerated by failure-limit ${config.failureLimit}`]
+      ? [`${breached.length} breached check(s) tolerated by failure-limit ${failureLimit}`]
       : [];
   switch (last.status) {
     case 'error': {
-      const decision = config.policies.onError === 'fail' ? 'fail' : 'inconclusive';
+      const decision = policies.onError === 'fail' ? 'fail' : 'inconclusive';
       return {
         decision,
-        reasons: [
-          `could not measure: ${last.error ?? 'unknown error'} (on-error: ${config.policies.onError})`,
-        ],
+        reasons: [`could not measure: ${last.error ?? 'unknown error'} (on-error: ${policies.onError})`],
       };
     }
     case 'incomplete':
@@ -422,7 +432,7 @@ export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[
         return {
           decision: 'inconclusive',
           reasons: [
-            `nothing measured: ${EMPTY_WINDOW_WARNING} (ingest-delay ${formatDuration(config.ingestDelayMs)}); check later, or watch for a duration longer than ingest-delay (on-inconclusive: ${config.policies.onInconclusive})`,
+            `nothing measured: ${EMPTY_WINDOW_WARNING} (ingest-delay ${formatDuration(scope.ingestDelayMs)}); check later, or watch for a duration longer than ingest-delay (on-inconclusive: ${policies.onInconclusive})`,
           ],
         };
       }
@@ -430,14 +440,14 @@ export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[
         decision: 'inconclusive',
         reasons: [
           ...(last.flags.incomplete ? [last.flags.incomplete] : []),
-          `counts may be short, so the deploy cannot pass on them (on-inconclusive: ${config.policies.onInconclusive})`,
+          `counts may be short, so the deploy cannot pass on them (on-inconclusive: ${policies.onInconclusive})`,
         ],
       };
     case 'no-data':
       return {
-        decision: config.policies.onNoData,
+        decision: policies.onNoData,
         reasons: [
-          `no logs matched since the deploy in ${config.index}${config.service ? ` for service ${config.service}` : ''} (on-no-data: ${config.policies.onNoData})`,
+          `no logs matched since the deploy in ${scope.index}${scope.service ? ` for service ${scope.service}` : ''} (on-no-data: ${policies.onNoData})`,
         ],
       };
     default:
@@ -453,9 +463,9 @@ export function finalVerdict(config: VerifyConfig, checks: readonly CheckResult[
 }
 
 /** Whether the step fails: fail, pause and rollback do; inconclusive per on-inconclusive; never in a dry run. */
-export function gateFails(config: VerifyConfig, decision: Decision): boolean {
-  if (config.dryRun) return false;
+export function gateFails(config: Pick<VerifyConfig, 'judgement' | 'response'>, decision: Decision): boolean {
+  if (config.response.dryRun) return false;
   if (decision === 'pass') return false;
-  if (decision === 'inconclusive') return config.policies.onInconclusive === 'fail';
+  if (decision === 'inconclusive') return config.judgement.policies.onInconclusive === 'fail';
   return true;
 }

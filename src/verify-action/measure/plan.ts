@@ -14,9 +14,12 @@ export class MappingError extends Error {
   override name = 'MappingError';
 }
 
+/** What the plan is resolved from: the fields configured, and the rules' phrase fields. */
+type PlanConfig = Pick<VerifyConfig, 'scope' | 'judgement'>;
+
 /** The fields to ask _field_caps about. */
-export function fieldsToInspect(config: VerifyConfig): string[] {
-  const f = config.fields;
+export function fieldsToInspect(config: PlanConfig): string[] {
+  const f = config.scope.fields;
   const names = [
     f.timestamp,
     f.level,
@@ -24,7 +27,7 @@ export function fieldsToInspect(config: VerifyConfig): string[] {
     f.service,
     f.environment,
     f.version,
-    ...config.rules.filter((r) => r.phrase !== undefined).map((r) => r.field),
+    ...config.judgement.rules.filter((r) => r.phrase !== undefined).map((r) => r.field),
   ];
   return [...new Set(names.flatMap((n) => [n, `${n}.keyword`]))];
 }
@@ -41,12 +44,14 @@ export function termField(caps: FieldCaps, field: string): string {
   return field;
 }
 
-export function resolvePlan(config: VerifyConfig, caps: FieldCaps): { plan: SearchPlan; warnings: string[] } {
-  const f = config.fields;
+export function resolvePlan(config: PlanConfig, caps: FieldCaps): { plan: SearchPlan; warnings: string[] } {
+  const { scope } = config;
+  const { rules } = config.judgement;
+  const f = scope.fields;
   const warnings: string[] = [];
   const tsTypes = types(caps, f.timestamp);
   if (tsTypes.length === 0) {
-    throw new MappingError(`timestamp-field: '${f.timestamp}' is not in the mapping of '${config.index}'`);
+    throw new MappingError(`timestamp-field: '${f.timestamp}' is not in the mapping of '${scope.index}'`);
   }
   if (!tsTypes.every((t) => DATE_TYPES.includes(t))) {
     throw new MappingError(
@@ -55,26 +60,26 @@ export function resolvePlan(config: VerifyConfig, caps: FieldCaps): { plan: Sear
   }
   if (types(caps, f.level).length === 0) {
     throw new MappingError(
-      `level-field: '${f.level}' is not in the mapping of '${config.index}', so no error could ever be counted`,
+      `level-field: '${f.level}' is not in the mapping of '${scope.index}', so no error could ever be counted`,
     );
   }
   const scoped: [string | undefined, string, string][] = [
-    [config.service, f.service, 'service-field'],
-    [config.environment, f.environment, 'environment-field'],
-    [config.version, f.version, 'version-field'],
+    [scope.service, f.service, 'service-field'],
+    [scope.environment, f.environment, 'environment-field'],
+    [scope.version, f.version, 'version-field'],
   ];
   for (const [value, field, input] of scoped) {
     if (value !== undefined && types(caps, field).length === 0) {
       warnings.push(`${input}: '${field}' is not in the mapping, so no log can match '${value}'`);
     }
   }
-  for (const rule of config.rules) {
+  for (const rule of rules) {
     if (rule.phrase !== undefined && types(caps, rule.field).length === 0) {
       warnings.push(`rule '${rule.name}': field '${rule.field}' is not in the mapping, so it never matches`);
     }
   }
   const level = termField(caps, f.level);
-  for (const rule of config.rules) {
+  for (const rule of rules) {
     const ruleTypes = types(caps, rule.field);
     if (
       rule.phrase !== undefined &&

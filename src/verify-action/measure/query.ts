@@ -73,17 +73,18 @@ export function levelsQuery(field: string, levels: readonly string[]): Query {
 
 /** The filters naming the service under test, shared by every aggregation. */
 export function scopeFilters(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'scope'>,
   plan: SearchPlan,
   { version = true }: { version?: boolean } = {},
 ): Query[] {
+  const { scope } = config;
   const filters: Query[] = [];
-  if (config.service !== undefined) filters.push({ term: { [plan.fields.service]: config.service } });
-  if (config.environment !== undefined)
-    filters.push({ term: { [plan.fields.environment]: config.environment } });
-  if (version && config.version !== undefined)
-    filters.push({ term: { [plan.fields.version]: config.version } });
-  if (config.extraQuery !== undefined) filters.push(config.extraQuery);
+  if (scope.service !== undefined) filters.push({ term: { [plan.fields.service]: scope.service } });
+  if (scope.environment !== undefined)
+    filters.push({ term: { [plan.fields.environment]: scope.environment } });
+  if (version && scope.version !== undefined)
+    filters.push({ term: { [plan.fields.version]: scope.version } });
+  if (scope.extraQuery !== undefined) filters.push(scope.extraQuery);
   return filters;
 }
 
@@ -164,13 +165,14 @@ function withAggs(filter: Query, aggs: Query): Query {
  * for them only where they are used, not on every check.
  */
 export function buildCheckRequest(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'connection' | 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   { messages = true }: { messages?: boolean } = {},
 ): SearchRequest {
+  const { scope, judgement } = config;
   const ts = plan.fields.timestamp;
-  const errors = levelsQuery(plan.fields.level, config.levels);
+  const errors = levelsQuery(plan.fields.level, scope.levels);
   const hasBaseline = window.baselineStart < window.deployedAt;
 
   const windowAggs: Query = {
@@ -179,7 +181,7 @@ export function buildCheckRequest(
       messages ? messageAggs(plan.messages, ts, true, { start: window.deployedAt, end: window.end }) : {},
     ),
   };
-  config.rules.forEach((rule, i) => {
+  judgement.rules.forEach((rule, i) => {
     windowAggs[`rule_${i}`] = { filter: ruleQuery(rule, plan.fields.level) };
   });
 
@@ -201,7 +203,7 @@ export function buildCheckRequest(
     },
   };
   if (plan.levelValues) aggs.levels = { terms: { field: plan.fields.level, size: LEVEL_VALUES } };
-  if (plan.versionValues && config.thresholds.maxIncrease !== undefined) {
+  if (plan.versionValues && judgement.thresholds.maxIncrease !== undefined) {
     // Every version in the same minutes, for the canary comparison: `global`
     // steps outside the query's version filter, then the same scope applies.
     const versions = { terms: { field: plan.fields.version, size: VERSIONS } };
@@ -257,12 +259,12 @@ export function buildCheckRequest(
         post_filter: { bool: { filter: [range(ts, window.deployedAt, window.end, true), errors] } },
         sort: [{ [ts]: 'desc' }],
         _source: false,
-        fields: [config.fields.message],
+        fields: [scope.fields.message],
       }
     : { size: 0 };
 
   return {
-    index: config.index,
+    index: scope.index,
     params: { allow_no_indices: false, ignore_unavailable: false },
     body: {
       ...sample,
@@ -319,7 +321,7 @@ interface Bucket {
 }
 
 export function parseCheckResponse(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   response: Record<string, unknown>,
@@ -351,7 +353,7 @@ export function parseCheckResponse(
   ].slice(0, 5);
 
   const exact = readMessages(plan.messages, errorsBucket);
-  const sample = readSample(response, config.fields.message);
+  const sample = readSample(response, config.scope.fields.message);
   const baseline_ = readMessages(plan.messages, baseErrors);
   const errorCount = errorsBucket.doc_count ?? 0;
   const stepMinutes = timelineStepMinutes(window.end - window.baselineStart);
@@ -369,7 +371,7 @@ export function parseCheckResponse(
     errors: errorCount,
     baselineTotal: base?.doc_count ?? 0,
     baselineErrors: baseErrors.doc_count ?? 0,
-    rules: config.rules.map((rule, i) => ({
+    rules: config.judgement.rules.map((rule, i) => ({
       name: rule.name,
       count: (win[`rule_${i}`] as Bucket | undefined)?.doc_count ?? 0,
     })),

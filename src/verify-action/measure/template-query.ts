@@ -63,14 +63,14 @@ const keyed = (queries: readonly (Query | null)[], prefix: string): Record<strin
 
 /** The counting and confirming search, or null when the samples held no error. */
 export function buildTemplateRequest(
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'connection' | 'scope'>,
   plan: SearchPlan,
   window: CheckWindow,
   mined: MinedErrors,
 ): SearchRequest | null {
   if (mined.kinds.length === 0 && mined.candidates.length === 0) return null;
   const ts = plan.fields.timestamp;
-  const field = config.fields.message;
+  const field = config.scope.fields.message;
   const kinds = kindQueries(field, mined.kinds);
   const candidates = mined.candidates.map((c) => (c.phrases.length ? phrasesQuery(field, c.phrases) : null));
   const windowAggs: Query = {
@@ -109,7 +109,7 @@ export function buildTemplateRequest(
     aggs.baseline = { filter: range(ts, window.baselineStart, window.deployedAt, false), aggs: baselineAggs };
   }
   return {
-    index: config.index,
+    index: config.scope.index,
     params: { allow_no_indices: false, ignore_unavailable: false },
     body: {
       size: 0,
@@ -125,7 +125,7 @@ export function buildTemplateRequest(
               true,
             ),
             ...scopeFilters(config, plan),
-            levelsQuery(plan.fields.level, config.levels),
+            levelsQuery(plan.fields.level, config.scope.levels),
           ],
         },
       },
@@ -201,7 +201,7 @@ export function readTemplateResponse(
  */
 export async function countTemplates(
   search: (request: SearchRequest) => Promise<Record<string, unknown>>,
-  config: VerifyConfig,
+  config: Pick<VerifyConfig, 'connection' | 'scope'>,
   plan: SearchPlan,
   window: CheckWindow,
   m: Measurement,

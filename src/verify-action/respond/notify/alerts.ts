@@ -34,8 +34,11 @@ export interface Alert {
   summary: string;
 }
 
+/** What alerts are made of: the deploy (scope), the rules and thresholds, and the notify settings. */
+export type AlertConfig = Pick<VerifyConfig, 'scope' | 'judgement' | 'response'>;
+
 export interface AlertContext {
-  config: VerifyConfig;
+  config: AlertConfig;
   /** When the alert is sent. */
   now: number;
   runUrl?: string;
@@ -52,9 +55,10 @@ export function cleanLogText(text: string, maxChars = 200): string {
   return truncate(flat, maxChars);
 }
 
-function scopeText(config: VerifyConfig): string {
-  const where = config.service ?? 'deploy';
-  return config.environment ? `${where} (${config.environment})` : where;
+function scopeText(config: Pick<VerifyConfig, 'scope'>): string {
+  const { service, environment } = config.scope;
+  const where = service ?? 'deploy';
+  return environment ? `${where} (${environment})` : where;
 }
 
 function severityOf(action: RuleAction): string {
@@ -62,15 +66,16 @@ function severityOf(action: RuleAction): string {
 }
 
 /** The identity of a rule's (or threshold's) alert: the same in every run of the same configuration. */
-export function alertLabels(config: VerifyConfig, rule: string, action: RuleAction): Record<string, string> {
-  const own = config.rules.find((r) => r.name === rule)?.labels ?? {};
+export function alertLabels(config: AlertConfig, rule: string, action: RuleAction): Record<string, string> {
+  const { service, environment } = config.scope;
+  const own = config.judgement.rules.find((r) => r.name === rule)?.labels ?? {};
   return {
     alertname: ALERT_NAME,
-    ...(config.service ? { service: config.service } : {}),
-    ...(config.environment ? { environment: config.environment } : {}),
+    ...(service ? { service } : {}),
+    ...(environment ? { environment } : {}),
     rule,
     severity: severityOf(action),
-    ...config.notify.labels,
+    ...config.response.notify.labels,
     ...own,
   };
 }
@@ -86,15 +91,16 @@ export function breachAlert(
   messages: readonly MessageCount[],
 ): Alert {
   const { config } = ctx;
+  const { version } = config.scope;
   const rule = breach.rule ?? breach.kind;
   const summary = `${scopeText(config)}: ${breach.reason} → ${ACTION_TEXT[breach.action]}`;
   const result = check.rules.find((r) => r.name === breach.rule);
-  const deployedAt = new Date(config.deployedAt).toISOString();
+  const deployedAt = new Date(config.scope.deployedAt).toISOString();
   const figures = [
     result ? `${result.count} matches since the deploy (max ${result.max}).` : '',
     `${check.errorCount} errors in ${check.total} logs since the deploy at ${deployedAt}, ${round(check.errorRate)}/min` +
       (check.baselineRate !== null ? ` (baseline ${round(check.baselineRate)}/min).` : '.'),
-    config.version ? `Version ${config.version}.` : '',
+    version ? `Version ${version}.` : '',
     `Check ${check.check}; action: ${breach.action}.`,
   ].filter(Boolean);
   const fresh = new Set(check.newErrors.map((m) => m.message));
@@ -112,7 +118,7 @@ export function breachAlert(
     total_logs: String(check.total),
     ...(result ? { matches: String(result.count), max: String(result.max) } : {}),
     deployed_at: deployedAt,
-    ...(config.version ? { version: config.version } : {}),
+    ...(version ? { version } : {}),
     ...(top.length ? { top_errors: top.join('\n') } : {}),
     ...(ctx.runUrl ? { run_url: ctx.runUrl } : {}),
   };
@@ -124,7 +130,7 @@ export function breachAlert(
     labels: alertLabels(config, rule, breach.action),
     annotations,
     startsAt: ctx.now,
-    endsAt: ctx.now + config.notify.resolveAfterMs,
+    endsAt: ctx.now + config.response.notify.resolveAfterMs,
     ...(ctx.runUrl ? { generatorUrl: ctx.runUrl } : {}),
     summary,
   };

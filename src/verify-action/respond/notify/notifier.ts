@@ -6,7 +6,14 @@ import type { NotifyTarget, VerifyConfig } from '../../config/config.js';
 import type { CheckResult, Decision } from '../../judge/decision.js';
 import type { MessageCount } from '../../measure/messages.js';
 import type { Clock, HttpTransport } from '../../ports.js';
-import { alertmanagerBody, breachAlert, resolvedAlert, webhookBody, type Alert } from './alerts.js';
+import {
+  alertmanagerBody,
+  breachAlert,
+  resolvedAlert,
+  webhookBody,
+  type Alert,
+  type AlertConfig,
+} from './alerts.js';
 import { deliver } from './deliver.js';
 
 export interface AlertRecord {
@@ -52,6 +59,7 @@ export interface NotifierDeps {
   transport: HttpTransport;
   clock: Clock;
   secrets: readonly string[];
+  /** Per delivery, and retries after the first attempt: the Elasticsearch requests' (run.ts passes them). */
   timeoutMs: number;
   retries: number;
   runUrl?: string;
@@ -66,8 +74,8 @@ export interface Notifier {
 }
 
 /** The global thresholds that are set, by the breach kind they raise. */
-function thresholdKinds(config: VerifyConfig): string[] {
-  const t = config.thresholds;
+function thresholdKinds(config: Pick<VerifyConfig, 'judgement'>): string[] {
+  const t = config.judgement.thresholds;
   return [
     t.maxErrors !== undefined && 'max-errors',
     t.maxErrorRate !== undefined && 'max-error-rate',
@@ -76,20 +84,16 @@ function thresholdKinds(config: VerifyConfig): string[] {
   ].filter((k): k is string => Boolean(k));
 }
 
-/** A notifier when an alert target is configured; its timeouts and retries are the Elasticsearch requests'. */
-export function notifierFor(
-  config: VerifyConfig,
-  deps: Omit<NotifierDeps, 'timeoutMs' | 'retries'>,
-): Notifier | null {
-  if (!config.notify.alertmanager && !config.notify.webhook) return null;
-  return createNotifier(
-    config,
-    { ...deps, timeoutMs: config.connection.requestTimeoutMs, retries: config.connection.retries },
-    config.dryRun,
-  );
+/** A notifier when an alert target is configured. */
+export function notifierFor(config: AlertConfig, deps: NotifierDeps): Notifier | null {
+  const { notify, dryRun } = config.response;
+  if (!notify.alertmanager && !notify.webhook) return null;
+  return createNotifier(config, deps, dryRun);
 }
 
-export function createNotifier(config: VerifyConfig, deps: NotifierDeps, dryRun: boolean): Notifier {
+export function createNotifier(config: AlertConfig, deps: NotifierDeps, dryRun: boolean): Notifier {
+  const { rules, thresholds } = config.judgement;
+  const { notify } = config.response;
   const alerted = new Set<string>();
   const alerts: AlertRecord[] = [];
   const deliveries: DeliveryRecord[] = [];
@@ -103,9 +107,7 @@ export function createNotifier(config: VerifyConfig, deps: NotifierDeps, dryRun:
     secrets: deps.secrets,
   };
   const targetsOf = (rule: string | undefined): NotifyTarget[] =>
-    rule !== undefined
-      ? (config.rules.find((r) => r.name === rule)?.notify ?? [])
-      : config.thresholds.breachNotify;
+    rule !== undefined ? (rules.find((r) => r.name === rule)?.notify ?? []) : thresholds.breachNotify;
 
   const record = (a: Alert) =>
     alerts.push({
@@ -120,7 +122,7 @@ export function createNotifier(config: VerifyConfig, deps: NotifierDeps, dryRun:
     });
 
   const send = (target: NotifyTarget, batch: Alert[], payload: unknown) => {
-    const endpoint = config.notify[target];
+    const endpoint = notify[target];
     if (!endpoint || batch.length === 0) return;
     const status = batch[0]!.status;
     const rules = batch.map((a) => a.rule);
@@ -168,20 +170,20 @@ export function createNotifier(config: VerifyConfig, deps: NotifierDeps, dryRun:
     async finish(checks, resolve) {
       await Promise.all(pending);
       pending.length = 0;
-      if (resolve && !dryRun && config.notify.alertmanager) {
+      if (resolve && !dryRun && notify.alertmanager) {
         const ctx = { config, now: deps.clock.now(), ...(deps.runUrl ? { runUrl: deps.runUrl } : {}) };
         const last = [...checks].reverse().find((c) => c.status !== 'error');
         const clear: Alert[] = [];
-        for (const rule of config.rules) {
+        for (const rule of rules) {
           const result = last?.rules.find((r) => r.name === rule.name);
           if (!rule.notify.includes('alertmanager') || alerted.has(rule.name) || !result) continue;
           if (result.count <= result.max) clear.push(resolvedAlert(ctx, rule.name, rule.action));
         }
-        if (config.thresholds.breachNotify.includes('alertmanager')) {
+        if (thresholds.breachNotify.includes('alertmanager')) {
           const breachedKinds = new Set<string>(checks.flatMap((c) => c.breaches.map((b) => b.kind)));
           for (const kind of thresholdKinds(config)) {
             if (!alerted.has(kind) && !breachedKinds.has(kind)) {
-              clear.push(resolvedAlert(ctx, kind, config.thresholds.breachAction));
+              clear.push(resolvedAlert(ctx, kind, thresholds.breachAction));
             }
           }
         }
@@ -208,15 +210,15 @@ export function createNotifier(config: VerifyConfig, deps: NotifierDeps, dryRun:
  * the breach, so a pass is not a pass. Other decisions keep theirs, with a reason.
  */
 export function afterDelivery(
-  config: Pick<VerifyConfig, 'dryRun' | 'policies'>,
+  config: Pick<VerifyConfig, 'judgement' | 'response'>,
   decision: Decision,
   outcome: NotifyOutcome,
 ): { decision: Decision; reasons: string[] } {
-  if (!outcome.failed || config.dryRun) return { decision, reasons: [] };
+  if (!outcome.failed || config.response.dryRun) return { decision, reasons: [] };
   const failed = outcome.deliveries.filter((d) => d.status === 'firing' && !d.delivered);
   const what = `could not deliver the alerts to ${failed.map((d) => `${d.target} (${d.detail})`).join(', ')}`;
   if (decision !== 'pass') return { decision, reasons: [what] };
-  const onError = config.policies.onError;
+  const onError = config.judgement.policies.onError;
   return {
     decision: onError === 'fail' ? 'fail' : 'inconclusive',
     reasons: [`${what} (on-error: ${onError})`],
