@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkOffsets, watch, windowAt } from '../../src/verify-action/watch.js';
-import type { Observation } from '../../src/verify-action/judge/decision.js';
-import type { CheckWindow } from '../../src/verify-action/measure/query.js';
+import { checkOffsets, watch } from '../../src/verify-action/watch.js';
+import { checkJudge } from '../../src/verify-action/judge/decision.js';
+import type { Observation } from '../../src/verify-action/measure/measurement.js';
+import { windowAt, type CheckWindow } from '../../src/verify-action/measure/window.js';
 import { configFrom, DEPLOYED, fakeClock, NOW } from './helpers.js';
 
 describe('the check schedule', () => {
@@ -56,7 +57,7 @@ describe('watching', () => {
       'max-increase': 'off',
     });
     const windows: CheckWindow[] = [];
-    const result = await watch(config, clock, async (w, at) => {
+    const result = await watch(config, clock, checkJudge(config), async (w, at) => {
       windows.push(w);
       return fine(w, at);
     });
@@ -77,7 +78,12 @@ describe('watching', () => {
       'max-increase': 'off',
     });
     const windows: CheckWindow[] = [];
-    const result = await watch(config, clock, async (w, at) => (windows.push(w), fine(w, at)));
+    const result = await watch(
+      config,
+      clock,
+      checkJudge(config),
+      async (w, at) => (windows.push(w), fine(w, at)),
+    );
     expect(windows.map((w) => w.end - NOW)).toEqual([30_000, 60_000, 90_000]);
     expect(result.checks.map((c) => c.check)).toEqual([1, 2, 3]);
     expect(result.checks.flatMap((c) => c.warnings)).toEqual([]);
@@ -86,7 +92,7 @@ describe('watching', () => {
   it('runs once, at once, with duration 0', async () => {
     const clock = fakeClock(NOW);
     const config = configFrom({ duration: '0' });
-    const result = await watch(config, clock, async (w, at) => fine(w, at));
+    const result = await watch(config, clock, checkJudge(config), async (w, at) => fine(w, at));
     expect(clock.sleeps).toEqual([]);
     expect(result.checks).toHaveLength(1);
   });
@@ -95,7 +101,7 @@ describe('watching', () => {
     const clock = fakeClock(NOW);
     const config = configFrom({ interval: '30s', duration: '5m', 'max-errors': '0' });
     let calls = 0;
-    const result = await watch(config, clock, async (w, at) => {
+    const result = await watch(config, clock, checkJudge(config), async (w, at) => {
       calls++;
       const o = fine(w, at);
       if (o.kind === 'measured') o.measurement.errors = calls === 2 ? 3 : 0;
@@ -108,7 +114,7 @@ describe('watching', () => {
   it('says so when the window is still empty', async () => {
     const clock = fakeClock(NOW);
     const config = configFrom({ 'deployed-at': new Date(NOW).toISOString(), duration: '0' });
-    const result = await watch(config, clock, async (w, at) => fine(w, at));
+    const result = await watch(config, clock, checkJudge(config), async (w, at) => fine(w, at));
     expect(result.checks[0]!.warnings).toContain(
       'the window is empty: the deploy is more recent than the ingest delay',
     );

@@ -5,17 +5,17 @@
 // this code; each phase returns data to the next.
 import { secretsOf, type VerifyConfig } from './config/config.js';
 import {
+  checkJudge,
   evaluateCheck,
   finalVerdict,
   gateFails,
   newErrorsOf,
   type CheckResult,
-  type Observation,
   type Verdict,
 } from './judge/decision.js';
 import { discoverUrl } from './report/kibana.js';
 import type { MessageCount } from './measure/messages.js';
-import { fieldsToInspect, MappingError, resolvePlan } from './measure/plan.js';
+import { fieldsToInspect, MappingError, resolvePlan, type SearchPlan } from './measure/plan.js';
 import {
   LogStoreError,
   type Clock,
@@ -24,17 +24,10 @@ import {
   type ServerInfo,
   type VerifyDeps,
 } from './ports.js';
-import {
-  buildCheckRequest,
-  levelsQuery,
-  parseCheckResponse,
-  scopeFilters,
-  type CheckWindow,
-  type Measurement,
-  type SearchPlan,
-} from './measure/query.js';
+import { buildCheckRequest, levelsQuery, parseCheckResponse, scopeFilters } from './measure/query.js';
 import { scrub } from './config/redact.js';
-import type { NewError, TemplateFindings } from './measure/findings.js';
+import type { Measurement, NewError, Observation, TemplateFindings } from './measure/measurement.js';
+import { windowAt, type CheckWindow } from './measure/window.js';
 import { countTemplates } from './measure/template-query.js';
 import type { VerifyReport } from './report/report.js';
 import { hasTriggers, runRollback, type RollbackFacts, type RollbackOutcome } from './respond/rollback.js';
@@ -47,7 +40,7 @@ import {
   type NotifyOutcome,
 } from './respond/notify/notifier.js';
 import { pauseIfDecided, type PauseStep } from './respond/pause.js';
-import { watch, windowAt } from './watch.js';
+import { watch } from './watch.js';
 
 export type { VerifyDeps } from './ports.js';
 
@@ -241,6 +234,7 @@ async function watchDeploy(
   const result = await watch(
     config,
     deps.clock,
+    checkJudge(config),
     (window, at, scheduledLast) => measurer.measure(window, at, scheduledLast || messagesEveryCheck),
     (check) => {
       const head = `check ${check.check}: ${check.status}`;

@@ -1,16 +1,13 @@
 // The check loop: every `interval` for `duration`, each check over a window that
-// grows from the deploy to now minus the ingest delay. The clock is injected so
-// tests run a 10-minute watch instantly.
+// grows from the deploy to now minus the ingest delay. It knows when to check,
+// not what a breach is: each observation goes to the judge, which says whether
+// the verdict is settled. The clock is injected so tests run a 10-minute watch
+// instantly.
 import type { VerifyConfig } from './config/config.js';
-import {
-  evaluateCheck,
-  verdict,
-  type CheckResult,
-  type Observation,
-  type Verdict,
-} from './judge/decision.js';
+import type { CheckJudge, CheckResult, Verdict } from './judge/decision.js';
+import type { Observation } from './measure/measurement.js';
+import { windowAt, type CheckWindow } from './measure/window.js';
 import type { Clock } from './ports.js';
-import type { CheckWindow } from './measure/query.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -26,11 +23,6 @@ export function checkOffsets(intervalMs: number, durationMs: number): number[] {
   return offsets;
 }
 
-export function windowAt(config: Pick<VerifyConfig, 'scope'>, checkTime: number): CheckWindow {
-  const { deployedAt, baselineWindowMs, ingestDelayMs } = config.scope;
-  return { baselineStart: deployedAt - baselineWindowMs, deployedAt, end: checkTime - ingestDelayMs };
-}
-
 export interface WatchResult {
   checks: CheckResult[];
   verdict: Verdict;
@@ -39,8 +31,9 @@ export interface WatchResult {
 }
 
 export async function watch(
-  config: Pick<VerifyConfig, 'scope' | 'schedule' | 'judgement'>,
+  config: Pick<VerifyConfig, 'scope' | 'schedule'>,
   clock: Clock,
+  judge: CheckJudge,
   measure: (window: CheckWindow, checkTime: number, scheduledLast: boolean) => Promise<Observation>,
   onCheck: (check: CheckResult) => void = () => {},
 ): Promise<WatchResult> {
@@ -56,10 +49,10 @@ export async function watch(
     // Until the ingest delay has passed since the deploy there is nothing to measure yet.
     if (!last && window.end <= window.deployedAt) continue;
     const observation = await measure(window, at, last);
-    const result = evaluateCheck(config, checks.at(-1), observation, checks.length + 1);
+    const result = judge.evaluate(checks.at(-1), observation, checks.length + 1);
     checks.push(result);
     onCheck(result);
-    const settled = verdict(config, checks, last);
+    const settled = judge.verdict(checks, last);
     if (settled) return { checks, verdict: settled, stoppedEarly: !last };
   }
   // Unreachable: the last iteration always returns a verdict.

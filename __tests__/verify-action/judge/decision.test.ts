@@ -5,9 +5,8 @@ import {
   gateFails,
   verdict,
   type CheckResult,
-  type Observation,
 } from '../../../src/verify-action/judge/decision.js';
-import type { Measurement } from '../../../src/verify-action/measure/query.js';
+import type { Measurement, Observation } from '../../../src/verify-action/measure/measurement.js';
 import { configFrom, DEPLOYED } from '../helpers.js';
 
 const MIN = 60_000;

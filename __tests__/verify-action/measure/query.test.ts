@@ -5,8 +5,8 @@ import {
   parseCheckResponse,
   ruleQuery,
   timelineStepMinutes,
-  type SearchPlan,
 } from '../../../src/verify-action/measure/query.js';
+import type { SearchPlan } from '../../../src/verify-action/measure/plan.js';
 import { configFrom, DEPLOYED, fakeResponse } from '../helpers.js';
 
 const PLAN: SearchPlan = {

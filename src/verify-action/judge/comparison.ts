@@ -11,7 +11,7 @@
 import { rateRatioTest } from '../../stats/rate-ratio.js';
 import type { VerifyConfig } from '../config/config.js';
 import { formatDuration } from '../../shared/units.js';
-import type { Measurement } from '../measure/query.js';
+import type { Measurement } from '../measure/measurement.js';
 
 export interface RateSide {
   errors: number;

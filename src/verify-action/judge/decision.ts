@@ -5,9 +5,8 @@ import { truncate } from '../../github/escape.js';
 import { blocksDeploy, type RuleAction, type VerifyConfig } from '../config/config.js';
 import { formatDuration } from '../../shared/units.js';
 import { newMessages, type MessageCount } from '../measure/messages.js';
-import type { Measurement } from '../measure/query.js';
+import type { Measurement, NewError, Observation } from '../measure/measurement.js';
 import { judgeIncrease, type RateComparison } from './comparison.js';
-import type { NewError } from '../measure/findings.js';
 
 /**
  * What the judge reads: the judgement, and of the scope the levels, the level
@@ -77,9 +76,6 @@ export interface CheckFlags {
   /** The warning that none of the wanted levels occur in the level field, when that is so; else null. */
   levelMismatch: string | null;
 }
-
-export type Observation =
-  { kind: 'measured'; at: number; measurement: Measurement } | { kind: 'error'; at: number; message: string };
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -460,6 +456,21 @@ export function finalVerdict(config: JudgeConfig, checks: readonly CheckResult[]
         ],
       };
   }
+}
+
+/** The judge as the watch sees it: a result for each check as it comes, never the thresholds behind it. */
+export interface CheckJudge {
+  /** The check's result, from its observation and the result of the check before it. */
+  evaluate(previous: CheckResult | undefined, observation: Observation, check: number): CheckResult;
+  /** The verdict over the checks so far (see verdict). */
+  verdict(checks: readonly CheckResult[], final: boolean): Verdict | null;
+}
+
+export function checkJudge(config: JudgeConfig): CheckJudge {
+  return {
+    evaluate: (previous, observation, check) => evaluateCheck(config, previous, observation, check),
+    verdict: (checks, final) => verdict(config, checks, final),
+  };
 }
 
 /** Whether the step fails: fail, pause and rollback do; inconclusive per on-inconclusive; never in a dry run. */

@@ -3,7 +3,27 @@
 // pass every deploy, so the fields a decision rests on must exist.
 import type { VerifyConfig } from '../config/config.js';
 import type { FieldCaps } from '../ports.js';
-import type { MessageStrategy, SearchPlan } from './query.js';
+
+/** How the top error messages are found; chosen once from _field_caps. */
+export type MessageStrategy =
+  | { kind: 'terms'; field: string }
+  | { kind: 'sample'; field: string }
+  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
+  | { kind: 'templates'; field: string };
+
+/** Field names resolved against the mapping (e.g. a text field's .keyword sub-field for term filters). */
+export interface SearchPlan {
+  fields: { timestamp: string; level: string; service: string; environment: string; version: string };
+  messages: MessageStrategy;
+  /**
+   * Whether the level field is a keyword: then the check also lists the levels it
+   * holds, so zero errors from a level field holding something else (a wrong
+   * level-field, levels spelt ERR) is reported, not taken for a clean deploy.
+   */
+  levelValues?: boolean;
+  /** Whether the version field is a keyword: then the check lists the versions logging in the window (canary vs stable). */
+  versionValues?: boolean;
+}
 
 const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];
 const DATE_TYPES = ['date', 'date_nanos'];

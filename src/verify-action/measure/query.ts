@@ -7,36 +7,9 @@
 import type { Rule, VerifyConfig } from '../config/config.js';
 import { estimateTop, type MessageCount } from './messages.js';
 import type { SearchRequest } from '../ports.js';
-import type { TemplateFindings, VersionCounts } from './findings.js';
-
-/** How the top error messages are found; chosen once from _field_caps. */
-export type MessageStrategy =
-  | { kind: 'terms'; field: string }
-  | { kind: 'sample'; field: string }
-  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
-  | { kind: 'templates'; field: string };
-
-/** Field names resolved against the mapping (e.g. a text field's .keyword sub-field for term filters). */
-export interface SearchPlan {
-  fields: { timestamp: string; level: string; service: string; environment: string; version: string };
-  messages: MessageStrategy;
-  /**
-   * Whether the level field is a keyword: then the check also lists the levels it
-   * holds, so zero errors from a level field holding something else (a wrong
-   * level-field, levels spelt ERR) is reported, not taken for a clean deploy.
-   */
-  levelValues?: boolean;
-  /** Whether the version field is a keyword: then the check lists the versions logging in the window (canary vs stable). */
-  versionValues?: boolean;
-}
-
-export interface CheckWindow {
-  /** Start of the baseline (== deployedAt when there is no baseline). */
-  baselineStart: number;
-  deployedAt: number;
-  /** Inclusive end of the window: the check time minus the ingest delay. */
-  end: number;
-}
+import type { Measurement, VersionCounts } from './measurement.js';
+import type { MessageStrategy, SearchPlan } from './plan.js';
+import type { CheckWindow } from './window.js';
 
 export const TOP_MESSAGES = 20;
 // Messages carry ids, so most exact strings occur once: ask for many distinct
@@ -283,36 +256,6 @@ export function buildCheckRequest(
       aggs,
     },
   };
-}
-
-/** What one check measured. */
-export interface Measurement {
-  window: { start: number; end: number };
-  baseline: { start: number; end: number } | null;
-  total: number;
-  errors: number;
-  baselineTotal: number;
-  baselineErrors: number;
-  rules: { name: string; count: number }[];
-  timeline: { stepMinutes: number; buckets: { at: number; errors: number }[] };
-  /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
-  topMessages: MessageCount[];
-  baselineMessages: string[];
-  /** The error lines sampled from each period, for template mining (the templates strategy with messages only). */
-  samples?: { window: string[]; baseline: string[] } | null;
-  /** The kinds counted exactly and the new ones confirmed (template-query.ts); null until then or without templates. */
-  templates?: TemplateFindings | null;
-  messageStrategy: MessageStrategy['kind'];
-  /** Whether this search asked for the messages (see buildCheckRequest). */
-  messagesIncluded: boolean;
-  sampled: boolean;
-  /** Versions logging in the window, with their logs and errors (a keyword version field only). */
-  versions?: VersionCounts[];
-  /** The most frequent values of the level field over the baseline and window (a keyword level field only). */
-  levelValues?: string[];
-  /** Timed out or shards failed: the counts may be short, so the check cannot pass. */
-  incomplete: { timedOut: boolean; failedShards: number; totalShards: number; reasons: string[] } | null;
-  tookMs: number;
 }
 
 interface Bucket {

@@ -11,16 +11,11 @@ import {
   type MinedErrors,
   type NewCandidate,
 } from './error-templates.js';
-import {
-  levelsQuery,
-  scopeFilters,
-  TOP_MESSAGES,
-  type CheckWindow,
-  type Measurement,
-  type SearchPlan,
-} from './query.js';
+import { levelsQuery, scopeFilters, TOP_MESSAGES } from './query.js';
 import type { SearchRequest } from '../ports.js';
-import type { NewError, TemplateFindings } from './findings.js';
+import type { Measurement, NewError, TemplateFindings } from './measurement.js';
+import type { SearchPlan } from './plan.js';
+import type { CheckWindow } from './window.js';
 
 type Query = Record<string, unknown>;
 

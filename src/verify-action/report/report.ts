@@ -3,7 +3,7 @@
 import type { CheckResult, Decision, RuleResult } from '../judge/decision.js';
 import type { MessageCount } from '../measure/messages.js';
 import type { RateComparison } from '../judge/comparison.js';
-import type { NewError } from '../measure/findings.js';
+import type { NewError } from '../measure/measurement.js';
 import type { RollbackOutcome } from '../respond/rollback.js';
 import type { ServerInfo } from '../ports.js';
 import type { NotifyOutcome } from '../respond/notify/notifier.js';

@@ -10,7 +10,7 @@ import type { RateComparison } from '../judge/comparison.js';
 import type { MessageCount } from '../measure/messages.js';
 import type { VerifyReport } from './report.js';
 import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
-import type { NewError } from '../measure/findings.js';
+import type { NewError } from '../measure/measurement.js';
 
 const ICON: Record<Decision, string> = {
   pass: '✅',

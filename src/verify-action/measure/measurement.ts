@@ -1,0 +1,74 @@
+// What one check measured, the measure phase's product: the counts, the error
+// kinds (templates) and per-version counts, or why nothing was measured. The
+// judge reads these; the searches that fill them in are in query.ts and
+// template-query.ts.
+import type { MessageCount } from './messages.js';
+import type { MessageStrategy } from './plan.js';
+
+/** What one check measured. */
+export interface Measurement {
+  window: { start: number; end: number };
+  baseline: { start: number; end: number } | null;
+  total: number;
+  errors: number;
+  baselineTotal: number;
+  baselineErrors: number;
+  rules: { name: string; count: number }[];
+  timeline: { stepMinutes: number; buckets: { at: number; errors: number }[] };
+  /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
+  topMessages: MessageCount[];
+  baselineMessages: string[];
+  /** The error lines sampled from each period, for template mining (the templates strategy with messages only). */
+  samples?: { window: string[]; baseline: string[] } | null;
+  /** The kinds counted exactly and the new ones confirmed (template-query.ts); null until then or without templates. */
+  templates?: TemplateFindings | null;
+  messageStrategy: MessageStrategy['kind'];
+  /** Whether this search asked for the messages (see buildCheckRequest). */
+  messagesIncluded: boolean;
+  sampled: boolean;
+  /** Versions logging in the window, with their logs and errors (a keyword version field only). */
+  versions?: VersionCounts[];
+  /** The most frequent values of the level field over the baseline and window (a keyword level field only). */
+  levelValues?: string[];
+  /** Timed out or shards failed: the counts may be short, so the check cannot pass. */
+  incomplete: { timedOut: boolean; failedShards: number; totalShards: number; reasons: string[] } | null;
+  tookMs: number;
+}
+
+/** One check's observation: what it measured, or why it could not. */
+export type Observation =
+  { kind: 'measured'; at: number; measurement: Measurement } | { kind: 'error'; at: number; message: string };
+
+/** A window kind with its exact count. */
+export interface TemplateCount {
+  template: string;
+  /** One real line of the kind (untrusted: escape before rendering). */
+  message: string;
+  /** Window errors matching the kind's phrases, less those of more specific kinds shown. */
+  count: number;
+}
+
+/** A kind seen only since the deploy. */
+export interface NewError extends TemplateCount {
+  /** First occurrence in the window (epoch ms), null when the search did not say. */
+  firstSeen: number | null;
+  /** A variant of a known kind (differs where the baseline never varied), or a kind of its own. */
+  variantOf: string | null;
+}
+
+export interface TemplateFindings {
+  top: TemplateCount[];
+  newErrors: NewError[];
+  /** Window errors matching none of the shown kinds (a kind the samples missed, or lines too varied to template). */
+  unmatched: number;
+  /** Kinds without a constant phrase: shown with their sample count, never called new. */
+  uncountable: number;
+}
+
+/** Errors and log lines of one service.version in the window (and whether it logged before the deploy). */
+export interface VersionCounts {
+  version: string;
+  total: number;
+  errors: number;
+  inBaseline: boolean;
+}
