@@ -10,7 +10,7 @@ import { secretsOf } from '../verify-action/config/config.js';
 import { InputError } from '../shared/input-error.js';
 import { octokitApi } from '../verify-action/respond/github-api.js';
 import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/config/inputs.js';
-import { scrub } from '../verify-action/config/redact.js';
+import { describeError } from '../verify-action/config/redact.js';
 import { runVerification, type VerifyDeps } from '../verify-action/run.js';
 import { renderText } from '../verify-action/report/text-report.js';
 import { systemClock } from '../verify-action/watch.js';
@@ -160,9 +160,7 @@ export async function runVerify(argv: string[], io: CliIO, deps?: CliDeps): Prom
     io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return report.gateFailed ? 1 : 0;
   } catch (error) {
-    io.stderr(
-      `buildx-gate verify: ${scrub(error instanceof Error ? error.message : String(error), secrets)}\n`,
-    );
+    io.stderr(`buildx-gate verify: ${describeError(error, secrets)}\n`);
     return 1;
   }
 }

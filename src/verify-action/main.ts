@@ -8,7 +8,7 @@ import { stripControl } from '../shared/text.js';
 import { secretsOf, type VerifyConfig } from './config/config.js';
 import { parseInputs, SECRET_INPUTS, type InputName } from './config/inputs.js';
 import type { VerifyDeps } from './ports.js';
-import { scrub } from './config/redact.js';
+import { describeError } from './config/redact.js';
 import type { VerifyReport } from './report/report.js';
 import { runVerification } from './run.js';
 import { renderSummary } from './report/summary.js';
@@ -67,9 +67,7 @@ export async function runAction(deps: ActionDeps): Promise<VerifyReport | null> 
       { ...deps, log: { info: runner.info, warning: runner.warning, debug: runner.debug } },
     );
   } catch (error) {
-    runner.setFailed(
-      `buildx-gate verify: ${scrub(error instanceof Error ? error.message : String(error), secrets)}`,
-    );
+    runner.setFailed(`buildx-gate verify: ${describeError(error, secrets)}`);
     return null;
   }
   await publish(report, config, reportPath, deps);

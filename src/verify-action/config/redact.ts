@@ -17,3 +17,8 @@ export function redactUrlUserinfo(text: string): string {
 export function scrub(text: string, secrets: readonly string[]): string {
   return redactSecrets(redactUrlUserinfo(text).replace(AUTH_HEADER, '$1$2***'), secrets);
 }
+
+/** An error's message (or the thrown value as text), scrubbed: what may be logged or reported. */
+export function describeError(error: unknown, secrets: readonly string[]): string {
+  return scrub(error instanceof Error ? error.message : String(error), secrets);
+}

@@ -1,6 +1,11 @@
 // A Kibana Discover link showing the same errors over the same time range. The
 // query travels as a custom DSL filter (Kibana's KQL cannot match levels
 // case-insensitively), rison-encoded as Discover's _g/_a state.
+import type { VerifyConfig } from '../config/config.js';
+import type { CheckResult } from '../judge/decision.js';
+import type { SearchPlan } from '../measure/plan.js';
+import { levelsQuery, scopeFilters } from '../measure/query.js';
+import { windowAt } from '../measure/window.js';
 
 type Rison = null | boolean | number | string | Rison[] | { [key: string]: Rison | undefined };
 
@@ -67,4 +72,27 @@ export function discoverUrl(link: DiscoverLink): string {
     query: { language: 'kuery', query: '' },
   } as unknown as Rison;
   return `${link.kibanaUrl}/app/discover#/?_g=${encode(rison(g as unknown as Rison))}&_a=${encode(rison(a))}`;
+}
+
+/** Discover over the baseline and the window, filtered like the checks; null without kibana-url. */
+export function kibanaLink(
+  config: Pick<VerifyConfig, 'scope' | 'output'>,
+  plan: SearchPlan,
+  last: CheckResult,
+): string | null {
+  const { kibana } = config.output;
+  const { scope } = config;
+  if (!kibana) return null;
+  const window = windowAt(config, last.at);
+  return discoverUrl({
+    kibanaUrl: kibana.url,
+    ...(kibana.dataView ? { dataView: kibana.dataView } : {}),
+    from: window.baselineStart,
+    to: Math.max(window.end, window.deployedAt),
+    query: {
+      bool: { filter: [...scopeFilters(config, plan), levelsQuery(plan.fields.level, scope.levels)] },
+    },
+    label: `buildx-gate: errors${scope.service ? ` of ${scope.service}` : ''}`,
+    columns: [scope.fields.level, scope.fields.message],
+  });
 }

@@ -3,7 +3,7 @@
 // nothing is rolled back; pause-command, when set, tells the deployer to hold
 // (e.g. `kubectl argo rollouts pause`). The summary says how to resume.
 import type { Decision } from '../judge/decision.js';
-import { scrub } from '../config/redact.js';
+import { describeError } from '../config/redact.js';
 import type { CommandRunner } from '../ports.js';
 import { rollbackEnv, type RollbackFacts } from './rollback.js';
 
@@ -75,7 +75,7 @@ export async function runPause(
       ? { triggered: true, succeeded: true, detail: 'pause-command exited 0', resume }
       : { triggered: true, succeeded: false, detail: `pause-command exited with code ${code}`, resume };
   } catch (error) {
-    const message = scrub(error instanceof Error ? error.message : String(error), deps.secrets);
+    const message = describeError(error, deps.secrets);
     return { triggered: true, succeeded: false, detail: `pause-command could not run: ${message}`, resume };
   }
 }

@@ -1,10 +1,13 @@
-// Rollback triggers. Each configured trigger runs (one failing does not stop the
-// others, since a rollback half-done is worse than one tried every way) and
-// reports whether it was triggered and whether it succeeded. GitHub is reached
-// through an injected API so tests point it at a local recording server.
-import type { RollbackConfig } from '../config/config.js';
-import type { GitHubApi, RollbackDeps } from '../ports.js';
-import { scrub } from '../config/redact.js';
+// The rollback decision's response: its triggers. Each configured trigger runs
+// (one failing does not stop the others, since a rollback half-done is worse
+// than one tried every way) and reports whether it was triggered and whether it
+// succeeded. GitHub is reached through an injected API so tests point it at a
+// local recording server. The facts handed to the triggers (and to
+// pause-command) are made here too.
+import type { RollbackConfig, VerifyConfig } from '../config/config.js';
+import { describeError } from '../config/redact.js';
+import type { CheckResult, Verdict } from '../judge/decision.js';
+import type { GitHubApi, Logger, RollbackDeps } from '../ports.js';
 
 /** The verdict and figures handed to every trigger. */
 export interface RollbackFacts {
@@ -21,6 +24,31 @@ export interface RollbackFacts {
   deployedAt: number;
   reportPath?: string;
   runUrl?: string;
+}
+
+/** The verdict and the reported check's figures, with the scope they are about. */
+export function verdictFacts(
+  config: Pick<VerifyConfig, 'scope' | 'output'>,
+  runUrl: string | undefined,
+  facts: { verdict: Verdict; last: CheckResult; newErrorCount: number; breachedRules: string[] },
+): RollbackFacts {
+  const { verdict, last } = facts;
+  const { scope } = config;
+  return {
+    decision: verdict.decision,
+    reason: verdict.reasons[0] ?? '',
+    errorCount: last.errorCount,
+    errorRate: last.errorRate,
+    baselineRate: last.baselineRate,
+    breachedRules: facts.breachedRules,
+    newErrorCount: facts.newErrorCount,
+    ...(scope.service ? { service: scope.service } : {}),
+    ...(scope.environment ? { environment: scope.environment } : {}),
+    ...(scope.version ? { version: scope.version } : {}),
+    deployedAt: scope.deployedAt,
+    ...(config.output.reportPath ? { reportPath: config.output.reportPath } : {}),
+    ...(runUrl ? { runUrl } : {}),
+  };
 }
 
 export type TriggerKind = 'command' | 'workflow' | 'event' | 'deployment-status';
@@ -89,8 +117,7 @@ export async function runRollback(
     try {
       results.push({ kind, triggered: true, succeeded: true, detail: await action() });
     } catch (error) {
-      const message = scrub(error instanceof Error ? error.message : String(error), deps.secrets);
-      results.push({ kind, triggered: true, succeeded: false, detail: message });
+      results.push({ kind, triggered: true, succeeded: false, detail: describeError(error, deps.secrets) });
     }
   };
 
@@ -162,4 +189,43 @@ export async function runRollback(
 
   const triggered = results.some((r) => r.triggered);
   return { triggered, succeeded: triggered ? results.every((r) => r.succeeded) : null, results };
+}
+
+export interface RollbackStep extends RollbackOutcome {
+  /** Reasons the rollback adds to the verdict's (a failed rollback). */
+  reasons: string[];
+  warnings: string[];
+}
+
+/** On a rollback decision outside a dry run: every trigger, logged; the report's rollback and reasons. */
+export async function rollBackIfDecided(
+  config: Pick<VerifyConfig['response'], 'dryRun' | 'rollback'>,
+  verdict: Verdict,
+  facts: RollbackFacts,
+  deps: RollbackDeps & { log: Pick<Logger, 'info' | 'warning'> },
+): Promise<RollbackStep> {
+  const nothing: RollbackStep = { triggered: false, succeeded: null, results: [], reasons: [], warnings: [] };
+  if (verdict.decision !== 'rollback' || config.dryRun) return nothing;
+  if (!hasTriggers(config.rollback)) {
+    return {
+      ...nothing,
+      warnings: [
+        'decision is rollback but no rollback trigger is configured (rollback-command, rollback-workflow, rollback-event, deployment-id)',
+      ],
+    };
+  }
+  const outcome = await runRollback(config.rollback, facts, deps);
+  for (const r of outcome.results) {
+    (r.succeeded ? deps.log.info : deps.log.warning)(
+      `rollback ${r.kind}: ${r.succeeded ? 'succeeded' : 'FAILED'}: ${r.detail}`,
+    );
+  }
+  return {
+    ...outcome,
+    reasons:
+      outcome.succeeded === false
+        ? ['ROLLBACK FAILED: see the rollback results; the deploy is still live']
+        : [],
+    warnings: [],
+  };
 }
