@@ -15,6 +15,44 @@ const REDOS_OPTIONS = {
   cache: { strategy: 'aggressive' },
 };
 
+// The verify action's layers, bottom up: a file imports from its own layer and those below it,
+// never from one above. The spine (index, main, run, watch at src/verify-action/) is on top and
+// may import every layer; ports.ts sits between config/ and the phases. The same order is
+// checked on the real import graph by __tests__/architecture/verify-layers.test.ts.
+const VERIFY_LAYERS = ['config', 'ports', 'elasticsearch', 'measure', 'judge', 'respond', 'report'];
+const VERIFY_SPINE = ['index', 'main', 'run', 'watch'];
+const VERIFY_ORDER =
+  'spine (index, main, run, watch) > report > respond > judge > measure > elasticsearch > ports > config > src/shared';
+
+/** A later block's no-restricted-imports replaces an earlier one's, so each verify block repeats the engine's. */
+const ENGINE_VIA_INDEX = {
+  regex: '(^|/)engine/(?!index\\.js$)[^/]+$',
+  message: 'Use the engine through src/engine/index.ts.',
+};
+
+/** The imports a verify layer may not make: the folders above it, and the root files above it. */
+function verifyLayerBlock(layer, i) {
+  const root = layer === 'ports' ? '\\./' : '(\\.\\./)+';
+  const folders = VERIFY_LAYERS.slice(i + 1).filter((l) => l !== 'ports');
+  const rootFiles = [...VERIFY_SPINE, ...(layer === 'config' ? ['ports'] : [])];
+  const message = `verify ${layer === 'ports' ? 'ports.ts' : `${layer}/`} may not import a layer above it: ${VERIFY_ORDER}.`;
+  return {
+    files: layer === 'ports' ? ['src/verify-action/ports.ts'] : [`src/verify-action/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ENGINE_VIA_INDEX,
+            ...(folders.length ? [{ regex: `^${root}(${folders.join('|')})/`, message }] : []),
+            { regex: `^${root}(${rootFiles.join('|')})\\.js$`, message },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/', '.tmp/', 'bench/out/'] },
   js.configs.recommended,
@@ -65,4 +103,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...VERIFY_LAYERS.map(verifyLayerBlock),
 );
