@@ -37,10 +37,15 @@ const BANNER = {
   js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
 };
 
-/** The modules the bench uses: where this tree has them, and where BEFORE (one flat folder) had them. */
+/** The modules the bench uses: where this tree has them, and where (and as what) BEFORE had them. */
 const LAYOUT = {
-  now: { client: 'elasticsearch/client.js', inputs: 'config/inputs.js', run: 'run.js' },
-  before: { client: 'client.js', inputs: 'inputs.js', run: 'run.js' },
+  now: {
+    client: 'elasticsearch/client.js',
+    inputs: 'config/inputs.js',
+    readInputs: 'readInputs',
+    run: 'run.js',
+  },
+  before: { client: 'client.js', inputs: 'inputs.js', readInputs: 'parseInputs', run: 'run.js' },
 };
 
 async function bundle(root, name, layout, extra = '') {
@@ -50,7 +55,7 @@ async function bundle(root, name, layout, extra = '') {
     stdin: {
       contents: [
         `export { connectElasticsearch } from ${from(layout.client)};`,
-        `export { parseInputs } from ${from(layout.inputs)};`,
+        `export { ${layout.readInputs} as readInputs } from ${from(layout.inputs)};`,
         `export { runVerification } from ${from(layout.run)};`,
         extra,
       ].join('\n'),
@@ -99,6 +104,8 @@ function deps(lib, at) {
     clock: clockAt(at),
     log: { info: () => {}, warning: () => {}, debug: () => {} },
     rollback: {
+      shell: { run: async () => 0 },
+      // BEFORE's name for the shell.
       runner: { run: async () => 0 },
       github: async () => {
         throw new Error('no GitHub in the bench');
@@ -147,7 +154,7 @@ async function main() {
         ['after', now],
         ['before', before],
       ]) {
-        const config = lib.parseInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
+        const config = lib.readInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
         const report = await lib.runVerification(config, deps(lib, deployAt));
         const p = report.performance;
         outcomes[name].push({

@@ -42,16 +42,24 @@ const RULES = [
   '- {name: out of memory, phrase: Java heap space, max: 0, action: rollback}',
 ].slice(0, Number(args.rules ?? 5));
 
-/** The modules the bench uses: where this tree has them, and where BEFORE (one flat folder) had them. */
+/** The modules the bench uses: where this tree has them, and where (and as what) BEFORE had them. */
 const LAYOUT = {
   now: {
     client: 'elasticsearch/client.js',
     inputs: 'config/inputs.js',
+    readInputs: 'readInputs',
     query: 'measure/query.js',
     plan: 'measure/plan.js',
     templates: 'measure/template-query.js',
   },
-  before: { client: 'client.js', inputs: 'inputs.js', query: 'query.js', plan: 'plan.js', templates: null },
+  before: {
+    client: 'client.js',
+    inputs: 'inputs.js',
+    readInputs: 'parseInputs',
+    query: 'query.js',
+    plan: 'plan.js',
+    templates: null,
+  },
 };
 
 async function loadLibrary(root = '.', name = 'verify-lib', layout = LAYOUT.now) {
@@ -61,7 +69,7 @@ async function loadLibrary(root = '.', name = 'verify-lib', layout = LAYOUT.now)
     stdin: {
       contents: [
         `export { connectElasticsearch } from ${from(layout.client)};`,
-        `export { parseInputs } from ${from(layout.inputs)};`,
+        `export { ${layout.readInputs} as readInputs } from ${from(layout.inputs)};`,
         `export { buildCheckRequest, parseCheckResponse, levelsQuery, scopeFilters, ruleQuery } from ${from(layout.query)};`,
         `export { resolvePlan, fieldsToInspect } from ${from(layout.plan)};`,
         layout.templates ? `export { countTemplates } from ${from(layout.templates)};` : '',
@@ -164,9 +172,9 @@ async function main() {
     rules: RULES.join('\n'),
     retries: '0',
   };
-  const config = lib.parseInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
+  const config = lib.readInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
   // The same figures the naive approach gets (no baseline, no timeline), to compare like with like.
-  const countsOnly = lib.parseInputs(
+  const countsOnly = lib.readInputs(
     (n) => ({ ...inputs, 'baseline-window': '0', 'max-increase': 'off' })[n] ?? '',
     {
       now: end + 60_000,
@@ -181,7 +189,7 @@ async function main() {
   const { plan } = lib.resolvePlan(config, caps);
   const before = await loadBefore();
   // BEFORE reads its own config shape (flat, where this tree's has sections).
-  const configBefore = before.parseInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
+  const configBefore = before.readInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
   const planBefore = before.resolvePlan(configBefore, caps, false).plan;
   const docs = (await json(`/${PREFIX}-*/_count`)).body.count;
 

@@ -11,7 +11,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bashRunner } from '../../src/verify-action/respond/command-runner.js';
+import { bashShell } from '../../src/verify-action/respond/bash-shell.js';
 import { octokitApi } from '../../src/verify-action/respond/github-api.js';
 import { runAction } from '../../src/verify-action/main.js';
 import type { VerifyReport } from '../../src/verify-action/report/report.js';
@@ -104,7 +104,7 @@ async function action(inputs: Record<string, string>, label: string): Promise<Ru
   for (const [name, value] of Object.entries(values)) runnerEnv[`INPUT_${name.toUpperCase()}`] = value;
   const deps = realDeps(at, {
     rollback: {
-      runner: bashRunner(runnerEnv),
+      shell: bashShell(runnerEnv),
       github: (token) => octokitApi(token, githubUrl),
       onOutput: (t) =>
         void (artefactsSeen[`${label}: rollback output`] =

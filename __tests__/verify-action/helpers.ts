@@ -2,7 +2,7 @@
 // search responses shaped like Elasticsearch's, and a fake clock.
 import type { VerifyConfig } from '../../src/verify-action/config/config.js';
 import type { LogStore, SearchRequest, ServerInfo } from '../../src/verify-action/ports.js';
-import { parseInputs } from '../../src/verify-action/config/inputs.js';
+import { readInputs } from '../../src/verify-action/config/inputs.js';
 import type { Clock } from '../../src/verify-action/ports.js';
 import { containsPhrases } from '../../src/log-templates/index.js';
 
@@ -19,7 +19,7 @@ export function configFrom(
     'deployed-at': new Date(DEPLOYED).toISOString(),
     ...inputs,
   };
-  return parseInputs((name) => all[name] ?? '', { now, env });
+  return readInputs((name) => all[name] ?? '', { now, env });
 }
 
 export interface FakeCounts {

@@ -8,7 +8,7 @@ import { parseSeedArgs, seedLogs, type SeedRow, type SeedSummary } from '../../s
 import { deleteIndices, ES8_URL, uniqueIndexPrefix, type RequestOptions } from '../support/es-env.js';
 import { connectElasticsearch } from '../../src/verify-action/elasticsearch/client.js';
 import type { VerifyConfig } from '../../src/verify-action/config/config.js';
-import { parseInputs } from '../../src/verify-action/config/inputs.js';
+import { readInputs } from '../../src/verify-action/config/inputs.js';
 import type { VerifyReport } from '../../src/verify-action/report/report.js';
 import { runVerification, type VerifyDeps } from '../../src/verify-action/run.js';
 import { fakeClock } from './helpers.js';
@@ -91,7 +91,7 @@ export function scenarioConfig(
     retries: '0',
     ...inputs,
   };
-  return parseInputs((name) => all[name] ?? '', {
+  return readInputs((name) => all[name] ?? '', {
     now: at,
     env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF: 'refs/heads/main' },
   });
@@ -117,7 +117,7 @@ export function realDeps(at: number, overrides: Partial<VerifyDeps> = {}): Verif
       debug: (m) => logs.push(`debug: ${m}`),
     },
     rollback: {
-      runner: { run: async () => 0 },
+      shell: { run: async () => 0 },
       github: async () => {
         throw new Error('no GitHub in this test');
       },

@@ -47,7 +47,7 @@ export function depsFor(
     clock: fakeClock(DEPLOYED + 10 * 60_000),
     log: { info: (m) => logs.push(m), warning: (m) => logs.push(`warning: ${m}`), debug: () => {} },
     rollback: {
-      runner: { run: async () => 0 },
+      shell: { run: async () => 0 },
       github: async () => ({ request: async () => ({ status: 204 }) }),
       onOutput: () => {},
     },

@@ -45,7 +45,7 @@ describe('a verification', () => {
   it('rolls back through every configured trigger and reports it', async () => {
     const deps = depsFor(BURST);
     const ran: Record<string, string>[] = [];
-    deps.rollback.runner = { run: async (_c, env) => (ran.push(env), 0) };
+    deps.rollback.shell = { run: async (_c, env) => (ran.push(env), 0) };
     const config = configFrom({
       rules: RULES,
       duration: '0',
@@ -67,7 +67,7 @@ describe('a verification', () => {
 
   it('fails loudly when the rollback fails', async () => {
     const deps = depsFor(BURST);
-    deps.rollback.runner = { run: async () => 3 };
+    deps.rollback.shell = { run: async () => 3 };
     const report = await runVerification(
       configFrom({ rules: RULES, duration: '0', 'rollback-command': 'x' }),
       deps,
@@ -80,7 +80,7 @@ describe('a verification', () => {
   it('computes everything in a dry run but never fails or rolls back', async () => {
     const deps = depsFor(BURST);
     let ran = false;
-    deps.rollback.runner = { run: async () => ((ran = true), 0) };
+    deps.rollback.shell = { run: async () => ((ran = true), 0) };
     const report = await runVerification(
       configFrom({ rules: RULES, duration: '0', 'rollback-command': 'x', 'dry-run': 'true' }),
       deps,

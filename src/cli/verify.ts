@@ -5,11 +5,11 @@ import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.js';
 import { VERIFY_OPTION_DOCS } from './verify-options.generated.js';
 import { connectElasticsearch } from '../verify-action/elasticsearch/client.js';
-import { bashRunner } from '../verify-action/respond/command-runner.js';
+import { bashShell } from '../verify-action/respond/bash-shell.js';
 import { secretsOf } from '../verify-action/config/config.js';
 import { InputError } from '../shared/input-error.js';
 import { octokitApi } from '../verify-action/respond/github-api.js';
-import { DEFAULTS, INPUT_NAMES, parseInputs } from '../verify-action/config/inputs.js';
+import { DEFAULTS, INPUT_NAMES, readInputs } from '../verify-action/config/inputs.js';
 import { describeError } from '../verify-action/config/redact.js';
 import { runVerification, type VerifyDeps } from '../verify-action/run.js';
 import { renderText } from '../verify-action/report/text-report.js';
@@ -116,7 +116,7 @@ function defaultDeps(io: CliIO, log: (m: string) => void): CliDeps {
       connectElasticsearch(connection, { secrets, sleep: systemClock.sleep, log }),
     clock: systemClock,
     rollback: {
-      runner: bashRunner(io.env),
+      shell: bashShell(io.env),
       github: (token) => octokitApi(token, io.env.GITHUB_API_URL ?? 'https://api.github.com'),
       // stdout carries the report (JSON or text), so the command's output goes to stderr.
       onOutput: (text) => io.stderr(text),
@@ -140,7 +140,7 @@ export async function runVerify(argv: string[], io: CliIO, deps?: CliDeps): Prom
   const log = (message: string) => io.stderr(`${message}\n`);
   let config;
   try {
-    config = parseInputs(getInput, { now: Date.now(), env: io.env });
+    config = readInputs(getInput, { now: Date.now(), env: io.env });
   } catch (error) {
     if (error instanceof InputError) {
       io.stderr(`buildx-gate verify: ${error.message}\n`);

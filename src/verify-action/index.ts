@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { actionsRunner } from '../github/actions-runner.js';
 import { inWorkflowRun, runEnvironment, workflowRunUrl } from '../github/run-environment.js';
 import { connectElasticsearch } from './elasticsearch/client.js';
-import { bashRunner } from './respond/command-runner.js';
+import { bashShell } from './respond/bash-shell.js';
 import { octokitApi } from './respond/github-api.js';
 import { runAction } from './main.js';
 import { defaultReportPath } from './report/report-path.js';
@@ -34,7 +34,7 @@ try {
       }),
     clock: systemClock,
     rollback: {
-      runner: bashRunner(),
+      shell: bashShell(),
       github: (token) => octokitApi(token, env.GITHUB_API_URL ?? 'https://api.github.com'),
       onOutput: (text) => runner.writeRaw(text),
     },

@@ -6,7 +6,7 @@ import type { RunnerPort } from '../github/runner-port.js';
 import { InputError } from '../shared/input-error.js';
 import { stripControl } from '../shared/text.js';
 import { secretsOf, type VerifyConfig } from './config/config.js';
-import { parseInputs, SECRET_INPUTS, type InputName } from './config/inputs.js';
+import { readInputs, SECRET_INPUTS, type InputName } from './config/inputs.js';
 import type { VerifyDeps } from './ports.js';
 import { describeError } from './config/redact.js';
 import type { VerifyReport } from './report/report.js';
@@ -45,7 +45,7 @@ export async function runAction(deps: ActionDeps): Promise<VerifyReport | null> 
   }
   let config: VerifyConfig;
   try {
-    config = parseInputs((name) => runner.getInput(name as InputName), {
+    config = readInputs((name) => runner.getInput(name as InputName), {
       now: deps.clock.now(),
       env: deps.env,
     });

@@ -68,7 +68,8 @@ export interface Logger {
   debug(message: string): void;
 }
 
-export interface CommandRunner {
+/** Runs the rollback and pause commands (bash in production). */
+export interface Shell {
   /**
    * Runs the command with bash, streaming its output; resolves to the exit code, or to 'timeout'
    * when it ran longer than timeoutMs and was stopped (with everything it started).
@@ -96,7 +97,7 @@ export interface GitHubApi {
 }
 
 export interface RollbackDeps {
-  runner: CommandRunner;
+  shell: Shell;
   /** Created only when a GitHub trigger is configured (it loads @actions/github). */
   github: (token: string) => Promise<GitHubApi>;
   onOutput: (text: string) => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
-import { classifyError, serverInfoFrom } from '../../../src/verify-action/elasticsearch/client.js';
+import { classifyTransportError, serverInfoFrom } from '../../../src/verify-action/elasticsearch/client.js';
 import { LogStoreError } from '../../../src/verify-action/ports.js';
 
 function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
@@ -95,7 +95,7 @@ describe('classifying failures', () => {
       /OpenSearch 2.11.0 is not supported/,
     ],
   ])('%s', (error, kind, retryable, message) => {
-    const failure = classifyError(error, secrets);
+    const failure = classifyTransportError(error, secrets);
     expect(failure).toBeInstanceOf(LogStoreError);
     expect(failure.kind).toBe(kind);
     expect(failure.retryable).toBe(retryable);
@@ -103,7 +103,7 @@ describe('classifying failures', () => {
   });
 
   it('honours Retry-After on 429', () => {
-    const failure = classifyError(responseError(429, {}, { 'retry-after': '3' }), []);
+    const failure = classifyTransportError(responseError(429, {}, { 'retry-after': '3' }), []);
     expect(failure.retryAfterMs).toBe(3000);
   });
 
@@ -111,7 +111,7 @@ describe('classifying failures', () => {
     const error = new errors.ConnectionError(
       'connect to https://elastic:s3cr3t-key@es:9200 failed; authorization: ApiKey s3cr3t-key',
     );
-    const failure = classifyError(error, secrets);
+    const failure = classifyTransportError(error, secrets);
     expect(failure.message).not.toContain('s3cr3t-key');
     expect(failure.message).toContain('https://***@es:9200');
   });

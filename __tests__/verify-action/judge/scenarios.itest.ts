@@ -16,7 +16,7 @@ import {
   type DeployScenario,
   type ScenarioOutcome,
 } from '../../support/deploy-scenarios.js';
-import { parseInputs } from '../../../src/verify-action/config/inputs.js';
+import { readInputs } from '../../../src/verify-action/config/inputs.js';
 import { runVerification } from '../../../src/verify-action/run.js';
 import { realDeps } from '../itest-helpers.js';
 
@@ -42,7 +42,7 @@ let scenarios: DeployScenario[] = [];
     const outcomes: ScenarioOutcome[] = [];
     for (const scenario of scenarios) {
       const inputs = scenarioInputs(ES8_URL, INDEX, scenario, deployAt);
-      const config = parseInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
+      const config = readInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
       const report = await runVerification(config, realDeps(deployAt));
       outcomes.push({
         scenario,

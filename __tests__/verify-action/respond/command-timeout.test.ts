@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { bashShell } from '../../../src/verify-action/respond/bash-shell.js';
 import { runPause } from '../../../src/verify-action/respond/pause.js';
 import { runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
 import { configFrom } from '../helpers.js';
@@ -35,7 +35,7 @@ describe('rollback-timeout', () => {
     expect(config.response.rollback.commandTimeoutMs).toBe(1000);
     const started = Date.now();
     const outcome = await runRollback(config.response.rollback, factsOf('rollback'), {
-      runner: bashRunner({ PATH: process.env.PATH }),
+      shell: bashShell({ PATH: process.env.PATH }),
       github: async () => ({ request: async () => ({ status: 204 }) }),
       onOutput: () => {},
       secrets: [],
@@ -66,7 +66,7 @@ describe('pause-timeout', () => {
     expect(config.response.pause?.timeoutMs).toBe(1000);
     const started = Date.now();
     const outcome = await runPause(config.response.pause, factsOf('pause'), {
-      runner: bashRunner({ PATH: process.env.PATH }),
+      shell: bashShell({ PATH: process.env.PATH }),
       onOutput: () => {},
       secrets: [],
     });

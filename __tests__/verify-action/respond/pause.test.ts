@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runVerify } from '../../../src/cli/verify.js';
-import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { bashShell } from '../../../src/verify-action/respond/bash-shell.js';
 import { verdict, type CheckResult } from '../../../src/verify-action/judge/decision.js';
 import { outputsOf } from '../../../src/verify-action/main.js';
 import { resumeHints } from '../../../src/verify-action/respond/pause.js';
@@ -23,13 +23,13 @@ describe('the pause decision', () => {
   it('fails the job, rolls nothing back, and runs pause-command with the BXG_* figures', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bxg-i8-pause-'));
     const deps = depsFor(BURST);
-    deps.rollback.runner = bashRunner({ PATH: process.env.PATH });
+    deps.rollback.shell = bashShell({ PATH: process.env.PATH });
     const rollbackRuns: string[] = [];
-    const runner = deps.rollback.runner;
-    deps.rollback.runner = {
+    const shell = deps.rollback.shell;
+    deps.rollback.shell = {
       run: (command, env, onOutput) => {
         rollbackRuns.push(command);
-        return runner.run(command, env, onOutput);
+        return shell.run(command, env, onOutput);
       },
     };
     const config = configFrom({
@@ -77,7 +77,7 @@ describe('the pause decision', () => {
     );
 
     const failing = depsFor(BURST);
-    failing.rollback.runner = { run: async () => 3 };
+    failing.rollback.shell = { run: async () => 3 };
     const bad = await runVerification(configFrom({ rules: PAUSE_RULES, 'pause-command': 'exit 3' }), failing);
     expect(bad.pause).toMatchObject({
       triggered: true,
@@ -93,7 +93,7 @@ describe('the pause decision', () => {
   it('only reports in a dry run', async () => {
     const deps = depsFor(BURST);
     let ran = false;
-    deps.rollback.runner = {
+    deps.rollback.shell = {
       run: async () => {
         ran = true;
         return 0;

@@ -1,5 +1,5 @@
 // The Argo Rollouts and Kubernetes recipes in examples/, executed for real: the rollback and pause
-// commands of the example workflows run through the verify action's own runner (bash, BXG_*
+// commands of the example workflows run through the verify action's own shell (bash, BXG_*
 // variables, the job's env) against a fake kubectl on PATH that records its arguments; the
 // AnalysisTemplate's Job arguments run through the CLI, whose exit status is the analysis verdict.
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runVerify } from '../../../src/cli/verify.js';
-import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
-import { INPUT_NAMES, parseInputs } from '../../../src/verify-action/config/inputs.js';
+import { bashShell } from '../../../src/verify-action/respond/bash-shell.js';
+import { INPUT_NAMES, readInputs } from '../../../src/verify-action/config/inputs.js';
 import type { HttpTransport } from '../../../src/verify-action/ports.js';
 import { runPause } from '../../../src/verify-action/respond/pause.js';
 import { runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
@@ -101,8 +101,8 @@ async function run(
 ) {
   await writeFile(log, '');
   const output: string[] = [];
-  const runner = bashRunner({ PATH: `${bin}:${process.env.PATH}`, ...env, ...fake });
-  const deps = { runner, onOutput: (t: string) => output.push(t), secrets: [] };
+  const shell = bashShell({ PATH: `${bin}:${process.env.PATH}`, ...env, ...fake });
+  const deps = { shell, onOutput: (t: string) => output.push(t), secrets: [] };
   const outcome =
     kind === 'rollback'
       ? (
@@ -126,7 +126,7 @@ describe('the example workflows', () => {
       for (const name of Object.keys(step.with)) expect(INPUT_NAMES).toContain(name);
       const inputs = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, evaluate(String(v))]));
       expect(() =>
-        parseInputs((n) => inputs[n] ?? '', { now: Date.parse('2026-11-27T12:00:00Z'), env: {} }),
+        readInputs((n) => inputs[n] ?? '', { now: Date.parse('2026-11-27T12:00:00Z'), env: {} }),
       ).not.toThrow();
     }
   });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForElasticsearch } from '../../support/es-env.js';
-import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { bashShell } from '../../../src/verify-action/respond/bash-shell.js';
 import { octokitApi } from '../../../src/verify-action/respond/github-api.js';
 import { dropScenario, seedScenario, verifyScenario, type Scenario } from '../itest-helpers.js';
 
@@ -70,7 +70,7 @@ beforeEach(() => {
 const output: string[] = [];
 const deps = {
   rollback: {
-    runner: bashRunner({ PATH: process.env.PATH }),
+    shell: bashShell({ PATH: process.env.PATH }),
     github: (token: string) => octokitApi(token, apiUrl),
     onOutput: (t: string) => output.push(t),
   },

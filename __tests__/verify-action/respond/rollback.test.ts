@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bashRunner } from '../../../src/verify-action/respond/command-runner.js';
+import { bashShell } from '../../../src/verify-action/respond/bash-shell.js';
 import type { GitHubApi } from '../../../src/verify-action/ports.js';
 import { rollbackEnv, runRollback, type RollbackFacts } from '../../../src/verify-action/respond/rollback.js';
 import { configFrom, DEPLOYED } from '../helpers.js';
@@ -61,7 +61,7 @@ describe('rollback triggers', () => {
         'echo "rolling back $BXG_SERVICE to previous ($BXG_ERROR_COUNT errors)"; echo oops >&2',
     });
     const outcome = await runRollback(config.response.rollback, FACTS, {
-      runner: bashRunner({ PATH: process.env.PATH }),
+      shell: bashShell({ PATH: process.env.PATH }),
       github: async () => {
         throw new Error('not used');
       },
@@ -81,7 +81,7 @@ describe('rollback triggers', () => {
     const config = configFrom({ 'rollback-command': 'env' });
     const output: string[] = [];
     await runRollback(config.response.rollback, FACTS, {
-      runner: bashRunner({
+      shell: bashShell({
         PATH: process.env.PATH,
         'INPUT_API-KEY': 'es-api-key-secret',
         'INPUT_GITHUB-TOKEN': 'ghs_secret',
@@ -104,7 +104,7 @@ describe('rollback triggers', () => {
     const config = configFrom({ 'rollback-command': 'false | cat\necho never' });
     const output: string[] = [];
     const outcome = await runRollback(config.response.rollback, FACTS, {
-      runner: bashRunner({ PATH: process.env.PATH }),
+      shell: bashShell({ PATH: process.env.PATH }),
       github: async () => ({ request: async () => ({ status: 204 }) }),
       onOutput: (t) => output.push(t),
       secrets: [],
@@ -129,7 +129,7 @@ describe('rollback triggers', () => {
     );
     const gh = recordingGitHub();
     const outcome = await runRollback(config.response.rollback, FACTS, {
-      runner: bashRunner(),
+      shell: bashShell(),
       github: gh.factory,
       onOutput: () => {},
       secrets: [],
@@ -191,7 +191,7 @@ describe('rollback triggers', () => {
       route.includes('dispatches') ? new Error('Bad credentials ghs_secret_token') : undefined,
     );
     const outcome = await runRollback(config.response.rollback, FACTS, {
-      runner: bashRunner(),
+      shell: bashShell(),
       github: gh.factory,
       onOutput: () => {},
       secrets: ['ghs_secret_token'],
@@ -210,7 +210,7 @@ describe('rollback triggers', () => {
 
   it('triggers nothing when nothing is configured', async () => {
     const outcome = await runRollback(configFrom({}).response.rollback, FACTS, {
-      runner: bashRunner(),
+      shell: bashShell(),
       github: async () => {
         throw new Error('must not load');
       },

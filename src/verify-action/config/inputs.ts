@@ -144,7 +144,7 @@ export interface InputContext {
   env: Record<string, string | undefined>;
 }
 
-export function parseInputs(getInput: GetInput, context: InputContext): VerifyConfig {
+export function readInputs(getInput: GetInput, context: InputContext): VerifyConfig {
   const raw = (name: InputName): string => (getInput(name) ?? '').trim();
   for (const name of LIST_INPUTS) {
     const given = getInput(name) ?? '';

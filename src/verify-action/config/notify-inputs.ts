@@ -1,5 +1,5 @@
 // The notify inputs -> NotifyConfig, and the targets of each rule resolved
-// against what is configured. Called from parseInputs (the one place inputs are
+// against what is configured. Called from readInputs (the one place inputs are
 // validated). The header inputs and the webhook URL are secrets: no error
 // message here quotes them.
 import type { NotifyConfig, NotifyEndpoint, NotifyTarget, Rule, Thresholds } from './config.js';

@@ -57,7 +57,7 @@ function clientOptions(connection: ConnectionConfig): Record<string, unknown> {
 }
 
 /** Maps client errors to what happened, in words without secrets. */
-export function classifyError(
+export function classifyTransportError(
   error: unknown,
   secrets: readonly string[],
   now = Date.now(),
@@ -243,7 +243,8 @@ export async function connectElasticsearch(
     onRetry: (attempt, delay, reason) =>
       options.log?.(`retry ${attempt}/${connection.retries} in ${delay} ms: ${reason}`),
   };
-  const classify = (error: unknown) => classifyError(error, options.secrets, options.now?.() ?? Date.now());
+  const classify = (error: unknown) =>
+    classifyTransportError(error, options.secrets, options.now?.() ?? Date.now());
   const call = async <T>(
     client: ClientLike,
     params: Record<string, unknown>,

@@ -4,7 +4,7 @@
 // (e.g. `kubectl argo rollouts pause`). The summary says how to resume.
 import type { Decision } from '../judge/decision.js';
 import { describeError } from '../config/redact.js';
-import type { CommandRunner } from '../ports.js';
+import type { Shell } from '../ports.js';
 import { rollbackEnv, type RollbackFacts } from './rollback.js';
 
 export interface PauseOutcome {
@@ -53,7 +53,7 @@ export function resumeHints(command: string | undefined): ResumeHint[] {
 export async function runPause(
   pause: { command: string; timeoutMs: number } | undefined,
   facts: RollbackFacts,
-  deps: { runner: CommandRunner; onOutput: (text: string) => void; secrets: readonly string[] },
+  deps: { shell: Shell; onOutput: (text: string) => void; secrets: readonly string[] },
 ): Promise<PauseOutcome> {
   const resume = resumeHints(pause?.command);
   if (!pause) {
@@ -65,7 +65,7 @@ export async function runPause(
     };
   }
   try {
-    const code = await deps.runner.run(pause.command, rollbackEnv(facts), deps.onOutput, pause.timeoutMs);
+    const code = await deps.shell.run(pause.command, rollbackEnv(facts), deps.onOutput, pause.timeoutMs);
     if (code === 'timeout') {
       const seconds = Math.round(pause.timeoutMs / 1000);
       const detail = `pause-command did not finish within pause-timeout (${seconds}s); it was stopped`;
@@ -93,7 +93,7 @@ export async function pauseIfDecided(
   decision: Decision,
   facts: RollbackFacts,
   deps: {
-    runner: CommandRunner;
+    shell: Shell;
     onOutput: (text: string) => void;
     secrets: readonly string[];
     log: { info(m: string): void; warning(m: string): void };

@@ -125,7 +125,7 @@ export async function runRollback(
     const command = config.command;
     await attempt('command', async () => {
       const timeout = config.commandTimeoutMs;
-      const code = await deps.runner.run(command, rollbackEnv(facts), deps.onOutput, timeout);
+      const code = await deps.shell.run(command, rollbackEnv(facts), deps.onOutput, timeout);
       if (code === 'timeout') {
         throw new Error(
           `rollback-command did not finish within rollback-timeout (${Math.round((timeout ?? 0) / 1000)}s); it was stopped`,

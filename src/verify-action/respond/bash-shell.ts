@@ -1,7 +1,8 @@
-// Runs the rollback command with bash (-e -o pipefail, like a workflow `run:`),
-// streaming its output as it comes so a long rollback is visible live.
+// The Shell port's real one: rollback-command and pause-command run with bash
+// (-e -o pipefail, like a workflow `run:`), their output streamed as it comes so
+// a long rollback is visible live, stopped (with all they started) at their timeout.
 import { spawn } from 'node:child_process';
-import type { CommandRunner } from '../ports.js';
+import type { Shell } from '../ports.js';
 
 /**
  * The environment the command inherits, without this tool's own inputs: the
@@ -19,7 +20,7 @@ export function inheritedEnv(baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** After the timeout: SIGTERM to the command's process group, SIGKILL this long after. */
 const KILL_GRACE_MS = 5000;
 
-export function bashRunner(baseEnv: NodeJS.ProcessEnv = process.env): CommandRunner {
+export function bashShell(baseEnv: NodeJS.ProcessEnv = process.env): Shell {
   return {
     run: (command, env, onOutput, timeoutMs) =>
       new Promise((resolve, reject) => {
