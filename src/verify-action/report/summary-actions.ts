@@ -2,6 +2,7 @@
 // pause (and how to resume) and the alerts sent. Markdown, every text through
 // escape.ts (rule names and commands come from the workflow, details from servers).
 import { escapeMarkdownInline, inlineCode } from '../../github/escape.js';
+import { table } from '../../github/markdown.js';
 import type { Rule } from '../config/config.js';
 import type { VerifyReport } from './report.js';
 
@@ -35,8 +36,7 @@ export function renderNotifications(report: VerifyReport): string[] {
   const n = report.notifications;
   const out: string[] = [];
   if (n.alerts.length) {
-    out.push('### Alerts', '', '| Rule | Alert | Labels | Delivery |', '|---|---|---|---|');
-    for (const a of n.alerts) {
+    const rows = n.alerts.map((a) => {
       const state = a.status === 'firing' ? `firing, ends ${hhmm(a.endsAt)} unless resolved` : 'resolved';
       const labels = Object.entries(a.labels)
         .filter(([k]) => k !== 'alertname')
@@ -46,9 +46,9 @@ export function renderNotifications(report: VerifyReport): string[] {
         .filter((d) => d.status === a.status && d.rules.includes(a.rule))
         .map((d) => `${d.target}: ${d.delivered ? 'sent' : `**FAILED** (${md(d.detail)})`}`)
         .join('<br>');
-      out.push(`| ${md(a.rule)} | ${state} | ${labels} | ${delivery || 'pending'} |`);
-    }
-    out.push('');
+      return [md(a.rule), state, labels, delivery || 'pending'];
+    });
+    out.push('### Alerts', '', ...table(['Rule', 'Alert', 'Labels', 'Delivery'], [], rows), '');
   }
   if (n.wouldNotify.length) {
     out.push(`Dry run: alerts would have been sent for ${n.wouldNotify.map(inlineCode).join(', ')}.`, '');

@@ -1,7 +1,9 @@
 // The job summary: the decision and why, figures, the errors timeline around the
 // deploy, rules, checks, messages, a Kibana link and the rollback. Pure markdown;
-// every piece of text from the logs or the server passes through escape.ts.
+// every piece of text from the logs or the server passes through escape.ts, and
+// the tables are src/github/markdown.ts's, as the build action's are.
 import { escapeHtml, escapeMarkdownInline, inlineCode, truncate } from '../../github/escape.js';
+import { table } from '../../github/markdown.js';
 import { xychart, type XySeries } from '../../github/xychart.js';
 import type { Rule } from '../config/config.js';
 import type { Decision } from '../judge/decision.js';
@@ -166,11 +168,20 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
     );
 
   out.push(
-    '| Errors | Errors/min | Baseline errors/min | Logs | New kinds of error | Breached rules |',
-    '|---:|---:|---:|---:|---:|---|',
-  );
-  out.push(
-    `| ${report.errorCount} | ${report.errorRate} | ${report.baselineRate ?? 'n/a'} | ${report.totalCount} | ${report.newErrorCount} | ${report.breachedRules.map(inlineCode).join(', ') || 'none'} |`,
+    ...table(
+      ['Errors', 'Errors/min', 'Baseline errors/min', 'Logs', 'New kinds of error', 'Breached rules'],
+      ['right', 'right', 'right', 'right', 'right', 'left'],
+      [
+        [
+          String(report.errorCount),
+          String(report.errorRate),
+          String(report.baselineRate ?? 'n/a'),
+          String(report.totalCount),
+          String(report.newErrorCount),
+          report.breachedRules.map(inlineCode).join(', ') || 'none',
+        ],
+      ],
+    ),
     '',
   );
 
@@ -181,33 +192,37 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
   }
 
   if (report.rules.length) {
-    out.push(
-      '### Rules',
-      '',
-      '| Rule | Matches | Count | Max | Consecutive | Action | Status |',
-      '|---|---|---:|---:|---:|---|---|',
-    );
-    for (const r of report.rules) {
+    const rows = report.rules.map((r) => {
+      const rule = rules.find((x) => x.name === r.name);
       const status = r.breached
         ? `**breached** → ${r.action}`
         : r.count > r.max
           ? `over max (${r.streak}/${r.consecutive})`
           : 'ok';
-      out.push(
-        `| ${md(r.name)} | ${ruleMatch(rules.find((x) => x.name === r.name))} | ${r.count} | ${r.max} | ${r.consecutive} | ${r.action}${alertsTo(rules.find((x) => x.name === r.name))} | ${status} |`,
-      );
-    }
-    out.push('');
+      return [
+        md(r.name),
+        ruleMatch(rule),
+        String(r.count),
+        String(r.max),
+        String(r.consecutive),
+        `${r.action}${alertsTo(rule)}`,
+        status,
+      ];
+    });
+    out.push(
+      '### Rules',
+      '',
+      ...table(
+        ['Rule', 'Matches', 'Count', 'Max', 'Consecutive', 'Action', 'Status'],
+        ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
+        rows,
+      ),
+      '',
+    );
   }
 
   if (report.checks.length) {
-    out.push(
-      '### Checks',
-      '',
-      '| # | Window | Status | Logs | Errors | Errors/min | vs baseline | Breaches |',
-      '|---:|---|---|---:|---:|---:|---:|---|',
-    );
-    for (const c of report.checks) {
+    const rows = report.checks.map((c) => {
       const window = c.window
         ? `${hhmm(c.window.start)}–${hhmm(c.window.end)} (${formatDuration(Math.max(0, c.window.end - c.window.start))})`
         : '–';
@@ -216,11 +231,27 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
         c.status === 'error'
           ? md(c.error ?? 'error')
           : c.breaches.map((b) => md(`${b.action}: ${b.reason}`)).join('<br>') || '–';
-      out.push(
-        `| ${c.check} | ${window} | ${c.status} | ${c.total} | ${c.errorCount} | ${c.errorRate} | ${increase} | ${breaches} |`,
-      );
-    }
-    out.push('');
+      return [
+        String(c.check),
+        window,
+        c.status,
+        String(c.total),
+        String(c.errorCount),
+        String(c.errorRate),
+        increase,
+        breaches,
+      ];
+    });
+    out.push(
+      '### Checks',
+      '',
+      ...table(
+        ['#', 'Window', 'Status', 'Logs', 'Errors', 'Errors/min', 'vs baseline', 'Breaches'],
+        ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+        rows,
+      ),
+      '',
+    );
   }
 
   out.push(...comparisonSection(report));
@@ -230,10 +261,12 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
     out.push(`<a href="${escapeHtml(report.kibanaUrl)}">Open these errors in Kibana Discover</a>`, '');
 
   if (report.rollback.triggered) {
-    out.push('### Rollback', '', '| Trigger | Result | Detail |', '|---|---|---|');
-    for (const r of report.rollback.results)
-      out.push(`| ${r.kind} | ${r.succeeded ? 'succeeded' : '**FAILED**'} | ${md(r.detail)} |`);
-    out.push('');
+    const rows = report.rollback.results.map((r) => [
+      r.kind,
+      r.succeeded ? 'succeeded' : '**FAILED**',
+      md(r.detail),
+    ]);
+    out.push('### Rollback', '', ...table(['Trigger', 'Result', 'Detail'], [], rows), '');
   } else if (report.rollback.wouldTrigger) {
     out.push('Dry run: the rollback would have been triggered.', '');
   }
@@ -249,13 +282,7 @@ function percent(rate: number): string {
 function comparisonSection(report: VerifyReport): string[] {
   const comparisons = report.comparisons ?? [];
   if (comparisons.length === 0) return [];
-  const out = [
-    '### Did errors increase?',
-    '',
-    '| Comparison | After | Before | Ratio | p-value | Result |',
-    '|---|---:|---:|---:|---:|---|',
-  ];
-  for (const c of comparisons) {
+  const rows = comparisons.map((c) => {
     const side = (s: RateComparison['after']) =>
       c.unit === 'per-minute'
         ? `${s.rate}/min (${s.errors} in ${Math.round(s.exposure * 10) / 10} min)`
@@ -266,17 +293,22 @@ function comparisonSection(report: VerifyReport): string[] {
         : `after vs before the deploy`;
     const decided = report.comparison && report.comparison.kind === c.kind ? ' **(decided)**' : '';
     const result = c.significant ? `**more than ${c.maxIncrease}x**` : `not more than ${c.maxIncrease}x`;
-    out.push(
-      `| ${what}${decided} | ${side(c.after)} | ${side(c.before)} | ${c.ratio === null ? (c.after.errors > 0 ? 'up from 0' : '–') : `${c.ratio}x`} | ${c.pValue} | ${result} |`,
-    );
-  }
+    const ratio = c.ratio === null ? (c.after.errors > 0 ? 'up from 0' : '–') : `${c.ratio}x`;
+    return [`${what}${decided}`, side(c.after), side(c.before), ratio, String(c.pValue), result];
+  });
   const c = comparisons[0]!;
-  out.push(
+  return [
+    '### Did errors increase?',
+    '',
+    ...table(
+      ['Comparison', 'After', 'Before', 'Ratio', 'p-value', 'Result'],
+      ['left', 'right', 'right', 'right', 'right', 'left'],
+      rows,
+    ),
     '',
     `One-sided conditional binomial test of the error rates (${c.unit === 'per-minute' ? 'per minute' : 'per log line'}${c.kind === 'canary' ? ' for canary vs stable' : ''}) against "at most ${c.maxIncrease}x" (max-increase), at ${c.confidence * 100}% confidence: a rise counts when p < ${Math.round((1 - c.confidence) * 1e6) / 1e6}.${comparisons.length > 1 ? ' Canary vs stable decides where both versions log in the same window: it is free of time-of-day and traffic effects.' : ''}`,
     '',
-  );
-  return out;
+  ];
 }
 
 function firstSeen(at: number | null | undefined): string {
@@ -291,17 +323,19 @@ function messageSection(report: VerifyReport): string[] {
   if (report.topMessages.length) {
     const fresh = new Set(newErrors.map((m) => m.template ?? m.message));
     if (templated) {
+      const rows = report.topMessages
+        .slice(0, 10)
+        .map((m) => [
+          String(m.count),
+          fresh.has(m.template ?? m.message) ? '🆕' : '',
+          inlineCode(truncate(m.template ?? '', 160)),
+          inlineCode(truncate(m.message, 160)),
+        ]);
       out.push(
         '### Top error kinds since the deploy (exact counts)',
         '',
-        '| Count | New | Template | Example |',
-        '|---:|---|---|---|',
+        ...table(['Count', 'New', 'Template', 'Example'], ['right', 'left', 'left', 'left'], rows),
       );
-      for (const m of report.topMessages.slice(0, 10)) {
-        out.push(
-          `| ${m.count} | ${fresh.has(m.template ?? m.message) ? '🆕' : ''} | ${inlineCode(truncate(m.template ?? '', 160))} | ${inlineCode(truncate(m.message, 160))} |`,
-        );
-      }
       if (report.unmatchedErrors) out.push('', `${report.unmatchedErrors} errors match none of these kinds.`);
       out.push('');
     } else {
@@ -311,33 +345,36 @@ function messageSection(report: VerifyReport): string[] {
           : report.messagesSampled
             ? ' (estimated counts: the most frequent distinct messages and a sample of the latest errors, merged by shape)'
             : '';
+      const rows = report.topMessages
+        .slice(0, 10)
+        .map((m) => [
+          String(m.count),
+          fresh.has(m.message) ? '🆕' : '',
+          inlineCode(truncate(m.message, 200)),
+        ]);
       out.push(
         `### Top error messages since the deploy${sampled}`,
         '',
-        '| Count | New | Message |',
-        '|---:|---|---|',
+        ...table(['Count', 'New', 'Message'], ['right', 'left', 'left'], rows),
+        '',
       );
-      for (const m of report.topMessages.slice(0, 10)) {
-        out.push(
-          `| ${m.count} | ${fresh.has(m.message) ? '🆕' : ''} | ${inlineCode(truncate(m.message, 200))} |`,
-        );
-      }
-      out.push('');
     }
   }
   if (newErrors.length) {
     if (templated) {
+      const rows = newErrors
+        .slice(0, 10)
+        .map((m) => [
+          firstSeen(m.firstSeen),
+          String(m.count),
+          `${inlineCode(truncate(m.template ?? '', 160))}${m.variantOf ? ` (variant of ${inlineCode(truncate(m.variantOf, 80))})` : ''}`,
+          inlineCode(truncate(m.message, 160)),
+        ]);
       out.push(
         `**New kinds of error** (no baseline template matches them and no baseline log holds their constant parts): ${newErrors.length}`,
         '',
-        '| First seen | Count | Template | Example |',
-        '|---|---:|---|---|',
+        ...table(['First seen', 'Count', 'Template', 'Example'], ['left', 'right', 'left', 'left'], rows),
       );
-      for (const m of newErrors.slice(0, 10)) {
-        out.push(
-          `| ${firstSeen(m.firstSeen)} | ${m.count} | ${inlineCode(truncate(m.template ?? '', 160))}${m.variantOf ? ` (variant of ${inlineCode(truncate(m.variantOf, 80))})` : ''} | ${inlineCode(truncate(m.message, 160))} |`,
-        );
-      }
     } else {
       out.push(`**New error messages** (not seen in the baseline): ${newErrors.length}`, '');
       for (const m of newErrors.slice(0, 10))
