@@ -14,7 +14,7 @@ import type { ActionFS, BuildRunner } from '../../src/build-action/ports.js';
 import { fakeRunner } from './fake-runner.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
 import { runVerify } from '../../src/cli/verify.js';
-import { INPUT_NAMES } from '../../src/verify-action/config/inputs.js';
+import { INPUT_NAMES } from '../../src/verify-action/config/input-names.js';
 import { runAction } from '../../src/verify-action/main.js';
 import { DEPLOYED } from '../verify-action/helpers.js';
 import { BURST, depsFor } from '../verify-action/run-fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { DEFAULTS, INPUT_NAMES } from '../../src/verify-action/config/inputs.js';
+import { DEFAULTS, INPUT_NAMES } from '../../src/verify-action/config/input-names.js';
 import { outputsOf } from '../../src/verify-action/main.js';
 import { configFrom } from './helpers.js';
 import { verify } from './run-fixtures.js';

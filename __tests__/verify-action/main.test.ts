@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runAction, type ActionDeps } from '../../src/verify-action/main.js';
-import type { InputName } from '../../src/verify-action/config/inputs.js';
+import type { InputName } from '../../src/verify-action/config/input-names.js';
 import type { RunnerPort } from '../../src/github/runner-port.js';
 import { DEPLOYED } from './helpers.js';
 import { BURST, depsFor, RULES } from './run-fixtures.js';

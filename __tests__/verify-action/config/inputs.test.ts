@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { secretsOf } from '../../../src/verify-action/config/config.js';
 import { InputError } from '../../../src/shared/input-error.js';
 import { parseDeployedAt } from '../../../src/verify-action/config/inputs.js';
-import { parseRules } from '../../../src/verify-action/config/rules.js';
+import { parseRules } from '../../../src/verify-action/config/rules-input.js';
 import { configFrom, DEPLOYED, NOW } from '../helpers.js';
 
 describe('deployed-at', () => {
