@@ -75,7 +75,12 @@ export async function runAction(deps: ActionDeps): Promise<VerifyReport | null> 
   return report;
 }
 
-async function publish(report: VerifyReport, config: VerifyConfig, reportPath: string, deps: ActionDeps) {
+async function publish(
+  report: VerifyReport,
+  config: Pick<VerifyConfig, 'judgement'>,
+  reportPath: string,
+  deps: ActionDeps,
+) {
   const { runner } = deps;
   await deps.writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   for (const [name, value] of Object.entries(outputsOf(report, reportPath))) runner.setOutput(name, value);

@@ -6,8 +6,14 @@
 // this code; each phase returns data to the next and is handed only the
 // config sections it reads.
 import { secretsOf, type VerifyConfig } from './config/config.js';
-import { checkJudge, finalVerdict, type CheckResult, type Verdict } from './judge/decision.js';
-import { Measurer, nothingMeasured, type MeasureRecord } from './measure/measurer.js';
+import {
+  checkJudge,
+  finalVerdict,
+  type CheckResult,
+  type JudgeConfig,
+  type Verdict,
+} from './judge/decision.js';
+import { Measurer, nothingMeasured, type MeasureConfig, type MeasureRecord } from './measure/measurer.js';
 import { openSession, type Session } from './measure/session.js';
 import type { VerifyDeps } from './ports.js';
 import { assembleReport, reportedCheck, reportedNewErrors } from './report/assemble.js';
@@ -99,14 +105,14 @@ export async function runVerification(config: VerifyConfig, deps: VerifyDeps): P
 }
 
 /** The setup failed: one check that could not measure, and the verdict on it. */
-function unwatched(config: VerifyConfig, at: number, message: string): Watched {
+function unwatched(config: JudgeConfig, at: number, message: string): Watched {
   const checks = [checkJudge(config).evaluate(undefined, { kind: 'error', at, message }, 1)];
   return { checks, verdict: finalVerdict(config, checks), measured: nothingMeasured() };
 }
 
 /** The watch, each check measured, judged, logged and alerted on as it comes. */
 async function watchDeploy(
-  config: VerifyConfig,
+  config: MeasureConfig & JudgeConfig & Pick<VerifyConfig, 'schedule'>,
   session: Session,
   deps: VerifyDeps,
   secrets: readonly string[],
