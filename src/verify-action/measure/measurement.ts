@@ -1,9 +1,15 @@
 // What one check measured, the measure phase's product: the counts, the error
-// kinds (templates) and per-version counts, or why nothing was measured. The
-// judge reads these; the searches that fill them in are in query.ts and
-// template-query.ts.
+// kinds (templates) and per-version counts, or why nothing was measured, and how
+// the messages were found. The judge reads these; the searches that fill them in
+// are in query.ts and template-query.ts.
 import type { MessageCount } from './messages.js';
-import type { MessageStrategy } from './plan.js';
+
+/** How the top error messages are found; chosen once from _field_caps. */
+export type MessageStrategy =
+  | { kind: 'terms'; field: string }
+  | { kind: 'sample'; field: string }
+  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
+  | { kind: 'templates'; field: string };
 
 /** What one check measured. */
 export interface Measurement {

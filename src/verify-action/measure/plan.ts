@@ -3,13 +3,7 @@
 // pass every deploy, so the fields a decision rests on must exist.
 import type { VerifyConfig } from '../config/config.js';
 import type { FieldCaps } from '../ports.js';
-
-/** How the top error messages are found; chosen once from _field_caps. */
-export type MessageStrategy =
-  | { kind: 'terms'; field: string }
-  | { kind: 'sample'; field: string }
-  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
-  | { kind: 'templates'; field: string };
+import type { MessageStrategy } from './measurement.js';
 
 /** Field names resolved against the mapping (e.g. a text field's .keyword sub-field for term filters). */
 export interface SearchPlan {

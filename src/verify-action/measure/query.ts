@@ -7,8 +7,8 @@
 import type { Rule, VerifyConfig } from '../config/config.js';
 import { estimateTop, type MessageCount } from './messages.js';
 import type { SearchRequest } from '../ports.js';
-import type { Measurement, VersionCounts } from './measurement.js';
-import type { MessageStrategy, SearchPlan } from './plan.js';
+import type { Measurement, MessageStrategy, VersionCounts } from './measurement.js';
+import type { SearchPlan } from './plan.js';
 import type { CheckWindow } from './window.js';
 
 export const TOP_MESSAGES = 20;
