@@ -16,8 +16,8 @@ await rm('dist', { recursive: true, force: true });
 const result = await build({
   entryPoints: {
     'build/index': 'src/build-action/index.ts',
-    'build/post': 'src/build-action/post-index.ts',
-    'build/history-worker': 'src/build-action/history/cache-worker-index.ts',
+    'build/post': 'src/build-action/post/index.ts',
+    'build/history-worker': 'src/build-action/history/store/cache-worker-index.ts',
     'verify/index': 'src/verify-action/index.ts',
     cli: 'src/cli.ts',
   },
@@ -50,7 +50,7 @@ for (const [file, out] of Object.entries(result.metafile.outputs)) {
 
 /**
  * The copy of @actions/http-client at the top of node_modules (the one @actions/cache and
- * @actions/core use) gets src/build-action/history/no-undici.ts for `undici`: it needs undici only
+ * @actions/core use) gets src/build-action/history/store/no-undici.ts for `undici`: it needs undici only
  * for getAgentDispatcher(), which neither calls, and undici is the largest part of the cache client
  * the build action loads (see that file). Other importers of undici (Elasticsearch's transport,
  * @actions/github's own http-client) get the real one.
@@ -62,7 +62,7 @@ function httpClientWithoutUndici() {
     setup(bundle) {
       bundle.onResolve({ filter: /^undici$/ }, (args) =>
         path.relative(process.cwd(), args.importer) === importer
-          ? { path: path.resolve('src/build-action/history/no-undici.ts') }
+          ? { path: path.resolve('src/build-action/history/store/no-undici.ts') }
           : undefined,
       );
     },

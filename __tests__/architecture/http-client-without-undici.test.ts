@@ -1,5 +1,5 @@
 // scripts/bundle.mjs gives the top-level @actions/http-client (the one @actions/cache and
-// @actions/core use) a stand-in for undici that throws (src/build-action/history/no-undici.ts).
+// @actions/core use) a stand-in for undici that throws (src/build-action/history/store/no-undici.ts).
 // That holds only while http-client takes nothing from undici but ProxyAgent, used in
 // getAgentDispatcher() alone, and while neither package calls getAgentDispatcher(). An upgrade
 // that changes either fails here, before a build's history could fail at run time.

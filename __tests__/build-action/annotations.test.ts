@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { buildAnnotations, gateAnnotations } from '../../src/build-action/annotations.js';
-import { findCacheBusts } from '../../src/build-action/cache-bust.js';
+import { buildAnnotations, gateAnnotations } from '../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import { CORPUS, copyMissing08, parse09, partial03, runFail06 } from './reports.js';
 

@@ -1,5 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
-import { buildxArgv, hasExporterType, resolveContext, type ArgvFacts } from '../../src/build-action/argv.js';
+import {
+  buildxArgv,
+  hasExporterType,
+  resolveContext,
+  type ArgvFacts,
+} from '../../src/build-action/buildx/argv.js';
 import { readInputs } from '../../src/build-action/inputs.js';
 
 const facts: Omit<ArgvFacts, 'context'> = {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { findCacheBusts, type CacheBustFacts } from '../../src/build-action/cache-bust.js';
+import { findCacheBusts, type CacheBustFacts } from '../../src/build-action/explain/cache-bust.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import type { BuildReport, StepReport } from '../../src/engine/report.js';
 import { CORPUS, clean01, partial03, step } from './reports.js';

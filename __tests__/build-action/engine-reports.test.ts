@@ -4,9 +4,9 @@
 // reports, plain and rawjson, end to end.
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { buildAnnotations } from '../../src/build-action/annotations.js';
-import { findCacheBusts } from '../../src/build-action/cache-bust.js';
-import { renderSummary } from '../../src/build-action/summary.js';
+import { buildAnnotations } from '../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
+import { renderSummary } from '../../src/build-action/explain/summary.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import { analyzeLog } from '../../src/engine/index.js';
 import type { BuildReport } from '../../src/engine/report.js';

@@ -6,10 +6,10 @@
 import { describe, it, expect } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildAnnotations } from '../../src/build-action/annotations.js';
-import { findCacheBusts } from '../../src/build-action/cache-bust.js';
-import { renderSummary } from '../../src/build-action/summary.js';
-import { GANTT_DIRECTIVE } from '../../src/build-action/timeline.js';
+import { buildAnnotations } from '../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
+import { renderSummary } from '../../src/build-action/explain/summary.js';
+import { GANTT_DIRECTIVE } from '../../src/build-action/explain/timeline.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import { analyzeLog } from '../../src/engine/index.js';
 

@@ -7,7 +7,7 @@ import {
   cleanPath,
   createIgnoreMatcher,
   readIgnoreFile,
-} from '../../src/build-action/history/dockerignore.js';
+} from '../../src/build-action/history/record/dockerignore.js';
 
 interface Expected {
   dockerignore: string;

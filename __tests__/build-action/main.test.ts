@@ -3,8 +3,8 @@
 // the action says to the runner. The engine is the real one.
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Annotation } from '../../src/build-action/annotations.js';
-import type { BuildCommand } from '../../src/build-action/argv.js';
+import type { Annotation } from '../../src/build-action/explain/annotations.js';
+import type { BuildCommand } from '../../src/build-action/buildx/argv.js';
 import { run } from '../../src/build-action/main.js';
 import type {
   ActionFS,

@@ -1,14 +1,14 @@
 import { describe, it, expect } from '@jest/globals';
 import { readInputs } from '../../src/build-action/inputs.js';
-import { defaultGitContext, locateDockerfile } from '../../src/build-action/paths.js';
+import { defaultGitContext, locateDockerfile } from '../../src/build-action/buildx/paths.js';
 import {
   inWorkflowRun,
   runEnvironment,
   serverHost,
   workflowRunUrl,
 } from '../../src/github/run-environment.js';
-import { materializeSecrets, planSecrets, secretValues } from '../../src/build-action/secrets.js';
-import { diagnoseSetupError } from '../../src/build-action/setup-errors.js';
+import { materializeSecrets, planSecrets, secretValues } from '../../src/build-action/buildx/secrets.js';
+import { diagnoseSetupError } from '../../src/build-action/explain/setup-errors.js';
 
 const actions = runEnvironment(
   {

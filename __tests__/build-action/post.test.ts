@@ -6,10 +6,10 @@ import { actionsRunner } from '../../src/github/actions-runner.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunnerAnnotation as Annotation } from '../../src/github/runner-port.js';
-import { CANCELLED_NOTE, runPost, type PostDeps } from '../../src/build-action/post.js';
-import { postRecorder, readPostState, STATE } from '../../src/build-action/post-state.js';
-import { stopProcessGroup, type ProcessTable } from '../../src/build-action/process-group.js';
-import { spawnRunner } from '../../src/build-action/runner.js';
+import { CANCELLED_NOTE, runPost, type PostDeps } from '../../src/build-action/post/post.js';
+import { postRecorder, readPostState, STATE } from '../../src/build-action/post/post-state.js';
+import { stopProcessGroup, type ProcessTable } from '../../src/shared/process-group.js';
+import { spawnRunner } from '../../src/build-action/buildx/buildx-process.js';
 
 const SECRET = 's3cr3t-npm-token-value';
 const LOG = [

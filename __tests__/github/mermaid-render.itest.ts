@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openRenderer, type SummaryRenderer } from '../../scripts/render/github-markdown.mjs';
-import { findCacheBusts } from '../../src/build-action/cache-bust.js';
-import { evaluateGates } from '../../src/build-action/gates.js';
-import { renderSummary as renderBuildSummary, type SummaryInput } from '../../src/build-action/summary.js';
-import { GANTT_COLOURS } from '../../src/build-action/timeline.js';
+import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
+import { evaluateGates } from '../../src/build-action/explain/gates.js';
+import {
+  renderSummary as renderBuildSummary,
+  type SummaryInput,
+} from '../../src/build-action/explain/summary.js';
+import { GANTT_COLOURS } from '../../src/build-action/explain/timeline.js';
 import { CHART_BACKGROUND } from '../../src/github/xychart.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';
 import type { BuildReport } from '../../src/engine/report.js';

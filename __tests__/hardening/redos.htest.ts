@@ -173,11 +173,11 @@ function runInWorker(source: string, flags: string, recipes: Recipe[]): Promise<
  * A new one fails the suite until it is reviewed and listed here.
  */
 const REVIEWED_DYNAMIC: Record<string, string> = {
-  'src/build-action/history/dockerignore-advice.ts':
+  'src/build-action/history/record/dockerignore-advice.ts':
     'a path from the build context, every metacharacter escaped',
-  'src/build-action/history/dockerignore.ts':
+  'src/build-action/history/record/dockerignore.ts':
     'a .dockerignore glob translated as moby/patternmatcher does (metacharacters escaped), run on paths only',
-  'src/build-action/history/fingerprint.ts': 'the same glob translation, run on paths only',
+  'src/build-action/history/record/fingerprint.ts': 'the same glob translation, run on paths only',
 };
 
 /**

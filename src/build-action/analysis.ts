@@ -7,14 +7,14 @@
 // unreadable Dockerfile) becomes a warning and never fails a build that buildx
 // passed.
 import { parseDockerfile, type BuildReport } from '../engine/index.js';
-import { buildAnnotations, errorTitle, gateAnnotations, type Annotation } from './annotations.js';
-import { findCacheBusts } from './cache-bust.js';
+import { buildAnnotations, errorTitle, gateAnnotations, type Annotation } from './explain/annotations.js';
+import { findCacheBusts } from './explain/cache-bust.js';
 import type { Execution } from './execute.js';
-import { breaches, evaluateGates } from './gates.js';
+import { breaches, evaluateGates } from './explain/gates.js';
 import type { Inputs, OutputName } from './inputs.js';
 import type { RunPlan } from './run-plan.js';
-import { diagnoseSetupError, type SetupError } from './setup-errors.js';
-import { renderSetupErrorSummary, renderSummary } from './summary.js';
+import { diagnoseSetupError, type SetupError } from './explain/setup-errors.js';
+import { renderSetupErrorSummary, renderSummary } from './explain/summary.js';
 import { historyAnnotations, renderHistorySection } from './history/render.js';
 
 export interface BuildAnalysis {

@@ -4,18 +4,18 @@
 // from the returned data (analysis.ts).
 import { BuildLogAnalyzer, type BuildReport } from '../engine/index.js';
 import { redactDeep } from '../github/redact.js';
-import { buildxArgv, type BuildCommand } from './argv.js';
+import { buildxArgv, type BuildCommand } from './buildx/argv.js';
 import type { ActionFS, BuildDeps } from './ports.js';
-import { readProducedImage, type ProducedImage } from './produced-image.js';
+import { readProducedImage, type ProducedImage } from './buildx/produced-image.js';
 import type { RunPlan } from './run-plan.js';
 import type { Inputs } from './inputs.js';
-import { SafeAnalyzer } from './safe-analyzer.js';
-import { SecretFiles } from './secret-files.js';
-import { materializeSecrets } from './secrets.js';
-import { streamBuild, type StreamedBuild } from './stream-build.js';
+import { SafeAnalyzer } from './buildx/safe-analyzer.js';
+import { SecretFiles } from './buildx/secret-files.js';
+import { materializeSecrets } from './buildx/secrets.js';
+import { streamBuild, type StreamedBuild } from './buildx/stream-build.js';
 import { parseDockerfile } from '../engine/index.js';
 import { addJobRow, HISTORY_UNAVAILABLE, startActionHistory, type HistoryStart } from './history/action.js';
-import { isActionsCacheAvailable } from './history/actions-cache-store.js';
+import { isActionsCacheAvailable } from './history/store/actions-cache-store.js';
 import type { JobRow } from './history/render.js';
 import type { HistoryResult } from './history/session.js';
 

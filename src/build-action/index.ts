@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionsRunner } from '../github/actions-runner.js';
-import { cacheWorkerStore } from './history/cache-worker-store.js';
-import { spawnCacheWorker } from './history/cache-worker-process.js';
+import { cacheWorkerStore } from './history/store/cache-worker-store.js';
+import { spawnCacheWorker } from './history/store/cache-worker-process.js';
 import { run } from './main.js';
 import type { StoreFactory } from './history/action.js';
 import type { ActionFS } from './ports.js';
-import { postRecorder, saveWorkerHandle } from './post-state.js';
-import { processSignals, spawnRunner } from './runner.js';
+import { postRecorder, saveWorkerHandle } from './post/post-state.js';
+import { processSignals, spawnRunner } from './buildx/buildx-process.js';
 
 const io = actionsRunner();
 
@@ -28,11 +28,11 @@ const fs: ActionFS = {
   remove: (file) => rm(file, { force: true, recursive: true }),
 };
 
-// Records buildx's process group and a copy of its log for the post step (post-state.ts).
+// Records buildx's process group and a copy of its log for the post step (post/post-state.ts).
 const post = postRecorder(io, process.env);
 
 /**
- * The Actions cache client runs in a worker process the post step joins (history/cache-worker.ts);
+ * The Actions cache client runs in a worker process the post step joins (history/store/cache-worker.ts);
  * without a post step to join it (no GITHUB_STATE), in this process.
  */
 const cacheStore: StoreFactory | undefined = process.env.GITHUB_STATE

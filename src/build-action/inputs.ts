@@ -11,8 +11,8 @@ import {
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from './history/limits.js';
-import type { RegressionSettings } from './history/regression.js';
+} from './history/record/limits.js';
+import type { RegressionSettings } from './history/record/regression.js';
 
 /** Every input name, in the order of action.yml (a test compares the two). */
 export const INPUT_NAMES = [
@@ -96,7 +96,7 @@ export interface Inputs {
   cacheTo: string[];
   call: string;
   cgroupParent: string;
-  /** As written; `{{defaultContext}}` is resolved with the run's facts in argv.ts. */
+  /** As written; `{{defaultContext}}` is resolved with the run's facts in buildx/argv.ts. */
   context: string;
   file: string;
   githubToken: string;

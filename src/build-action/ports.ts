@@ -3,7 +3,7 @@
 // file system and the log engine. index.ts wires the real ones; tests pass fakes.
 import type { BuildReport, BuildResult } from '../engine/index.js';
 import type { RunnerPort } from '../github/runner-port.js';
-import type { BuildCommand } from './argv.js';
+import type { BuildCommand } from './buildx/argv.js';
 import type { StoreFactory } from './history/action.js';
 
 export type OutputStream = 'stdout' | 'stderr';

@@ -7,10 +7,10 @@ import {
   workflowRunUrl,
   type RunEnvironment,
 } from '../github/run-environment.js';
-import { resolveContext } from './argv.js';
+import { resolveContext } from './buildx/argv.js';
 import type { Inputs } from './inputs.js';
-import { defaultGitContext, locateDockerfile, type DockerfileLocation } from './paths.js';
-import { planSecrets, secretValues, type SecretPlan } from './secrets.js';
+import { defaultGitContext, locateDockerfile, type DockerfileLocation } from './buildx/paths.js';
+import { planSecrets, secretValues, type SecretPlan } from './buildx/secrets.js';
 
 export interface RunPlan {
   environment: RunEnvironment;

@@ -6,9 +6,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { findCacheBusts } from '../build-action/cache-bust.js';
-import { locateError } from '../build-action/error-location.js';
-import { renderSummary } from '../build-action/summary.js';
+import { findCacheBusts } from '../build-action/explain/cache-bust.js';
+import { locateError } from '../build-action/explain/error-location.js';
+import { renderSummary } from '../build-action/explain/summary.js';
 import {
   BuildLogAnalyzer,
   parseDockerfile,
@@ -236,7 +236,7 @@ function renderMarkdown(
 /**
  * The job summary of the build action, from what a log alone can tell: no gates, no image, and
  * cache hints only where the Dockerfile is known. The summary locates the error itself
- * (error-location.ts) and says when the line was matched from the step rather than printed.
+ * (build-action/explain/error-location.ts) and says when the line was matched from the step rather than printed.
  */
 function renderSummaryOf(report: BuildReport, args: AnalyzeArgs, dockerfile: Dockerfile | null): string {
   return renderSummary({
@@ -257,7 +257,7 @@ function renderSummaryOf(report: BuildReport, args: AnalyzeArgs, dockerfile: Doc
 }
 
 /**
- * The error's Dockerfile line as the action finds it (error-location.ts): from the log, else the
+ * The error's Dockerfile line as the action finds it (build-action/explain/error-location.ts): from the log, else the
  * failing step matched to the Dockerfile. A line matched so is given with the Dockerfile's path.
  */
 function withDockerfileLine(

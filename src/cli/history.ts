@@ -11,11 +11,11 @@ import {
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from '../build-action/history/limits.js';
-import type { RegressionSettings } from '../build-action/history/regression.js';
+} from '../build-action/history/record/limits.js';
+import type { RegressionSettings } from '../build-action/history/record/regression.js';
 import { describeCause } from '../build-action/history/render.js';
 import { startHistory, type HistoryResult } from '../build-action/history/session.js';
-import { directoryStore, recordPrefix, recordVariant } from '../build-action/history/store.js';
+import { directoryStore, recordPrefix, recordVariant } from '../build-action/history/store/store.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const HISTORY_USAGE = `history (with --history-dir):

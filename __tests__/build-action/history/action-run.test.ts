@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { run } from '../../../src/build-action/main.js';
 import type { ActionFS, BuildRunner } from '../../../src/build-action/ports.js';
-import type { HistoryStore } from '../../../src/build-action/history/store.js';
+import type { HistoryStore } from '../../../src/build-action/history/store/store.js';
 import type { RunnerAnnotation, RunnerPort } from '../../../src/github/runner-port.js';
 import { CORPUS } from '../reports.js';
 

@@ -2,9 +2,9 @@
 // changed between them, and the cause and cost the blame must name.
 import { describe, expect, it } from '@jest/globals';
 import type { BuildReport } from '../../../src/engine/index.js';
-import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/blame.js';
+import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/record/blame.js';
 import { describeCause } from '../../../src/build-action/history/render.js';
-import { parseRecord, serializeRecord, shortHash } from '../../../src/build-action/history/record.js';
+import { parseRecord, serializeRecord, shortHash } from '../../../src/build-action/history/record/record.js';
 import { fingerprint, recordOf, reportOf, type StepSpec } from './helpers.js';
 
 const APP = `FROM local/node:20 AS deps

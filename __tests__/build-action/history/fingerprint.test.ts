@@ -5,7 +5,7 @@ import {
   diffFingerprints,
   makeFingerprint,
   sourceSelector,
-} from '../../../src/build-action/history/fingerprint.js';
+} from '../../../src/build-action/history/record/fingerprint.js';
 
 const FILES = [
   'Dockerfile',

@@ -1,8 +1,11 @@
 // Reports and records for the history tests, made the way the engine and makeRecord make them.
 import { analyzeLog, parseDockerfile, type BuildReport, type Dockerfile } from '../../../src/engine/index.js';
-import { sourceKey } from '../../../src/build-action/history/blame.js';
-import { makeFingerprint, type SourceFingerprint } from '../../../src/build-action/history/fingerprint.js';
-import { makeRecord, type BuildRecord } from '../../../src/build-action/history/record.js';
+import { sourceKey } from '../../../src/build-action/history/record/blame.js';
+import {
+  makeFingerprint,
+  type SourceFingerprint,
+} from '../../../src/build-action/history/record/fingerprint.js';
+import { makeRecord, type BuildRecord } from '../../../src/build-action/history/record/record.js';
 
 export interface StepSpec {
   /** `[build 3/4] COPY . .` as buildx names it. */

@@ -9,7 +9,7 @@ import {
   parseRecord,
   serializeRecord,
   shortHash,
-} from '../../../src/build-action/history/record.js';
+} from '../../../src/build-action/history/record/record.js';
 import { recordOf, reportOf } from './helpers.js';
 
 const DOCKERFILE = 'FROM local/node:20\nARG DB_PASSWORD\nARG NODE_ENV\nRUN make\n';

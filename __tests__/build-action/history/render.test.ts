@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { historyAnnotations, renderHistorySection } from '../../../src/build-action/history/render.js';
 import type { HistoryResult } from '../../../src/build-action/history/session.js';
-import { compareWithBaseline } from '../../../src/build-action/history/regression.js';
+import { compareWithBaseline } from '../../../src/build-action/history/record/regression.js';
 import { recordOf, reportOf } from './helpers.js';
 
 const hostile = 'docs/<img src=x onerror=alert(1)>|[link](http://evil)\u001b[31m.md';

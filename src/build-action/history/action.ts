@@ -7,9 +7,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dockerfile } from '../../engine/index.js';
 import type { Inputs } from '../inputs.js';
-import { actionsCacheStore, isActionsCacheAvailable } from './actions-cache-store.js';
+import { actionsCacheStore, isActionsCacheAvailable } from './store/actions-cache-store.js';
 import type { JobRow } from './render.js';
-import { recordPrefix, recordVariant, type CacheKeys, type HistoryStore } from './store.js';
+import { recordPrefix, recordVariant, type CacheKeys, type HistoryStore } from './store/store.js';
 import { startHistory, type HistoryResult, type HistorySession } from './session.js';
 
 export const HISTORY_UNAVAILABLE =

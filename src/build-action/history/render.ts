@@ -5,10 +5,10 @@
 import { escapeMarkdownInline, inlineCode, preBlock, truncate } from '../../github/escape.js';
 import { stripControl } from '../../shared/text.js';
 import { table } from '../../github/markdown.js';
-import type { Annotation } from '../annotations.js';
+import type { Annotation } from '../explain/annotations.js';
 import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
-import type { Blame, BlameCause } from './blame.js';
-import type { Delta, Regression } from './regression.js';
+import type { Blame, BlameCause } from './record/blame.js';
+import type { Delta, Regression } from './record/regression.js';
 import type { HistoryResult } from './session.js';
 
 const short = (commit: string | null) => (commit === null ? 'unknown commit' : commit.slice(0, 7));

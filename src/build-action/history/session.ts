@@ -4,20 +4,25 @@
 // with the default branch, and save. Any failure of the store is a warning and the build goes
 // on: history is advice, never a reason for a red build on its own.
 import type { BuildReport, Dockerfile } from '../../engine/index.js';
-import { blameCacheMisses, sourceKey, type Blame } from './blame.js';
+import { blameCacheMisses, sourceKey, type Blame } from './record/blame.js';
 import {
   hashContextFile,
   listContext,
   mapLimited,
   readContextIgnore,
   type ContextFile,
-} from './context-files.js';
-import { proposeDockerignore, type DockerignoreProposal } from './dockerignore-advice.js';
-import { cleanPath } from './dockerignore.js';
-import { contextSources, makeFingerprint, sourceSelector, type SourceFingerprint } from './fingerprint.js';
-import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record.js';
-import { compareWithBaseline, type Regression, type RegressionSettings } from './regression.js';
-import type { HistoryStore, RestoredRecord, SaveOutcome } from './store.js';
+} from './record/context-files.js';
+import { proposeDockerignore, type DockerignoreProposal } from './record/dockerignore-advice.js';
+import { cleanPath } from './record/dockerignore.js';
+import {
+  contextSources,
+  makeFingerprint,
+  sourceSelector,
+  type SourceFingerprint,
+} from './record/fingerprint.js';
+import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record/record.js';
+import { compareWithBaseline, type Regression, type RegressionSettings } from './record/regression.js';
+import type { HistoryStore, RestoredRecord, SaveOutcome } from './store/store.js';
 
 export interface HistoryPlan {
   store: HistoryStore;

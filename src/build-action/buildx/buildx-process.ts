@@ -7,7 +7,7 @@
 // runner gives up on the step.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { LineStream } from './line-stream.js';
-import type { BuildRunner, OutputStream, RunResult } from './ports.js';
+import type { BuildRunner, OutputStream, RunResult } from '../ports.js';
 
 /** Where cancellation comes from: the process's signals in production, a test's trigger otherwise. */
 export interface CancelSource {

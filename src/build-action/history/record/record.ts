@@ -3,8 +3,8 @@
 // slower. Versioned JSON of a few KB; parseRecord refuses what it does not understand rather
 // than guessing, so a newer record never misleads an older action.
 import { createHash } from 'node:crypto';
-import type { Dockerfile, DockerfileInstruction } from '../../engine/index.js';
-import type { BuildReport, Outcome, PhaseTimes, StepStatus } from '../../engine/index.js';
+import type { Dockerfile, DockerfileInstruction } from '../../../engine/index.js';
+import type { BuildReport, Outcome, PhaseTimes, StepStatus } from '../../../engine/index.js';
 import type { SourceFingerprint } from './fingerprint.js';
 import { looksLikeSecretName } from './secret-names.js';
 

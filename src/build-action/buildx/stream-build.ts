@@ -2,7 +2,7 @@
 // byte as printed, and into the engine. While it runs, the engine's report is
 // sampled to learn when each step started (plain logs do not say).
 import type { BuildCommand } from './argv.js';
-import type { BuildDeps, LogAnalyzer, RunResult } from './ports.js';
+import type { BuildDeps, LogAnalyzer, RunResult } from '../ports.js';
 import { StepClock } from './step-clock.js';
 
 export interface StreamedBuild {

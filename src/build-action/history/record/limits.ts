@@ -2,7 +2,7 @@
 // the default branch's build, `+60s` / `+50MB` an absolute growth, and (where a ceiling makes
 // sense) a bare `2m` an absolute maximum. Parsers return null for text that is not one, so the
 // input reader can name the input in its error.
-import { parseByteSize, parseDuration } from '../../shared/units.js';
+import { parseByteSize, parseDuration } from '../../../shared/units.js';
 import type { Limit } from './regression.js';
 
 function parseLimit(

@@ -2,8 +2,8 @@
 // gate is off unless its input is set: the action never fails a build that
 // buildx passed on its own initiative. A gate with nothing to measure (no
 // instruction steps for the ratio, no context transfer) passes and says so.
-import type { BuildReport } from '../engine/index.js';
-import { formatBytes, formatDuration, formatRatio } from '../shared/units.js';
+import type { BuildReport } from '../../engine/index.js';
+import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
 import { cachedStepsText } from './cache-figure.js';
 
 export interface GateSettings {

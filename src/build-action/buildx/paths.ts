@@ -3,7 +3,7 @@
 // the context directory (for the .dockerignore check). Pure path arithmetic on
 // the run's environment.
 import path from 'node:path';
-import type { RunEnvironment } from '../github/run-environment.js';
+import type { RunEnvironment } from '../../github/run-environment.js';
 
 /**
  * build-push-action's default context: the repository at the event's commit,

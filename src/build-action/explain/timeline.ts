@@ -5,8 +5,8 @@
 // from when the action saw each step appear, else steps are laid end to end by
 // duration. Every label passes through mermaidLabel: the names come from the
 // Dockerfile and the build output, both untrusted.
-import type { BuildReport, StepReport } from '../engine/index.js';
-import { mermaidLabel } from '../github/escape.js';
+import type { BuildReport, StepReport } from '../../engine/index.js';
+import { mermaidLabel } from '../../github/escape.js';
 
 export interface TimelineOptions {
   /** Start of each step (by vertex name) in ms since the build began, as observed while streaming. */

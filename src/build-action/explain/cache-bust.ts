@@ -12,10 +12,10 @@ import {
   type Dockerfile,
   type DockerfileInstruction,
   type DockerfileStage,
-} from '../engine/index.js';
-import type { BuildReport, StepReport } from '../engine/index.js';
-import { formatBytes, formatDuration } from '../shared/units.js';
-import { contextSources } from './history/fingerprint.js';
+} from '../../engine/index.js';
+import type { BuildReport, StepReport } from '../../engine/index.js';
+import { formatBytes, formatDuration } from '../../shared/units.js';
+import { contextSources } from '../history/record/fingerprint.js';
 
 export type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';

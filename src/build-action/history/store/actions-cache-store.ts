@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { keyPart, lookupOrder, type CacheKeys, type HistoryStore, type SaveOutcome } from './store.js';
-import { shortHash } from './record.js';
+import { shortHash } from '../record/record.js';
 
 const RECORD_FILE = 'record.json';
 

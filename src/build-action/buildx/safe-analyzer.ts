@@ -1,8 +1,8 @@
 // The engine behind a guard: its first error turns it off, and the failure is
 // kept for the caller to report after buildx has finished (while buildx runs,
 // workflow commands are stopped and the runner would print a warning as text).
-import { analyzeLog, type BuildReport, type BuildResult } from '../engine/index.js';
-import type { LogAnalyzer } from './ports.js';
+import { analyzeLog, type BuildReport, type BuildResult } from '../../engine/index.js';
+import type { LogAnalyzer } from '../ports.js';
 
 export class SafeAnalyzer implements LogAnalyzer {
   /** The message of the first error the engine threw, null while it has not. */

@@ -9,10 +9,10 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RunnerPort } from '../github/runner-port.js';
-import type { WorkerHandle } from './history/cache-worker-process.js';
-import type { BuildRunner } from './ports.js';
-import { processStartTime } from './process-group.js';
+import type { RunnerPort } from '../../github/runner-port.js';
+import type { WorkerHandle } from '../history/store/cache-worker-process.js';
+import type { BuildRunner } from '../ports.js';
+import { processStartTime } from '../../shared/process-group.js';
 
 /** Names usable as environment variables (STATE_<name>), which shells and some runners need. */
 export const STATE = {
@@ -30,7 +30,7 @@ export interface PostState {
   logFile: string | null;
   startedAt: number | null;
   finished: boolean;
-  /** The cache worker saving this build's record (history/cache-worker.ts), to be joined. */
+  /** The cache worker saving this build's record (history/store/cache-worker.ts), to be joined. */
   cacheWorker: WorkerHandle | null;
 }
 

@@ -1,5 +1,5 @@
 // Stopping the process group buildx runs in (the docker CLI and its buildx plugin; see
-// runner.ts), from a process that did not start it: the post step. Linux keeps a pid that is a
+// build-action/buildx/buildx-process.ts), from a process that did not start it: the post step. Linux keeps a pid that is a
 // live group's id from being reused, so while any member lives the group is ours; the leader's
 // start time (from /proc) guards the one remaining case, a leader that died and whose pid a new
 // process got. Elsewhere (macOS runners) there is no /proc and the group id alone is trusted.

@@ -3,10 +3,10 @@
 // returns the list; main hands it to the workflow-command writer, which escapes
 // the command syntax. Messages are plain text (GitHub does not render markdown in
 // annotations), stripped of control characters and bounded.
-import type { Dockerfile, BuildReport } from '../engine/index.js';
-import { truncate } from '../github/escape.js';
-import type { RunnerAnnotation } from '../github/runner-port.js';
-import { stripControl } from '../shared/text.js';
+import type { Dockerfile, BuildReport } from '../../engine/index.js';
+import { truncate } from '../../github/escape.js';
+import type { RunnerAnnotation } from '../../github/runner-port.js';
+import { stripControl } from '../../shared/text.js';
 import type { CacheFinding } from './cache-bust.js';
 import type { GateResult } from './gates.js';
 import { locateError } from './error-location.js';

@@ -2,7 +2,7 @@
 // (`Dockerfile:12`, `>>>`), and parse errors name it; older BuildKit (the one in
 // Docker 20.10) prints neither, so the failing step's name (`[stage i/n] INSTR
 // args`) is matched to the Dockerfile that was built instead.
-import { fromLinesOfImage, locateStep, type Dockerfile, type BuildReport } from '../engine/index.js';
+import { fromLinesOfImage, locateStep, type Dockerfile, type BuildReport } from '../../engine/index.js';
 
 export interface ErrorLocation {
   line: number;

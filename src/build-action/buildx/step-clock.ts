@@ -2,7 +2,7 @@
 // logs carry durations but no start times, so without this every timeline would
 // lay parallel stages end to end. The caller samples the engine's report on a
 // timer; a step's start is the first sample that contains it.
-import type { BuildReport } from '../engine/index.js';
+import type { BuildReport } from '../../engine/index.js';
 
 export class StepClock {
   private readonly starts = new Map<string, number>();

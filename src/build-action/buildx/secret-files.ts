@@ -1,6 +1,6 @@
 // Value secrets as files in the run's private temp directory, 0600, removed
 // when the build is over whatever happened.
-import type { ActionFS } from './ports.js';
+import type { ActionFS } from '../ports.js';
 import type { SecretStore } from './secrets.js';
 
 export class SecretFiles implements SecretStore {

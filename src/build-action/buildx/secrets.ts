@@ -3,8 +3,8 @@
 // `--secret id=KEY,src=FILE`, so the value is never on a command line or in a
 // log; files and environment variables are referenced by name. The plan is pure;
 // writing the files is the one side effect, behind SecretStore.
-import { InputError } from '../shared/input-error.js';
-import type { Inputs } from './inputs.js';
+import { InputError } from '../../shared/input-error.js';
+import type { Inputs } from '../inputs.js';
 
 export type SecretSource =
   { kind: 'value'; value: string } | { kind: 'file'; path: string } | { kind: 'env'; name: string };

@@ -10,8 +10,8 @@ import {
   type Dockerfile,
   type DockerfileInstruction,
   type DockerfileStage,
-} from '../../engine/index.js';
-import type { BuildReport, StepReport } from '../../engine/index.js';
+} from '../../../engine/index.js';
+import type { BuildReport, StepReport } from '../../../engine/index.js';
 import { diffFingerprints, type FileChange } from './fingerprint.js';
 import {
   comparableBuildArgHash,

@@ -4,7 +4,7 @@
 // the deepest level that fits), so a record stays a few KB however large the repository; two
 // fingerprints folded at different depths are compared at the coarser one.
 import { createHash } from 'node:crypto';
-import type { DockerfileInstruction } from '../../engine/index.js';
+import type { DockerfileInstruction } from '../../../engine/index.js';
 import { cleanPath } from './dockerignore.js';
 
 export interface SourceFingerprint {

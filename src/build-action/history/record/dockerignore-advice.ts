@@ -4,7 +4,7 @@
 // Dockerfile names, no lockfile or manifest, no tests when the build runs them, no `.git` when
 // the build reads version control metadata (git commands, Go's -buildvcs, setuptools-scm and
 // kin, BUILDKIT_CONTEXT_KEEP_GIT_DIR), and only files that came in through a broad copy.
-import type { Dockerfile } from '../../engine/index.js';
+import type { Dockerfile } from '../../../engine/index.js';
 import { instructionText } from './record.js';
 import type { FileChange } from './fingerprint.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { actionsRunner } from '../github/actions-runner.js';
+import { actionsRunner } from '../../github/actions-runner.js';
 import { runPost } from './post.js';
 import { readPostState } from './post-state.js';
 

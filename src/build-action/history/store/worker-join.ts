@@ -1,8 +1,8 @@
 // The post step's side of the cache worker (cache-worker.ts): wait for the save the build step
 // handed over, and say in the job log how it went. A worker still saving after the wait is
 // stopped with a warning: history is advice and must not hold a job for long.
-import type { RunnerPort } from '../../github/runner-port.js';
-import { systemProcesses, type ProcessTable } from '../process-group.js';
+import type { RunnerPort } from '../../../github/runner-port.js';
+import { systemProcesses, type ProcessTable } from '../../../shared/process-group.js';
 import type { WorkerStatus } from './cache-worker.js';
 import { workerFiles, type WorkerHandle } from './cache-worker-process.js';
 

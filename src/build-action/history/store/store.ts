@@ -4,7 +4,7 @@
 // restore returns the newest record of the first scope that has one.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildArgHashes, shortHash } from './record.js';
+import { buildArgHashes, shortHash } from '../record/record.js';
 
 export interface RestoredRecord {
   text: string;

@@ -3,7 +3,7 @@
 // export time, the slowest steps) and the gates the user set on them. Pure. A gate with no
 // baseline, or nothing measured on either side, passes and says why: it never fails a pull
 // request on a number it does not have.
-import { formatBytes, formatDuration } from '../../shared/units.js';
+import { formatBytes, formatDuration } from '../../../shared/units.js';
 import type { BuildRecord } from './record.js';
 
 /** `+20%` (relative to the baseline) or `+60s` / `+50MB` (absolute growth); `2m` as a ceiling. */

@@ -2,9 +2,9 @@
 // build (step names, output, error text, Dockerfile lines) is untrusted and goes
 // through src/github/escape.ts; tables and blocks are bounded so the summary
 // stays far below GitHub's 1 MiB limit whatever the build printed.
-import type { Dockerfile, BuildReport, StepReport } from '../engine/index.js';
-import { escapeMarkdownInline, inlineCode, preBlock } from '../github/escape.js';
-import { table } from '../github/markdown.js';
+import type { Dockerfile, BuildReport, StepReport } from '../../engine/index.js';
+import { escapeMarkdownInline, inlineCode, preBlock } from '../../github/escape.js';
+import { table } from '../../github/markdown.js';
 import { errorTitle } from './annotations.js';
 import type { CacheFinding } from './cache-bust.js';
 import { cachedStepsText } from './cache-figure.js';
@@ -12,7 +12,7 @@ import { dockerfileExcerpt, locateError } from './error-location.js';
 import type { GateResult } from './gates.js';
 import type { SetupError } from './setup-errors.js';
 import { renderTimeline } from './timeline.js';
-import { formatBytes, formatDuration, formatRatio } from '../shared/units.js';
+import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
 
 export interface SummaryInput {
   report: BuildReport;

@@ -5,18 +5,18 @@
 // the main step would have: the report of the log so far, marked cancelled, the outputs and the
 // "cancelled" job summary.
 import { createReadStream } from 'node:fs';
-import { BuildLogAnalyzer } from '../engine/index.js';
-import type { BuildReport } from '../engine/index.js';
-import { redactDeep } from '../github/redact.js';
-import { InputError } from '../shared/input-error.js';
-import { readInputs, type Inputs } from './inputs.js';
-import type { RunnerPort } from '../github/runner-port.js';
-import type { ActionFS } from './ports.js';
+import { BuildLogAnalyzer } from '../../engine/index.js';
+import type { BuildReport } from '../../engine/index.js';
+import { redactDeep } from '../../github/redact.js';
+import { InputError } from '../../shared/input-error.js';
+import { readInputs, type Inputs } from '../inputs.js';
+import type { RunnerPort } from '../../github/runner-port.js';
+import type { ActionFS } from '../ports.js';
 import type { PostState } from './post-state.js';
-import { stopProcessGroup, type ProcessTable, type StopResult } from './process-group.js';
-import { joinCacheWorker, type JoinResult } from './history/worker-join.js';
-import { planRun } from './run-plan.js';
-import { renderSummary } from './summary.js';
+import { stopProcessGroup, type ProcessTable, type StopResult } from '../../shared/process-group.js';
+import { joinCacheWorker, type JoinResult } from '../history/store/worker-join.js';
+import { planRun } from '../run-plan.js';
+import { renderSummary } from '../explain/summary.js';
 
 export interface PostDeps {
   io: Pick<
