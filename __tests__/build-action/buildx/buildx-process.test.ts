@@ -1,8 +1,8 @@
 // The real spawn runner against small node child processes (no Docker needed).
 import { describe, it, expect } from '@jest/globals';
-import { LineStream } from '../../src/build-action/buildx/line-stream.js';
-import type { OutputStream } from '../../src/build-action/ports.js';
-import { spawnRunner, type CancelSource } from '../../src/build-action/buildx/buildx-process.js';
+import { LineStream } from '../../../src/build-action/buildx/line-stream.js';
+import type { OutputStream } from '../../../src/build-action/ports.js';
+import { spawnRunner, type CancelSource } from '../../../src/build-action/buildx/buildx-process.js';
 
 function manualCancel(): CancelSource & { fire(signal: NodeJS.Signals): void } {
   const handlers = new Set<(s: NodeJS.Signals) => void>();

@@ -1,9 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { findCacheBusts, type CacheBustFacts } from '../../src/build-action/explain/cache-bust.js';
-import { parseDockerfile } from '../../src/engine/dockerfile.js';
-import type { BuildReport, StepReport } from '../../src/engine/report.js';
-import { CORPUS, clean01, partial03, step } from './reports.js';
+import { findCacheBusts, type CacheBustFacts } from '../../../src/build-action/explain/cache-bust.js';
+import { parseDockerfile } from '../../../src/engine/dockerfile.js';
+import type { BuildReport, StepReport } from '../../../src/engine/report.js';
+import { CORPUS, clean01, partial03, step } from '../reports.js';
 
 const facts: CacheBustFacts = { hasDockerignore: true, noCache: false, noCacheStages: [] };
 

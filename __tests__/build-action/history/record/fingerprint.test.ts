@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDockerfile } from '../../../src/engine/index.js';
+import { parseDockerfile } from '../../../../src/engine/index.js';
 import {
   contextSources,
   diffFingerprints,
   makeFingerprint,
   sourceSelector,
-} from '../../../src/build-action/history/record/fingerprint.js';
+} from '../../../../src/build-action/history/record/fingerprint.js';
 
 const FILES = [
   'Dockerfile',

@@ -2,14 +2,14 @@
 // engines are in cancel.itest.ts.
 import { describe, expect, it } from '@jest/globals';
 import { appendFileSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { actionsRunner } from '../../src/github/actions-runner.js';
+import { actionsRunner } from '../../../src/github/actions-runner.js';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunnerAnnotation as Annotation } from '../../src/github/runner-port.js';
-import { CANCELLED_NOTE, runPost, type PostDeps } from '../../src/build-action/post/post.js';
-import { postRecorder, readPostState, STATE } from '../../src/build-action/post/post-state.js';
-import { stopProcessGroup, type ProcessTable } from '../../src/shared/process-group.js';
-import { spawnRunner } from '../../src/build-action/buildx/buildx-process.js';
+import type { RunnerAnnotation as Annotation } from '../../../src/github/runner-port.js';
+import { CANCELLED_NOTE, runPost, type PostDeps } from '../../../src/build-action/post/post.js';
+import { postRecorder, readPostState, STATE } from '../../../src/build-action/post/post-state.js';
+import { stopProcessGroup, type ProcessTable } from '../../../src/shared/process-group.js';
+import { spawnRunner } from '../../../src/build-action/buildx/buildx-process.js';
 
 const SECRET = 's3cr3t-npm-token-value';
 const LOG = [

@@ -1,14 +1,14 @@
 import { describe, it, expect } from '@jest/globals';
 import MarkdownIt from 'markdown-it';
 import { readFileSync } from 'node:fs';
-import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
-import { evaluateGates } from '../../src/build-action/explain/gates.js';
-import { renderSummary, type SummaryInput } from '../../src/build-action/explain/summary.js';
-import { GANTT_DIRECTIVE, renderTimeline } from '../../src/build-action/explain/timeline.js';
-import { parseDockerfile } from '../../src/engine/dockerfile.js';
-import { analyzeLog } from '../../src/engine/index.js';
-import type { BuildReport } from '../../src/engine/report.js';
-import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06, step } from './reports.js';
+import { findCacheBusts } from '../../../src/build-action/explain/cache-bust.js';
+import { evaluateGates } from '../../../src/build-action/explain/gates.js';
+import { renderSummary, type SummaryInput } from '../../../src/build-action/explain/summary.js';
+import { GANTT_DIRECTIVE, renderTimeline } from '../../../src/build-action/explain/timeline.js';
+import { parseDockerfile } from '../../../src/engine/dockerfile.js';
+import { analyzeLog } from '../../../src/engine/index.js';
+import type { BuildReport } from '../../../src/engine/report.js';
+import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06, step } from '../reports.js';
 
 const dockerfileOf = (name: string) => parseDockerfile(readFileSync(`${CORPUS}/${name}/Dockerfile`, 'utf8'));
 

@@ -6,14 +6,14 @@
 import { describe, it, expect } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildAnnotations } from '../../src/build-action/explain/annotations.js';
-import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
-import { renderSummary } from '../../src/build-action/explain/summary.js';
-import { GANTT_DIRECTIVE } from '../../src/build-action/explain/timeline.js';
-import { parseDockerfile } from '../../src/engine/dockerfile.js';
-import { analyzeLog } from '../../src/engine/index.js';
+import { buildAnnotations } from '../../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../../src/build-action/explain/cache-bust.js';
+import { renderSummary } from '../../../src/build-action/explain/summary.js';
+import { GANTT_DIRECTIVE } from '../../../src/build-action/explain/timeline.js';
+import { parseDockerfile } from '../../../src/engine/dockerfile.js';
+import { analyzeLog } from '../../../src/engine/index.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/buildlogs');
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/buildlogs');
 
 interface Label {
   case: string;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { readInputs } from '../../../src/build-action/inputs.js';
+import { readInputs } from '../../../../src/build-action/inputs.js';
 import {
   compareWithBaseline,
   type RegressionSettings,
-} from '../../../src/build-action/history/record/regression.js';
-import type { BuildRecord } from '../../../src/build-action/history/record/record.js';
+} from '../../../../src/build-action/history/record/regression.js';
+import type { BuildRecord } from '../../../../src/build-action/history/record/record.js';
 import {
   parseCacheExportLimit,
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from '../../../src/build-action/history/record/limits.js';
+} from '../../../../src/build-action/history/record/limits.js';
 
 function record(over: Partial<BuildRecord> & { cacheExportMs?: number | null } = {}): BuildRecord {
   const { cacheExportMs = 10_000, ...rest } = over;

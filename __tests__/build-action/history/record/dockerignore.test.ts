@@ -7,7 +7,7 @@ import {
   cleanPath,
   createIgnoreMatcher,
   readIgnoreFile,
-} from '../../src/build-action/history/record/dockerignore.js';
+} from '../../../../src/build-action/history/record/dockerignore.js';
 
 interface Expected {
   dockerignore: string;
@@ -17,7 +17,10 @@ interface Expected {
 }
 
 const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'dockerignore', 'expected.json'), 'utf8'),
+  readFileSync(
+    join(import.meta.dirname, '..', '..', '..', 'fixtures', 'dockerignore', 'expected.json'),
+    'utf8',
+  ),
 ) as Expected[];
 
 describe('.dockerignore as moby/patternmatcher reads it', () => {

@@ -1,11 +1,15 @@
 // Cache-miss blame by table: each row is a recorded build and the next one, with what really
 // changed between them, and the cause and cost the blame must name.
 import { describe, expect, it } from '@jest/globals';
-import type { BuildReport } from '../../../src/engine/index.js';
-import { blameCacheMisses, type BlameCause } from '../../../src/build-action/history/record/blame.js';
-import { describeCause } from '../../../src/build-action/history/render.js';
-import { parseRecord, serializeRecord, shortHash } from '../../../src/build-action/history/record/record.js';
-import { fingerprint, recordOf, reportOf, type StepSpec } from './helpers.js';
+import type { BuildReport } from '../../../../src/engine/index.js';
+import { blameCacheMisses, type BlameCause } from '../../../../src/build-action/history/record/blame.js';
+import { describeCause } from '../../../../src/build-action/history/render.js';
+import {
+  parseRecord,
+  serializeRecord,
+  shortHash,
+} from '../../../../src/build-action/history/record/record.js';
+import { fingerprint, recordOf, reportOf, type StepSpec } from '../helpers.js';
 
 const APP = `FROM local/node:20 AS deps
 WORKDIR /app

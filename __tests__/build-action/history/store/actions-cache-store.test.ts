@@ -4,13 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import {
   actionsCacheStore,
   isActionsCacheAvailable,
-} from '../../../src/build-action/history/store/actions-cache-store.js';
-import { startActionsCacheServer, type ActionsCacheServer } from '../../support/actions-cache-server.js';
+} from '../../../../src/build-action/history/store/actions-cache-store.js';
+import { startActionsCacheServer, type ActionsCacheServer } from '../../../support/actions-cache-server.js';
 import {
   directoryStore,
   recordVariant,
   type HistoryStore,
-} from '../../../src/build-action/history/store/store.js';
+} from '../../../../src/build-action/history/store/store.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

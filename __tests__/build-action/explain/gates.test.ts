@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { breaches, evaluateGates, type GateSettings } from '../../src/build-action/explain/gates.js';
-import { clean01, parse09, partial03 } from './reports.js';
+import { breaches, evaluateGates, type GateSettings } from '../../../src/build-action/explain/gates.js';
+import { clean01, parse09, partial03 } from '../reports.js';
 
 const off: GateSettings = {
   minCacheHitRatio: null,

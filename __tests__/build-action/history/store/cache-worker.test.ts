@@ -10,16 +10,16 @@ import {
   type FromWorker,
   type ToWorker,
   type WorkerStatus,
-} from '../../../src/build-action/history/store/cache-worker.js';
+} from '../../../../src/build-action/history/store/cache-worker.js';
 import {
   cacheWorkerStore,
   type WorkerConnection,
-} from '../../../src/build-action/history/store/cache-worker-store.js';
+} from '../../../../src/build-action/history/store/cache-worker-store.js';
 import {
   readWorkerConfig,
   workerEnvironment,
-} from '../../../src/build-action/history/store/cache-worker-process.js';
-import { directoryStore, type HistoryStore } from '../../../src/build-action/history/store/store.js';
+} from '../../../../src/build-action/history/store/cache-worker-process.js';
+import { directoryStore, type HistoryStore } from '../../../../src/build-action/history/store/store.js';
 
 /** Both ends, as the IPC channel joins them: messages are delivered on a later tick. */
 function pair(workerStore: HistoryStore) {

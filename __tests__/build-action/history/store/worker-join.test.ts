@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProcessTable } from '../../../src/shared/process-group.js';
-import { workerFiles } from '../../../src/build-action/history/store/cache-worker-process.js';
-import { joinCacheWorker, type JoinDeps } from '../../../src/build-action/history/store/worker-join.js';
+import type { ProcessTable } from '../../../../src/shared/process-group.js';
+import { workerFiles } from '../../../../src/build-action/history/store/cache-worker-process.js';
+import { joinCacheWorker, type JoinDeps } from '../../../../src/build-action/history/store/worker-join.js';
 
 function setup(options: { aliveForPolls?: number; startTime?: string; onPoll?: (poll: number) => void }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bxg-join-'));

@@ -4,7 +4,7 @@
 // (validations.go, getSecretsRegex) as an oracle on generated names.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { looksLikeSecretName } from '../../../src/build-action/history/record/secret-names.js';
+import { looksLikeSecretName } from '../../../../src/build-action/history/record/secret-names.js';
 
 const BUILDKIT_LINT_TEST: Array<[string, boolean]> = [
   ['SECRET_PASSPHRASE', true],

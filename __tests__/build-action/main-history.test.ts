@@ -3,11 +3,11 @@
 // record output, the summary section, annotations, and a regression gate failing the step.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { run } from '../../../src/build-action/main.js';
-import type { ActionFS, BuildRunner } from '../../../src/build-action/ports.js';
-import type { HistoryStore } from '../../../src/build-action/history/store/store.js';
-import type { RunnerAnnotation, RunnerPort } from '../../../src/github/runner-port.js';
-import { CORPUS } from '../reports.js';
+import { run } from '../../src/build-action/main.js';
+import type { ActionFS, BuildRunner } from '../../src/build-action/ports.js';
+import type { HistoryStore } from '../../src/build-action/history/store/store.js';
+import type { RunnerAnnotation, RunnerPort } from '../../src/github/runner-port.js';
+import { CORPUS } from './reports.js';
 
 const WORKSPACE = '/repo';
 const corpus = (name: string, file: string) => readFileSync(`${CORPUS}/${name}/${file}`, 'utf8');

@@ -9,8 +9,8 @@ import {
   parseRecord,
   serializeRecord,
   shortHash,
-} from '../../../src/build-action/history/record/record.js';
-import { recordOf, reportOf } from './helpers.js';
+} from '../../../../src/build-action/history/record/record.js';
+import { recordOf, reportOf } from '../helpers.js';
 
 const DOCKERFILE = 'FROM local/node:20\nARG DB_PASSWORD\nARG NODE_ENV\nRUN make\n';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

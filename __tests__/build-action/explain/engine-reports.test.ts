@@ -4,13 +4,13 @@
 // reports, plain and rawjson, end to end.
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { buildAnnotations } from '../../src/build-action/explain/annotations.js';
-import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
-import { renderSummary } from '../../src/build-action/explain/summary.js';
-import { parseDockerfile } from '../../src/engine/dockerfile.js';
-import { analyzeLog } from '../../src/engine/index.js';
-import type { BuildReport } from '../../src/engine/report.js';
-import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06 } from './reports.js';
+import { buildAnnotations } from '../../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../../src/build-action/explain/cache-bust.js';
+import { renderSummary } from '../../../src/build-action/explain/summary.js';
+import { parseDockerfile } from '../../../src/engine/dockerfile.js';
+import { analyzeLog } from '../../../src/engine/index.js';
+import type { BuildReport } from '../../../src/engine/report.js';
+import { CORPUS, clean01, copyMissing08, parse09, partial03, runFail06 } from '../reports.js';
 
 const CASES: Array<[string, BuildReport, number]> = [
   ['01-multistage-clean', clean01, 0],

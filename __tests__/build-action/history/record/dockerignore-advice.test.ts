@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDockerfile } from '../../../src/engine/index.js';
-import { proposeDockerignore } from '../../../src/build-action/history/record/dockerignore-advice.js';
+import { parseDockerfile } from '../../../../src/engine/index.js';
+import { proposeDockerignore } from '../../../../src/build-action/history/record/dockerignore-advice.js';
 
 const NODE = `FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n`;
 

@@ -4,8 +4,8 @@ import {
   hasExporterType,
   resolveContext,
   type ArgvFacts,
-} from '../../src/build-action/buildx/argv.js';
-import { readInputs } from '../../src/build-action/inputs.js';
+} from '../../../src/build-action/buildx/argv.js';
+import { readInputs } from '../../../src/build-action/inputs.js';
 
 const facts: Omit<ArgvFacts, 'context'> = {
   iidFile: '/tmp/bg/iid.txt',

@@ -1,9 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { buildAnnotations, gateAnnotations } from '../../src/build-action/explain/annotations.js';
-import { findCacheBusts } from '../../src/build-action/explain/cache-bust.js';
-import { parseDockerfile } from '../../src/engine/dockerfile.js';
-import { CORPUS, copyMissing08, parse09, partial03, runFail06 } from './reports.js';
+import { buildAnnotations, gateAnnotations } from '../../../src/build-action/explain/annotations.js';
+import { findCacheBusts } from '../../../src/build-action/explain/cache-bust.js';
+import { parseDockerfile } from '../../../src/engine/dockerfile.js';
+import { CORPUS, copyMissing08, parse09, partial03, runFail06 } from '../reports.js';
 
 const dockerfileOf = (name: string) => parseDockerfile(readFileSync(`${CORPUS}/${name}/Dockerfile`, 'utf8'));
 
