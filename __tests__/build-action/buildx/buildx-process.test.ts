@@ -1,6 +1,5 @@
 // The real spawn runner against small node child processes (no Docker needed).
 import { describe, it, expect } from '@jest/globals';
-import { LineStream } from '../../../src/build-action/buildx/line-stream.js';
 import type { OutputStream } from '../../../src/build-action/ports.js';
 import { spawnRunner, type CancelSource } from '../../../src/build-action/buildx/buildx-process.js';
 
@@ -84,18 +83,5 @@ describe('spawnRunner', () => {
     const { result } = await collect(script, cancel, 300, () => setTimeout(() => cancel.fire('SIGINT'), 50));
     expect(result).toMatchObject({ cancelled: true, signal: 'SIGKILL', exitCode: null });
     expect(Date.now() - started).toBeLessThan(5000);
-  });
-});
-
-describe('LineStream', () => {
-  it('splits on LF across chunks and passes an over-long line in pieces', () => {
-    const stream = new LineStream(8);
-    expect(stream.push(Buffer.from('ab\ncd')).map(String)).toEqual(['ab\n']);
-    expect(stream.push(Buffer.from('e\nf')).map(String)).toEqual(['cde\n']);
-    expect(stream.push(Buffer.from('0123456789')).map(String)).toEqual(['f0123456789']);
-    expect(stream.push(Buffer.from('xy\n')).map(String)).toEqual(['xy\n']);
-    expect(stream.end()).toBeNull();
-    stream.push(Buffer.from('tail'));
-    expect(String(stream.end())).toBe('tail');
   });
 });

@@ -1,0 +1,36 @@
+import { describe, it, expect } from '@jest/globals';
+import { diagnoseSetupError } from '../../../src/build-action/explain/setup-errors.js';
+
+describe('diagnoseSetupError', () => {
+  it.each<[string | null, string, string | null]>([
+    ['ENOENT', '', 'docker-missing'],
+    [null, "docker: 'buildx' is not a docker command.\nSee 'docker --help'", 'buildx-missing'],
+    [null, 'unknown command: docker buildx', 'buildx-missing'],
+    [
+      null,
+      'ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      'daemon-unreachable',
+    ],
+    [
+      null,
+      'ERROR: failed to dial gRPC: dial unix /var/run/docker.sock: connect: permission denied',
+      'daemon-unreachable',
+    ],
+    [null, 'ERROR: no builder "ci-builder" found', 'builder-not-found'],
+    [null, "unknown flag: --call\nSee 'docker buildx build --help'.", 'buildx-too-old'],
+    [
+      null,
+      'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+      null,
+    ],
+  ])('%s / %j -> %s', (code, output, kind) => {
+    expect(diagnoseSetupError(code, output.split('\n'))?.kind ?? null).toBe(kind);
+  });
+
+  it('names the builder and the flag', () => {
+    expect(diagnoseSetupError(null, ['ERROR: no builder "ci-builder" found'])?.message).toContain(
+      'docker buildx create --name ci-builder',
+    );
+    expect(diagnoseSetupError(null, ['unknown flag: --call'])?.title).toBe('buildx does not support --call');
+  });
+});
