@@ -1,6 +1,12 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { fromLinesOfImage, locateStep, numberedSteps, parseDockerfile } from '../../src/engine/dockerfile.js';
+import {
+  contextSources,
+  fromLinesOfImage,
+  locateStep,
+  numberedSteps,
+  parseDockerfile,
+} from '../../src/engine/dockerfile.js';
 
 const corpus = new URL('../fixtures/corpus', import.meta.url).pathname;
 const corpusDockerfile = (name: string) => readFileSync(`${corpus}/${name}/Dockerfile`, 'utf8');
@@ -164,4 +170,22 @@ describe('locateStep', () => {
       locateStep(two, { stage: 'nope', index: 2, instruction: 'COPY', name: '[nope 2/2] RUN y' }),
     ).toBeNull();
   });
+});
+
+describe('contextSources', () => {
+  const sourcesOf = (line: string) =>
+    contextSources(parseDockerfile(`FROM x\n${line}\n`).stages[0]!.instructions[1]!);
+  it.each([
+    ['COPY . .', ['.']],
+    ['COPY --chown=1:1 a b /dst/', ['a', 'b']],
+    ['COPY ["a b", "c", "/d"]', ['a b', 'c']],
+    ['COPY --from=build /app /app', null],
+    ['ADD https://example.com/x.tgz /x', []],
+    ['COPY <<EOF /x\nhi\nEOF', null],
+    ['RUN --mount=type=bind,target=/src make', ['.']],
+    ['RUN --mount=type=bind,source=go.sum,target=go.sum go mod download', ['go.sum']],
+    ['RUN --mount=type=cache,target=/root/.cache go build', null],
+    ['RUN --mount=type=bind,from=deps,target=/d ls', null],
+    ['RUN make', null],
+  ])('%s', (line, expected) => expect(sourcesOf(line)).toEqual(expected));
 });

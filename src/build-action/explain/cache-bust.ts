@@ -7,6 +7,7 @@
 // placed after a copy of the whole source tree, unpinned base images, and a
 // large context sent without a .dockerignore.
 import {
+  contextSources,
   isScratch,
   locateStep,
   type Dockerfile,
@@ -15,7 +16,6 @@ import {
 } from '../../engine/index.js';
 import type { BuildReport, StepReport } from '../../engine/index.js';
 import { formatBytes, formatDuration } from '../../shared/units.js';
-import { contextSources } from '../history/record/fingerprint.js';
 
 export type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';

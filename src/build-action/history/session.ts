@@ -3,7 +3,7 @@
 // user almost nothing); after it, make this build's record, blame each cache miss, compare
 // with the default branch, and save. Any failure of the store is a warning and the build goes
 // on: history is advice, never a reason for a red build on its own.
-import type { BuildReport, Dockerfile } from '../../engine/index.js';
+import { contextSources, type BuildReport, type Dockerfile } from '../../engine/index.js';
 import { blameCacheMisses, sourceKey, type Blame } from './record/blame.js';
 import {
   hashContextFile,
@@ -14,12 +14,7 @@ import {
 } from './record/context-files.js';
 import { proposeDockerignore, type DockerignoreProposal } from './record/dockerignore-advice.js';
 import { cleanPath } from './record/dockerignore.js';
-import {
-  contextSources,
-  makeFingerprint,
-  sourceSelector,
-  type SourceFingerprint,
-} from './record/fingerprint.js';
+import { makeFingerprint, sourceSelector, type SourceFingerprint } from './record/fingerprint.js';
 import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record/record.js';
 import { compareWithBaseline, type Regression, type RegressionSettings } from './record/regression.js';
 import type { HistoryStore, RestoredRecord, SaveOutcome } from './store/store.js';

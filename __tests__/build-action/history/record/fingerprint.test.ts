@@ -1,7 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDockerfile } from '../../../../src/engine/index.js';
 import {
-  contextSources,
   diffFingerprints,
   makeFingerprint,
   sourceSelector,
@@ -37,24 +35,6 @@ describe('sourceSelector (COPY sources, Go filepath.Match per segment)', () => {
     const selects = sourceSelector(sources);
     expect(FILES.filter(selects)).toEqual(expected);
   });
-});
-
-describe('contextSources', () => {
-  const sourcesOf = (line: string) =>
-    contextSources(parseDockerfile(`FROM x\n${line}\n`).stages[0]!.instructions[1]!);
-  it.each([
-    ['COPY . .', ['.']],
-    ['COPY --chown=1:1 a b /dst/', ['a', 'b']],
-    ['COPY ["a b", "c", "/d"]', ['a b', 'c']],
-    ['COPY --from=build /app /app', null],
-    ['ADD https://example.com/x.tgz /x', []],
-    ['COPY <<EOF /x\nhi\nEOF', null],
-    ['RUN --mount=type=bind,target=/src make', ['.']],
-    ['RUN --mount=type=bind,source=go.sum,target=go.sum go mod download', ['go.sum']],
-    ['RUN --mount=type=cache,target=/root/.cache go build', null],
-    ['RUN --mount=type=bind,from=deps,target=/d ls', null],
-    ['RUN make', null],
-  ])('%s', (line, expected) => expect(sourcesOf(line)).toEqual(expected));
 });
 
 describe('fingerprints', () => {

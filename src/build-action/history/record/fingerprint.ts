@@ -4,7 +4,6 @@
 // the deepest level that fits), so a record stays a few KB however large the repository; two
 // fingerprints folded at different depths are compared at the coarser one.
 import { createHash } from 'node:crypto';
-import type { DockerfileInstruction } from '../../../engine/index.js';
 import { cleanPath } from './dockerignore.js';
 
 export interface SourceFingerprint {
@@ -34,55 +33,6 @@ export interface FileChange {
 }
 
 export const MAX_ENTRIES_PER_SOURCE = 100;
-
-/**
- * The context sources of a COPY/ADD, or of a RUN that bind-mounts the context
- * (`--mount=type=bind,source=...` without `from=`: its files are part of the RUN's cache key);
- * null when the instruction does not read the context (`--from`, URLs, heredocs).
- */
-export function contextSources(instruction: DockerfileInstruction): string[] | null {
-  if (instruction.keyword === 'RUN') return bindMountSources(instruction);
-  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return null;
-  if (instruction.flags.some((f) => f.toLowerCase().startsWith('--from='))) return null;
-  const text = instruction.argsWithoutFlags.trim();
-  let words: string[];
-  if (text.startsWith('[')) {
-    try {
-      words = (JSON.parse(text) as unknown[]).map(String);
-    } catch {
-      return null;
-    }
-  } else {
-    words = text.split(/\s+/).filter((w) => w !== '');
-  }
-  if (words.length < 2) return null;
-  const sources = words.slice(0, -1);
-  if (sources.some((s) => s.startsWith('<<'))) return null;
-  return sources.filter((s) => !/^(https?:\/\/|git@|git:\/\/)/i.test(s));
-}
-
-function bindMountSources(instruction: DockerfileInstruction): string[] | null {
-  const sources: string[] = [];
-  for (const flag of instruction.flags) {
-    if (!flag.toLowerCase().startsWith('--mount=')) continue;
-    const fields = new Map(
-      flag
-        .slice('--mount='.length)
-        .split(',')
-        .map((field) => {
-          const eq = field.indexOf('=');
-          return [
-            field.slice(0, eq < 0 ? undefined : eq).toLowerCase(),
-            eq < 0 ? '' : field.slice(eq + 1),
-          ] as const;
-        }),
-    );
-    // type defaults to bind; a mount from another stage or image is not the context.
-    if ((fields.get('type') ?? 'bind') !== 'bind' || fields.has('from')) continue;
-    sources.push(fields.get('source') ?? fields.get('src') ?? '.');
-  }
-  return sources.length > 0 ? sources : null;
-}
 
 /** Whether a context path is brought in by one of the sources (Go filepath.Match per segment). */
 export function sourceSelector(sources: readonly string[]): (file: string) => boolean {
