@@ -15,7 +15,7 @@ import type { Inputs, OutputName } from './inputs.js';
 import type { RunPlan } from './run-plan.js';
 import { diagnoseSetupError, type SetupError } from './explain/setup-errors.js';
 import { renderSetupErrorSummary, renderSummary } from './explain/summary.js';
-import { historyAnnotations, renderHistorySection } from './history/render.js';
+import { historyAnnotations, renderHistorySection } from './history/index.js';
 
 export interface BuildAnalysis {
   report: BuildReport;

@@ -13,11 +13,15 @@ import { SafeAnalyzer } from './buildx/safe-analyzer.js';
 import { SecretFiles } from './buildx/secret-files.js';
 import { materializeSecrets } from './buildx/secrets.js';
 import { streamBuild, type StreamedBuild } from './buildx/stream-build.js';
-import { parseDockerfile } from '../engine/index.js';
-import { addJobRow, HISTORY_UNAVAILABLE, startActionHistory, type HistoryStart } from './history/action.js';
-import { isActionsCacheAvailable } from './history/store/actions-cache-store.js';
-import type { JobRow } from './history/render.js';
-import type { HistoryResult } from './history/session.js';
+import {
+  addJobRow,
+  planActionHistory,
+  startHistory,
+  type ActionHistoryPlan,
+  type HistoryResult,
+  type HistorySession,
+  type JobRow,
+} from './history/index.js';
 
 export interface Execution {
   /** The run's private directory; the report file goes there. */
@@ -33,7 +37,7 @@ export interface Execution {
   dockerfileText: string | null;
   /** Whether the local context has a .dockerignore; null for remote contexts. */
   hasDockerignore: boolean | null;
-  /** Build history (history.ts), null when it is off, unavailable, or the build was cancelled. */
+  /** Build history (history/index.ts), null when it is off, unavailable, or the build was cancelled. */
   history: ExecutedHistory | null;
 }
 
@@ -74,8 +78,11 @@ export async function executeBuild(
     });
     deps.io.info(`${command.command} ${command.args.map(shellQuote).join(' ')}`);
     // History starts before buildx: restoring records and fingerprinting the context overlap the build.
-    const history = inputs.history ? await startHistory(inputs, plan, deps) : null;
-    if (history !== null && history.session === null) deps.io.info(history.notice);
+    const planned = inputs.history ? await planHistory(inputs, plan, deps) : null;
+    if (planned?.plan === null) deps.io.info(planned.notice);
+    const history: StartedHistory | null = planned?.plan
+      ? { session: startHistory(planned.plan, deps.now), label: planned.label }
+      : null;
 
     const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer());
     const streamed = await streamBuild(command, analyzer, deps);
@@ -87,9 +94,7 @@ export async function executeBuild(
     const { absolute, contextDir } = plan.dockerfile;
     // A cancelled build has no time to wait for the cache service: the runner is about to kill it.
     const executedHistory =
-      history?.session && !cancelled
-        ? await finishHistory(history, report, streamed.durationMs, tempDir, deps)
-        : null;
+      history && !cancelled ? await finishHistory(history, report, streamed.durationMs, tempDir, deps) : null;
     return {
       tempDir,
       command,
@@ -106,24 +111,29 @@ export async function executeBuild(
   }
 }
 
-/** Reads what history needs before the build (the Dockerfile) and starts it; a failure is a warning. */
-async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Promise<HistoryStart | null> {
-  if (deps.historyStore === undefined && !isActionsCacheAvailable(deps.env)) {
-    return { session: null, notice: HISTORY_UNAVAILABLE };
-  }
-  const createStore = deps.historyStore ?? deps.cacheStore;
+/** This build's history while buildx runs: its session, and its label in the job's table. */
+interface StartedHistory {
+  session: HistorySession;
+  label: string;
+}
+
+/** History's plan for this build (history/index.ts); a failure to make it is a warning. */
+async function planHistory(
+  inputs: Inputs,
+  plan: RunPlan,
+  deps: BuildDeps,
+): Promise<ActionHistoryPlan | null> {
+  const { absolute, contextDir, repoRelative } = plan.dockerfile;
   try {
-    const { absolute, contextDir, repoRelative } = plan.dockerfile;
-    const text = absolute === null ? null : await deps.fs.readText(absolute);
-    return startActionHistory({
+    return await planActionHistory({
       inputs,
       env: deps.env,
       contextDir,
       dockerfilePath: absolute,
       dockerfileRepoPath: repoRelative,
-      dockerfile: text === null ? null : parseDockerfile(text),
-      now: deps.now,
-      ...(createStore ? { createStore } : {}),
+      readText: (file) => deps.fs.readText(file),
+      store: deps.historyStore,
+      cacheStore: deps.cacheStore,
     });
   } catch (error) {
     deps.io.warning(`buildx-gate history could not start (the build is unaffected): ${messageOf(error)}`);
@@ -132,7 +142,7 @@ async function startHistory(inputs: Inputs, plan: RunPlan, deps: BuildDeps): Pro
 }
 
 async function finishHistory(
-  history: Extract<HistoryStart, { label: string }>,
+  history: StartedHistory,
   report: BuildReport,
   durationMs: number,
   tempDir: string,

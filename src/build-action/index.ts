@@ -6,10 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionsRunner } from '../github/actions-runner.js';
-import { cacheWorkerStore } from './history/store/cache-worker-store.js';
-import { spawnCacheWorker } from './history/store/cache-worker-process.js';
+import { cacheWorkerStores, type StoreFactory } from './history/index.js';
 import { run } from './main.js';
-import type { StoreFactory } from './history/action.js';
 import type { ActionFS } from './ports.js';
 import { postRecorder, saveWorkerHandle } from './post/post-state.js';
 import { processSignals, spawnRunner } from './buildx/buildx-process.js';
@@ -36,16 +34,12 @@ const post = postRecorder(io, process.env);
  * without a post step to join it (no GITHUB_STATE), in this process.
  */
 const cacheStore: StoreFactory | undefined = process.env.GITHUB_STATE
-  ? (keys) => {
-      const worker = spawnCacheWorker({
-        script: fileURLToPath(new URL('./history-worker.js', import.meta.url)),
-        keys,
-        env: process.env,
-        tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
-      });
-      if (worker.handle !== null) saveWorkerHandle(io, worker.handle);
-      return cacheWorkerStore(worker.connection, 'the GitHub Actions cache');
-    }
+  ? cacheWorkerStores({
+      script: fileURLToPath(new URL('./history-worker.js', import.meta.url)),
+      env: process.env,
+      tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+      onStarted: (handle) => saveWorkerHandle(io, handle),
+    })
   : undefined;
 
 try {

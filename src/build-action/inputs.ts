@@ -11,8 +11,8 @@ import {
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from './history/record/limits.js';
-import type { RegressionSettings } from './history/record/regression.js';
+  type RegressionSettings,
+} from './history/index.js';
 
 /** Every input name, in the order of action.yml (a test compares the two). */
 export const INPUT_NAMES = [

@@ -4,7 +4,7 @@
 import type { BuildReport, BuildResult } from '../engine/index.js';
 import type { RunnerPort } from '../github/runner-port.js';
 import type { BuildCommand } from './buildx/argv.js';
-import type { StoreFactory } from './history/action.js';
+import type { StoreFactory } from './history/index.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 

@@ -16,8 +16,7 @@ import {
   type BuildReport,
   type Dockerfile,
 } from '../engine/index.js';
-import type { HistoryResult } from '../build-action/history/session.js';
-import { renderHistorySection } from '../build-action/history/render.js';
+import { renderHistorySection, type HistoryResult } from '../build-action/history/index.js';
 import {
   HISTORY_USAGE,
   HISTORY_VALUE_OPTIONS,

@@ -7,15 +7,18 @@ import path from 'node:path';
 import { parseDockerfile, type BuildReport } from '../engine/index.js';
 import { formatBytes, formatDuration } from '../shared/units.js';
 import {
+  describeCause,
+  directoryStore,
   parseCacheExportLimit,
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from '../build-action/history/record/limits.js';
-import type { RegressionSettings } from '../build-action/history/record/regression.js';
-import { describeCause } from '../build-action/history/render.js';
-import { startHistory, type HistoryResult } from '../build-action/history/session.js';
-import { directoryStore, recordPrefix, recordVariant } from '../build-action/history/store/store.js';
+  recordPrefix,
+  recordVariant,
+  startHistory,
+  type HistoryResult,
+  type RegressionSettings,
+} from '../build-action/history/index.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const HISTORY_USAGE = `history (with --history-dir):

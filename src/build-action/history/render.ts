@@ -5,7 +5,7 @@
 import { escapeMarkdownInline, inlineCode, preBlock, truncate } from '../../github/escape.js';
 import { stripControl } from '../../shared/text.js';
 import { table } from '../../github/markdown.js';
-import type { Annotation } from '../explain/annotations.js';
+import type { RunnerAnnotation } from '../../github/runner-port.js';
 import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
 import type { Blame, BlameCause } from './record/blame.js';
 import type { Delta, Regression } from './record/regression.js';
@@ -68,8 +68,8 @@ const ANNOTATED: ReadonlySet<BlameCause['kind']> = new Set([
   'files',
 ]);
 
-export function historyAnnotations(result: HistoryResult, dockerfilePath: string | null): Annotation[] {
-  const annotations: Annotation[] = [];
+export function historyAnnotations(result: HistoryResult, dockerfilePath: string | null): RunnerAnnotation[] {
+  const annotations: RunnerAnnotation[] = [];
   for (const blame of result.blames) {
     if (!ANNOTATED.has(blame.cause.kind)) continue;
     annotations.push({

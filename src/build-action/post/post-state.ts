@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunnerPort } from '../../github/runner-port.js';
-import type { WorkerHandle } from '../history/store/cache-worker-process.js';
+import type { WorkerHandle } from '../history/index.js';
 import type { BuildRunner } from '../ports.js';
 import { processStartTime } from '../../shared/process-group.js';
 

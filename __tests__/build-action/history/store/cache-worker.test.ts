@@ -9,12 +9,10 @@ import {
   serveCacheWorker,
   type FromWorker,
   type ToWorker,
+  type WorkerConnection,
   type WorkerStatus,
 } from '../../../../src/build-action/history/store/cache-worker.js';
-import {
-  cacheWorkerStore,
-  type WorkerConnection,
-} from '../../../../src/build-action/history/store/cache-worker-store.js';
+import { cacheWorkerStore } from '../../../../src/build-action/history/store/cache-worker-store.js';
 import {
   readWorkerConfig,
   workerEnvironment,

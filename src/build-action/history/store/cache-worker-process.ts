@@ -9,8 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { processStartTime } from '../../../shared/process-group.js';
-import type { WorkerConnection } from './cache-worker-store.js';
-import type { FromWorker } from './cache-worker.js';
+import type { FromWorker, WorkerConnection } from './cache-worker.js';
 import type { CacheKeys } from './store.js';
 
 export const WORKER_CONFIG_ENV = 'BUILDX_GATE_CACHE_WORKER';

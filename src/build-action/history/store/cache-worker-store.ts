@@ -1,20 +1,10 @@
 // The action's side of the cache worker (cache-worker.ts): a HistoryStore whose restores are
 // answered by the worker and whose save is handed to it and not waited for. The save's outcome
-// reaches the job log through the post step (worker-join.ts).
-import type { FromWorker, ToWorker } from './cache-worker.js';
-import type { HistoryStore, RestoredRecord, SaveOutcome } from './store.js';
-
-/** The worker process as the store drives it; spawnCacheWorker() makes the real one. */
-export interface WorkerConnection {
-  send(message: ToWorker): Promise<void>;
-  onMessage(handler: (message: FromWorker) => void): void;
-  /** The worker ended (crashed, or could not start): what is known of why. */
-  onExit(handler: (detail: string) => void): void;
-  /** While true, the action's process stays alive to hear the answer. */
-  hold(waiting: boolean): void;
-  /** Lets go of the worker: it finishes what it was given and ends. */
-  release(): void;
-}
+// reaches the job log through the post step (worker-join.ts). cacheWorkerStores() is how the
+// action gets them: each store with a worker process of its own.
+import { spawnCacheWorker, type WorkerHandle } from './cache-worker-process.js';
+import type { WorkerConnection } from './cache-worker.js';
+import type { HistoryStore, RestoredRecord, SaveOutcome, StoreFactory } from './store.js';
 
 export function cacheWorkerStore(connection: WorkerConnection, description: string): HistoryStore {
   const pending = new Map<
@@ -81,5 +71,27 @@ export function cacheWorkerStore(connection: WorkerConnection, description: stri
       return text;
     },
     close: release,
+  };
+}
+
+/**
+ * The GitHub Actions cache through a worker process: each store made spawns one and hands its
+ * handle over for the post step, which joins it (worker-join.ts).
+ */
+export function cacheWorkerStores(options: {
+  script: string;
+  env: NodeJS.ProcessEnv;
+  tempRoot: string;
+  onStarted: (handle: WorkerHandle) => void;
+}): StoreFactory {
+  return (keys) => {
+    const worker = spawnCacheWorker({
+      script: options.script,
+      keys,
+      env: options.env,
+      tempRoot: options.tempRoot,
+    });
+    if (worker.handle !== null) options.onStarted(worker.handle);
+    return cacheWorkerStore(worker.connection, 'the GitHub Actions cache');
   };
 }

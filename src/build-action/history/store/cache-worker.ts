@@ -38,6 +38,18 @@ export interface WorkerChannel {
   send(message: FromWorker): void;
 }
 
+/** The other end: the worker process as the action's store drives it (cache-worker-store.ts); spawnCacheWorker() makes the real one. */
+export interface WorkerConnection {
+  send(message: ToWorker): Promise<void>;
+  onMessage(handler: (message: FromWorker) => void): void;
+  /** The worker ended (crashed, or could not start): what is known of why. */
+  onExit(handler: (detail: string) => void): void;
+  /** While true, the action's process stays alive to hear the answer. */
+  hold(waiting: boolean): void;
+  /** Lets go of the worker: it finishes what it was given and ends. */
+  release(): void;
+}
+
 /** Serves restores until the action sends the record to save or goes away; returns what happened. */
 export function serveCacheWorker(channel: WorkerChannel, store: HistoryStore): Promise<WorkerStatus> {
   const drain = () => store.drainLog?.() ?? '';

@@ -54,6 +54,9 @@ export interface CacheKeys extends StoreIdentity {
   uniqueSuffix: string;
 }
 
+/** Makes the store of one build's records, once the keys are known (actions-cache-store.ts, cache-worker-process.ts). */
+export type StoreFactory = (keys: CacheKeys) => HistoryStore;
+
 /**
  * `no-args`, else `args-` and a hash of the build-args' recorded hashes (never of the values
  * themselves): matrix legs that differ only in build-args (`NODE_VERSION=20` / `22`) run at the

@@ -1,0 +1,43 @@
+// History's front door: the one module the rest of the build action, and the CLI, import from
+// history/ (eslint.config.js holds them to it). History keeps a record of every build in a store
+// between builds, to name what broke the cache (blame) and to tell whether a pull request made
+// the build slower than the default branch (regression gates). One build's history is one
+// session: startHistory() before buildx runs, finish() after it.
+//
+//   session.ts       one build's history, start to finish
+//   action-plan.ts   the build action's plan for it: who this build is, where its records live
+//   job-rows.ts      the builds of one job, folded into one table
+//   render.ts        history in words: a job-summary section and annotations
+//   record/          what a record is and what it tells: fingerprints, blame, regression, limits
+//   store/           how records travel: the Actions cache, its worker process, a directory
+//
+// Not through here: scripts/bundle.mjs names the cache worker's entry point
+// (store/cache-worker-index.ts) and the undici stand-in (store/no-undici.ts) itself; nothing
+// imports them.
+
+// A build's history: its plan, its start, what it finds.
+export { startHistory, type HistoryPlan, type HistoryResult, type HistorySession } from './session.js';
+export {
+  planActionHistory,
+  type ActionHistoryContext,
+  type ActionHistoryPlan,
+  type HistoryInputs,
+} from './action-plan.js';
+export { addJobRow } from './job-rows.js';
+export { describeCause, historyAnnotations, renderHistorySection, type JobRow } from './render.js';
+
+// The regression gates' inputs, as users write them.
+export {
+  parseCacheExportLimit,
+  parseContextGrowth,
+  parseDurationIncrease,
+  parseRatioDrop,
+} from './record/limits.js';
+export type { RegressionSettings } from './record/regression.js';
+
+// Where records live: a directory (the CLI), or the Actions cache through the worker (the action,
+// whose post step joins the worker).
+export { directoryStore, recordPrefix, recordVariant, type StoreFactory } from './store/store.js';
+export { cacheWorkerStores } from './store/cache-worker-store.js';
+export type { WorkerHandle } from './store/cache-worker-process.js';
+export { joinCacheWorker, type JoinResult } from './store/worker-join.js';
