@@ -1,10 +1,10 @@
-// History through the whole action (run() with fakes): the store is an in-memory one, buildx
+// History through the whole action (runAction() with fakes): the store is an in-memory one, buildx
 // replays recorded logs. What is checked is the wiring: the restore before the build, the
 // record output, the summary section, annotations, and a regression gate failing the step.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { run } from '../../src/build-action/main.js';
-import type { ActionFS, BuildRunner } from '../../src/build-action/ports.js';
+import { runAction } from '../../src/build-action/main.js';
+import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
 import type { HistoryStore } from '../../src/build-action/history/store/store.js';
 import type { RunnerAnnotation, RunnerPort } from '../../src/github/runner-port.js';
 import { CORPUS } from './reports.js';
@@ -62,17 +62,17 @@ async function build(
     makeTempDir: async () => '/tmp/bg-1',
     remove: async (p) => void files.delete(p),
   };
-  const runner: BuildRunner = {
+  const buildx: Buildx = {
     async run(_command, _env, onLine) {
       for (const line of corpus(logCase, 'plain.log').split(/(?<=\n)/)) onLine(Buffer.from(line), 'stderr');
       return { exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null };
     },
   };
   let time = 1000;
-  const outcome = await run({
+  const outcome = await runAction({
     io,
     fs,
-    runner,
+    buildx,
     env: { GITHUB_WORKSPACE: WORKSPACE, ...env },
     cwd: WORKSPACE,
     now: () => (time += 500),
@@ -85,7 +85,7 @@ async function build(
 const MAIN = { GITHUB_REF_NAME: 'main', GITHUB_SHA: 'a'.repeat(40) };
 const PR = { GITHUB_HEAD_REF: 'feature', GITHUB_REF_NAME: '7/merge', GITHUB_SHA: 'b'.repeat(40) };
 
-describe('history through run()', () => {
+describe('history through runAction()', () => {
   it('main records; a pull request whose cache ratio fell is failed by max-cache-ratio-drop', async () => {
     const records = new Map<string, string>();
     const calls: string[] = [];

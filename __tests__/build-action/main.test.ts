@@ -3,17 +3,10 @@
 // the action says to the runner. The engine is the real one.
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Annotation } from '../../src/build-action/explain/annotations.js';
 import type { BuildCommand } from '../../src/build-action/buildx/argv.js';
-import { run } from '../../src/build-action/main.js';
-import type {
-  ActionFS,
-  BuildDeps,
-  BuildRunner,
-  LogAnalyzer,
-  RunResult,
-} from '../../src/build-action/ports.js';
-import type { RunnerPort } from '../../src/github/runner-port.js';
+import { runAction } from '../../src/build-action/main.js';
+import type { ActionFS, BuildDeps, Buildx, LogAnalyzer, BuildxExit } from '../../src/build-action/ports.js';
+import type { RunnerAnnotation as Annotation, RunnerPort } from '../../src/github/runner-port.js';
 import { CORPUS } from './reports.js';
 
 const WORKSPACE = '/repo';
@@ -63,17 +56,17 @@ class MemoryFS implements ActionFS {
 
 interface Replay {
   log: string;
-  result?: Partial<RunResult>;
+  result?: Partial<BuildxExit>;
   /** What buildx would leave in --iidfile / --metadata-file. */
   iid?: string;
   metadata?: object;
 }
 
-function replayRunner(
+function replayBuildx(
   replay: Replay,
   fs: MemoryFS,
   seen: { command?: BuildCommand; env?: NodeJS.ProcessEnv } = {},
-): BuildRunner {
+): Buildx {
   return {
     async run(command, env, onLine) {
       seen.command = command;
@@ -100,10 +93,10 @@ async function action(
   const fs = new MemoryFS(files);
   const seen: { command?: BuildCommand; env?: NodeJS.ProcessEnv } = {};
   let time = 1000;
-  const outcome = await run({
+  const outcome = await runAction({
     io,
     fs,
-    runner: replayRunner(replay, fs, seen),
+    buildx: replayBuildx(replay, fs, seen),
     env: { GITHUB_WORKSPACE: WORKSPACE },
     cwd: WORKSPACE,
     now: () => (time += 500),
@@ -314,7 +307,7 @@ describe('run: inputs and secrets', () => {
       { log: '' },
       {},
       {
-        runner: {
+        buildx: {
           run: async () => (
             (ran = true),
             { exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null }
@@ -367,10 +360,10 @@ describe('run: inputs and secrets', () => {
       return original(p, text, mode);
     };
     const io = new Recorder({ context: '.', secrets: 'A=1' });
-    await run({
+    await runAction({
       io,
       fs: fsSpy,
-      runner: replayRunner({ log: '' }, fsSpy),
+      buildx: replayBuildx({ log: '' }, fsSpy),
       env: {},
       cwd: '/',
       now: () => 0,

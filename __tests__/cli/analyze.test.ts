@@ -254,7 +254,7 @@ describe('buildx-gate analyze --dockerfile and --format markdown', () => {
         report,
         durationMs: null,
         dockerfile,
-        dockerfilePath: DOCKERFILE,
+        dockerfileRepoPath: DOCKERFILE,
         findings: findCacheBusts(dockerfile, report, {
           hasDockerignore: null,
           noCache: false,

@@ -35,7 +35,7 @@ function buildInput(report: BuildReport, extra: Partial<SummaryInput> = {}): Sum
     report,
     durationMs: report.totals.durationMs,
     dockerfile: null,
-    dockerfilePath: 'Dockerfile',
+    dockerfileRepoPath: 'Dockerfile',
     findings: [],
     gates: [],
     imageId: null,

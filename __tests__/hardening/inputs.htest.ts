@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
-import { run } from '../../src/build-action/main.js';
-import type { ActionFS, BuildRunner } from '../../src/build-action/ports.js';
+import { runAction as runBuildAction } from '../../src/build-action/main.js';
+import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
 import { fakeRunner } from './fake-runner.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
 import { runVerify } from '../../src/cli/verify.js';
@@ -239,13 +239,13 @@ describe('every build action input, with wrong values', () => {
         makeTempDir: async () => '/tmp/bxg-hardening',
         remove: async () => {},
       };
-      const runner: BuildRunner = {
+      const buildx: Buildx = {
         run: async () => {
           started = true;
           return { exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null };
         },
       };
-      await run({ io, fs, runner, env: {}, cwd: '/w', now: () => 0, randomToken: () => 't' });
+      await runBuildAction({ io, fs, buildx, env: {}, cwd: '/w', now: () => 0, randomToken: () => 't' });
       const type = BUILD_TYPES[name]!;
       judge(name, wrong, TYPES[type].includes(wrong), recorded.failed[0] ?? null, started);
     },

@@ -7,7 +7,8 @@
 // unreadable Dockerfile) becomes a warning and never fails a build that buildx
 // passed.
 import { parseDockerfile, type BuildReport } from '../engine/index.js';
-import { buildAnnotations, errorTitle, gateAnnotations, type Annotation } from './explain/annotations.js';
+import type { RunnerAnnotation } from '../github/runner-port.js';
+import { buildAnnotations, errorTitle, gateAnnotations } from './explain/annotations.js';
 import { findCacheBusts } from './explain/cache-bust.js';
 import type { Execution } from './execute.js';
 import { breaches, evaluateGates } from './explain/gates.js';
@@ -25,7 +26,7 @@ export interface BuildAnalysis {
   outputs: [name: OutputName, value: string][];
   /** Analysis steps that failed (the build result is unaffected). */
   warnings: string[];
-  annotations: Annotation[];
+  annotations: RunnerAnnotation[];
   /** The job summary; null when switched off or when rendering it failed. */
   summary: string | null;
   /** Why the step fails; null when it passes. */
@@ -86,13 +87,13 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
   const regressionBreaches =
     buildFailed || history === null ? [] : history.regression.gates.filter((g) => !g.passed);
   const breached = breaches(gates);
-  const dockerfilePath = plan.dockerfile.repoRelative;
+  const { dockerfileRepoPath } = plan.location;
   const historyNotes =
-    history === null ? [] : guarded.run(() => historyAnnotations(history, dockerfilePath), []);
+    history === null ? [] : guarded.run(() => historyAnnotations(history, dockerfileRepoPath), []);
 
   const annotations = [
     ...(inputs.prAnnotations && !setupError
-      ? guarded.run(() => buildAnnotations(report, dockerfile, findings, { dockerfilePath }), [])
+      ? guarded.run(() => buildAnnotations(report, dockerfile, findings, { dockerfileRepoPath }), [])
       : []),
     ...(inputs.prAnnotations && !setupError ? historyNotes.filter((a) => a.level !== 'error') : []),
     ...gateAnnotations(breached),
@@ -102,7 +103,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
     history === null || setupError || !inputs.summary
       ? ''
       : guarded.run(() => {
-          const lines = renderHistorySection(history, dockerfilePath, run.history!.jobRows);
+          const lines = renderHistorySection(history, dockerfileRepoPath, run.history!.jobRows);
           return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
         }, '');
   const reportPath = `${run.tempDir}/report.json`;
@@ -124,7 +125,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 report,
                 durationMs,
                 dockerfile,
-                dockerfilePath,
+                dockerfileRepoPath,
                 findings,
                 gates,
                 imageId: run.produced.imageId,

@@ -91,7 +91,7 @@ export async function executeBuild(
       analyzer.end({ exitCode: exitCode ?? (cancelled ? null : 1), cancelled }),
       plan.secrets,
     );
-    const { absolute, contextDir } = plan.dockerfile;
+    const { dockerfilePath, contextDir } = plan.location;
     // A cancelled build has no time to wait for the cache service: the runner is about to kill it.
     const executedHistory =
       history && !cancelled ? await finishHistory(history, report, streamed.durationMs, tempDir, deps) : null;
@@ -102,8 +102,8 @@ export async function executeBuild(
       report,
       analyzerFailure: analyzer.failure,
       produced: await readProducedImage(files, deps.fs),
-      dockerfileText: absolute === null ? null : await deps.fs.readText(absolute),
-      hasDockerignore: contextDir === null ? null : await hasIgnoreFile(contextDir, absolute, deps.fs),
+      dockerfileText: dockerfilePath === null ? null : await deps.fs.readText(dockerfilePath),
+      hasDockerignore: contextDir === null ? null : await hasIgnoreFile(contextDir, dockerfilePath, deps.fs),
       history: executedHistory,
     };
   } finally {
@@ -123,14 +123,11 @@ async function planHistory(
   plan: RunPlan,
   deps: BuildDeps,
 ): Promise<ActionHistoryPlan | null> {
-  const { absolute, contextDir, repoRelative } = plan.dockerfile;
   try {
     return await planActionHistory({
       inputs,
       env: deps.env,
-      contextDir,
-      dockerfilePath: absolute,
-      dockerfileRepoPath: repoRelative,
+      ...plan.location,
       readText: (file) => deps.fs.readText(file),
       store: deps.historyStore,
       cacheStore: deps.cacheStore,
@@ -177,9 +174,13 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function hasIgnoreFile(contextDir: string, dockerfile: string | null, fs: ActionFS): Promise<boolean> {
+async function hasIgnoreFile(
+  contextDir: string,
+  dockerfilePath: string | null,
+  fs: ActionFS,
+): Promise<boolean> {
   if (await fs.exists(`${contextDir}/.dockerignore`)) return true;
-  return dockerfile !== null && (await fs.exists(`${dockerfile}.dockerignore`));
+  return dockerfilePath !== null && (await fs.exists(`${dockerfilePath}.dockerignore`));
 }
 
 /**

@@ -1,5 +1,5 @@
 // Entry point of the build action (dist/build/index.js): wires the runner, the
-// file system and buildx into run(). Nothing else belongs here.
+// file system and buildx into runAction(). Nothing else belongs here.
 import { randomUUID } from 'node:crypto';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionsRunner } from '../github/actions-runner.js';
 import { cacheWorkerStores, type StoreFactory } from './history/index.js';
-import { run } from './main.js';
+import { runAction } from './main.js';
 import type { ActionFS } from './ports.js';
 import { postRecorder, saveWorkerHandle } from './post/post-state.js';
-import { processSignals, spawnRunner } from './buildx/buildx-process.js';
+import { processSignals, spawnBuildx } from './buildx/buildx-process.js';
 
 const io = actionsRunner();
 
@@ -43,10 +43,10 @@ const cacheStore: StoreFactory | undefined = process.env.GITHUB_STATE
   : undefined;
 
 try {
-  await run({
+  await runAction({
     io,
     fs,
-    runner: post.wrap(spawnRunner({ cancel: processSignals, spawn: post.spawn })),
+    buildx: post.wrap(spawnBuildx({ cancel: processSignals, spawn: post.spawn })),
     env: process.env,
     cwd: process.cwd(),
     now: () => performance.now(),

@@ -22,7 +22,7 @@ export interface BuildOutcome {
 
 const NOT_RUN: BuildOutcome = { exitCode: null, cancelled: false, report: null, failed: true };
 
-export async function run(deps: BuildDeps): Promise<BuildOutcome> {
+export async function runAction(deps: BuildDeps): Promise<BuildOutcome> {
   const { io } = deps;
   let inputs: Inputs;
   try {

@@ -8,7 +8,8 @@ import type { StoreFactory } from './history/index.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export interface RunResult {
+/** How buildx ended. */
+export interface BuildxExit {
   /** Exit code of buildx; null when it was ended by a signal or never started. */
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -18,12 +19,13 @@ export interface RunResult {
   spawnErrorCode: string | null;
 }
 
-export interface BuildRunner {
+/** Runs `docker buildx build` (buildx/buildx-process.ts), handing over its output line by line. */
+export interface Buildx {
   run(
     command: BuildCommand,
     env: NodeJS.ProcessEnv,
     onLine: (line: Buffer, stream: OutputStream) => void,
-  ): Promise<RunResult>;
+  ): Promise<BuildxExit>;
 }
 
 export interface ActionFS {
@@ -45,7 +47,7 @@ export interface LogAnalyzer {
 export interface BuildDeps {
   io: RunnerPort;
   fs: ActionFS;
-  runner: BuildRunner;
+  buildx: Buildx;
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => number;

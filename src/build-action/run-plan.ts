@@ -18,7 +18,8 @@ export interface RunPlan {
   defaultContext: string;
   /** The build context buildx gets. */
   context: string;
-  dockerfile: DockerfileLocation;
+  /** Where the Dockerfile and the local build context are. */
+  location: DockerfileLocation;
   workflowRunUrl: string;
   secretPlans: SecretPlan[];
   /** Every secret value (inline secrets, the ones in named env vars): masked first, scrubbed from the report. */
@@ -41,7 +42,7 @@ export function planRun(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: string): Ru
     environment,
     defaultContext,
     context,
-    dockerfile: locateDockerfile(context, inputs.file, defaultContext, environment),
+    location: locateDockerfile(context, inputs.file, defaultContext, environment),
     workflowRunUrl: workflowRunUrl(environment),
     secretPlans,
     secrets,

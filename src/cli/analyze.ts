@@ -242,7 +242,7 @@ function renderSummaryOf(report: BuildReport, args: AnalyzeArgs, dockerfile: Doc
     report,
     durationMs: null,
     dockerfile,
-    dockerfilePath: args.dockerfile,
+    dockerfileRepoPath: args.dockerfile,
     findings: findCacheBusts(dockerfile, report, {
       hasDockerignore: null,
       noCache: false,

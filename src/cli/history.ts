@@ -122,11 +122,11 @@ export async function runHistory(args: HistoryArgs, report: BuildReport, io: Cli
   const text = await readFile(dockerfilePath, 'utf8').catch(() => {
     throw new UsageError(`cannot read the Dockerfile '${dockerfilePath}' (--dockerfile)`);
   });
-  const repoPath = path.relative(io.cwd, dockerfilePath).split(path.sep).join('/');
+  const dockerfileRepoPath = path.relative(io.cwd, dockerfilePath).split(path.sep).join('/');
   const session = startHistory(
     {
       store: directoryStore(path.resolve(io.cwd, args.dir), {
-        prefix: recordPrefix({ workflow: args.key, dockerfile: repoPath, target: args.target }),
+        prefix: recordPrefix({ workflow: args.key, dockerfile: dockerfileRepoPath, target: args.target }),
         variant: recordVariant(args.buildArgs),
       }),
       branch: args.branch ?? branchFromEnv(io.env) ?? 'main',
@@ -134,7 +134,7 @@ export async function runHistory(args: HistoryArgs, report: BuildReport, io: Cli
       contextDir: context,
       dockerfilePath,
       dockerfile: parseDockerfile(text),
-      dockerfileRepoPath: repoPath,
+      dockerfileRepoPath,
       commit: args.commit,
       target: args.target,
       platforms: [],

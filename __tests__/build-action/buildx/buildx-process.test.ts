@@ -1,7 +1,7 @@
-// The real spawn runner against small node child processes (no Docker needed).
+// The real buildx process (spawnBuildx) against small node child processes (no Docker needed).
 import { describe, it, expect } from '@jest/globals';
 import type { OutputStream } from '../../../src/build-action/ports.js';
-import { spawnRunner, type CancelSource } from '../../../src/build-action/buildx/buildx-process.js';
+import { spawnBuildx, type CancelSource } from '../../../src/build-action/buildx/buildx-process.js';
 
 function manualCancel(): CancelSource & { fire(signal: NodeJS.Signals): void } {
   const handlers = new Set<(s: NodeJS.Signals) => void>();
@@ -22,7 +22,7 @@ function nodeCommand(script: string) {
 
 async function collect(script: string, cancel = manualCancel(), graceMs = 2000, onFirstLine?: () => void) {
   const lines: Array<[OutputStream, string]> = [];
-  const result = await spawnRunner({ cancel, graceMs }).run(
+  const result = await spawnBuildx({ cancel, graceMs }).run(
     nodeCommand(script),
     process.env,
     (line, stream) => {
@@ -33,7 +33,7 @@ async function collect(script: string, cancel = manualCancel(), graceMs = 2000, 
   return { lines, result };
 }
 
-describe('spawnRunner', () => {
+describe('spawnBuildx', () => {
   it('hands over both streams line by line, bytes unchanged, the last unterminated line too', async () => {
     const { lines, result } = await collect(
       "process.stderr.write('#1 [internal] load\\r\\n#1 DONE'); setTimeout(() => { process.stderr.write(' 0.1s\\n'); process.stdout.write('out \\u001b[31mred\\u001b[0m\\nlast'); }, 20)",
@@ -54,7 +54,7 @@ describe('spawnRunner', () => {
   });
 
   it('reports a missing executable as ENOENT', async () => {
-    const result = await spawnRunner({ cancel: manualCancel() }).run(
+    const result = await spawnBuildx({ cancel: manualCancel() }).run(
       { command: 'docker-definitely-missing-here', args: [], context: '.' },
       process.env,
       () => {},

@@ -92,6 +92,6 @@ describe('paths', () => {
     ['a Dockerfile from stdin', '.', '-', null, null],
   ])('%s', (_name, context, file, absolute, repoRelative) => {
     const location = locateDockerfile(context, file, git, actions);
-    expect([location.absolute, location.repoRelative]).toEqual([absolute, repoRelative]);
+    expect([location.dockerfilePath, location.dockerfileRepoPath]).toEqual([absolute, repoRelative]);
   });
 });

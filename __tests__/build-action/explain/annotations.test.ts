@@ -10,7 +10,7 @@ const dockerfileOf = (name: string) => parseDockerfile(readFileSync(`${CORPUS}/$
 describe('buildAnnotations', () => {
   it('06: the failing RUN is found in the Dockerfile though the old BuildKit log names no line', () => {
     const [error] = buildAnnotations(runFail06, dockerfileOf('06-run-fail-exit1'), [], {
-      dockerfilePath: 'app/Dockerfile',
+      dockerfileRepoPath: 'app/Dockerfile',
     });
     expect(error).toMatchObject({
       level: 'error',
@@ -25,7 +25,7 @@ describe('buildAnnotations', () => {
 
   it('08: the COPY of a missing file is annotated at its line', () => {
     const [error] = buildAnnotations(copyMissing08, dockerfileOf('08-copy-missing-file'), [], {
-      dockerfilePath: 'Dockerfile',
+      dockerfileRepoPath: 'Dockerfile',
     });
     expect(error).toMatchObject({
       level: 'error',
@@ -38,7 +38,7 @@ describe('buildAnnotations', () => {
 
   it('09: a parse error is annotated at the line it names', () => {
     const [error] = buildAnnotations(parse09, dockerfileOf('09-parse-unknown-instruction'), [], {
-      dockerfilePath: 'Dockerfile',
+      dockerfileRepoPath: 'Dockerfile',
     });
     expect(error).toMatchObject({
       level: 'error',
@@ -49,11 +49,13 @@ describe('buildAnnotations', () => {
   });
 
   it('without the Dockerfile (Git context, file outside the repository) the error still shows, at the file only', () => {
-    expect(buildAnnotations(runFail06, null, [], { dockerfilePath: 'Dockerfile' })[0]).toEqual(
+    expect(buildAnnotations(runFail06, null, [], { dockerfileRepoPath: 'Dockerfile' })[0]).toEqual(
       expect.objectContaining({ file: 'Dockerfile' }),
     );
-    expect(buildAnnotations(runFail06, null, [], { dockerfilePath: 'Dockerfile' })[0].line).toBeUndefined();
-    expect(buildAnnotations(runFail06, null, [], { dockerfilePath: null })[0].file).toBeUndefined();
+    expect(
+      buildAnnotations(runFail06, null, [], { dockerfileRepoPath: 'Dockerfile' })[0].line,
+    ).toBeUndefined();
+    expect(buildAnnotations(runFail06, null, [], { dockerfileRepoPath: null })[0].file).toBeUndefined();
   });
 
   it('warnings at their lines, cache findings at their instruction', () => {
@@ -77,7 +79,7 @@ describe('buildAnnotations', () => {
       noCache: false,
       noCacheStages: [],
     });
-    const annotations = buildAnnotations(report, dockerfile, findings, { dockerfilePath: 'Dockerfile' });
+    const annotations = buildAnnotations(report, dockerfile, findings, { dockerfileRepoPath: 'Dockerfile' });
     expect(annotations.map((a) => [a.level, a.title, a.file, a.line])).toEqual([
       ['warning', 'Build check: JSONArgsRecommended', 'Dockerfile', 21],
       ['warning', 'Build warning', 'Dockerfile', undefined],
@@ -88,7 +90,7 @@ describe('buildAnnotations', () => {
 
   it('a cancelled build gets no error annotation (the summary says it was cancelled)', () => {
     const cancelled = { ...runFail06, outcome: 'cancelled' as const };
-    expect(buildAnnotations(cancelled, null, [], { dockerfilePath: 'Dockerfile' })).toEqual([]);
+    expect(buildAnnotations(cancelled, null, [], { dockerfileRepoPath: 'Dockerfile' })).toEqual([]);
   });
 
   it('strips control sequences from untrusted text and bounds it', () => {
@@ -100,7 +102,7 @@ describe('buildAnnotations', () => {
         logTail: ['x'.repeat(10_000)],
       },
     };
-    const [error] = buildAnnotations(hostile, null, [], { dockerfilePath: null });
+    const [error] = buildAnnotations(hostile, null, [], { dockerfileRepoPath: null });
     expect(error.message.startsWith('red and a bell')).toBe(true);
     expect(error.message.length).toBeLessThanOrEqual(4000);
   });

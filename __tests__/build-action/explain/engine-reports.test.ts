@@ -59,14 +59,14 @@ describe.each(CASES)('engine report of %s', (name, handMade, exitCode) => {
     const facts = { hasDockerignore: true, noCache: false, noCacheStages: [] };
     const render = (r: BuildReport) => {
       const findings = findCacheBusts(dockerfile, r, facts);
-      const annotations = buildAnnotations(r, dockerfile, findings, { dockerfilePath: 'Dockerfile' }).map(
+      const annotations = buildAnnotations(r, dockerfile, findings, { dockerfileRepoPath: 'Dockerfile' }).map(
         (a) => [a.level, a.title, a.line],
       );
       const summary = renderSummary({
         report: r,
         durationMs: 1000,
         dockerfile,
-        dockerfilePath: 'Dockerfile',
+        dockerfileRepoPath: 'Dockerfile',
         findings,
         gates: [],
         imageId: null,
@@ -85,7 +85,7 @@ it('the failing cases are annotated at the Dockerfile lines from the engine repo
   const lines = CASES.filter(([, , code]) => code !== 0).map(([name, , exitCode]) => {
     const report = analyzeLog(readFileSync(`${CORPUS}/${name}/plain.log`), { exitCode });
     const dockerfile = parseDockerfile(readFileSync(`${CORPUS}/${name}/Dockerfile`, 'utf8'));
-    return buildAnnotations(report, dockerfile, [], { dockerfilePath: 'Dockerfile' })[0]?.line;
+    return buildAnnotations(report, dockerfile, [], { dockerfileRepoPath: 'Dockerfile' })[0]?.line;
   });
   expect(lines).toEqual([6, 3, 5]);
 });

@@ -71,7 +71,7 @@ describe.each(cases.map((dir) => [path.relative(FIXTURES, dir), dir]))('%s', (_n
       noCache: false,
       noCacheStages: [],
     });
-    const annotations = buildAnnotations(report, dockerfile, findings, { dockerfilePath: 'Dockerfile' });
+    const annotations = buildAnnotations(report, dockerfile, findings, { dockerfileRepoPath: 'Dockerfile' });
     return { report, dockerfile, findings, annotations };
   };
 
@@ -107,7 +107,7 @@ describe.each(cases.map((dir) => [path.relative(FIXTURES, dir), dir]))('%s', (_n
       report,
       durationMs: 1000,
       dockerfile,
-      dockerfilePath: 'Dockerfile',
+      dockerfileRepoPath: 'Dockerfile',
       findings,
       gates: [],
       imageId: null,

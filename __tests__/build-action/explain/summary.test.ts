@@ -17,7 +17,7 @@ function input(report: BuildReport, extra: Partial<SummaryInput> = {}): SummaryI
     report,
     durationMs: 1234,
     dockerfile: null,
-    dockerfilePath: 'Dockerfile',
+    dockerfileRepoPath: 'Dockerfile',
     findings: [],
     gates: [],
     imageId: null,

@@ -50,7 +50,7 @@ export function recordOf(
   const record = makeRecord(report, dockerfile, {
     commit: options.commit ?? 'c0ffee0000',
     branch: options.branch ?? 'main',
-    dockerfilePath: 'Dockerfile',
+    dockerfileRepoPath: 'Dockerfile',
     target: null,
     platforms: [],
     durationMs: report.totals.durationMs,

@@ -9,7 +9,7 @@ import type { RunnerAnnotation as Annotation } from '../../../src/github/runner-
 import { CANCELLED_NOTE, runPost, type PostDeps } from '../../../src/build-action/post/post.js';
 import { postRecorder, readPostState, STATE } from '../../../src/build-action/post/post-state.js';
 import { stopProcessGroup, type ProcessTable } from '../../../src/shared/process-group.js';
-import { spawnRunner } from '../../../src/build-action/buildx/buildx-process.js';
+import { spawnBuildx } from '../../../src/build-action/buildx/buildx-process.js';
 
 const SECRET = 's3cr3t-npm-token-value';
 const LOG = [
@@ -202,7 +202,7 @@ describe('postRecorder', () => {
       env,
     );
     const cancel = { subscribe: () => () => {} };
-    const runner = recorder.wrap(spawnRunner({ cancel, spawn: recorder.spawn }));
+    const runner = recorder.wrap(spawnBuildx({ cancel, spawn: recorder.spawn }));
     const lines: string[] = [];
     await runner.run(
       {

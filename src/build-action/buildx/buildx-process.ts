@@ -1,4 +1,5 @@
-// Runs buildx and hands its output over line by line as it arrives, both
+// The buildx process (spawnBuildx: the Buildx port of ports.ts, for real). Runs
+// buildx and hands its output over line by line as it arrives, both
 // streams, in the order the lines complete. Cancellation: a SIGINT or SIGTERM
 // sent to the action is forwarded to buildx's whole process group (the docker
 // CLI and its buildx plugin), as a terminal's Ctrl-C would be; buildx then
@@ -7,7 +8,7 @@
 // runner gives up on the step.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { LineStream } from './line-stream.js';
-import type { BuildRunner, OutputStream, RunResult } from '../ports.js';
+import type { Buildx, OutputStream, BuildxExit } from '../ports.js';
 
 /** Where cancellation comes from: the process's signals in production, a test's trigger otherwise. */
 export interface CancelSource {
@@ -23,7 +24,7 @@ export const processSignals: CancelSource = {
   },
 };
 
-export interface SpawnRunnerOptions {
+export interface SpawnBuildxOptions {
   cancel: CancelSource;
   /** How long buildx may take to stop after the signal before it is killed. */
   graceMs?: number;
@@ -32,12 +33,12 @@ export interface SpawnRunnerOptions {
 
 export const DEFAULT_GRACE_MS = 5000;
 
-export function spawnRunner(options: SpawnRunnerOptions): BuildRunner {
+export function spawnBuildx(options: SpawnBuildxOptions): Buildx {
   const spawn = options.spawn ?? nodeSpawn;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   return {
     run(command, env, onLine) {
-      return new Promise<RunResult>((resolve) => {
+      return new Promise<BuildxExit>((resolve) => {
         let cancelled = false;
         let killTimer: NodeJS.Timeout | undefined;
         const child = spawn(command.command, command.args, {

@@ -21,9 +21,9 @@ const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
 
 export interface DockerfileLocation {
   /** Absolute path of the Dockerfile on this machine, null when it cannot be read here (stdin, remote file). */
-  absolute: string | null;
+  dockerfilePath: string | null;
   /** Path relative to the repository, for annotations; null when outside the workspace. */
-  repoRelative: string | null;
+  dockerfileRepoPath: string | null;
   /** Directory of a local build context, null for remote contexts. */
   contextDir: string | null;
 }
@@ -47,17 +47,20 @@ export function locateDockerfile(
     const subdir = contextSubdir(context);
     contextDir = path.resolve(run.workspace, subdir);
   }
-  let absolute: string | null;
-  if (file === '-') absolute = null;
+  let dockerfilePath: string | null;
+  if (file === '-') dockerfilePath = null;
   else if (file !== '')
-    absolute = path.resolve(contextDir !== null && REMOTE_CONTEXT.test(context) ? contextDir : run.cwd, file);
-  else absolute = contextDir !== null ? path.join(contextDir, 'Dockerfile') : null;
-  const relative = absolute !== null ? path.relative(run.workspace, absolute) : null;
-  const repoRelative =
+    dockerfilePath = path.resolve(
+      contextDir !== null && REMOTE_CONTEXT.test(context) ? contextDir : run.cwd,
+      file,
+    );
+  else dockerfilePath = contextDir !== null ? path.join(contextDir, 'Dockerfile') : null;
+  const relative = dockerfilePath !== null ? path.relative(run.workspace, dockerfilePath) : null;
+  const dockerfileRepoPath =
     relative !== null && !relative.startsWith('..') && !path.isAbsolute(relative)
       ? relative.split(path.sep).join('/')
       : null;
-  return { absolute, repoRelative, contextDir };
+  return { dockerfilePath, dockerfileRepoPath, contextDir };
 }
 
 /** `sub/dir` of `https://…/repo.git#ref:sub/dir` (by hand: the regex was quadratic on `###…`). */

@@ -2,11 +2,11 @@
 // byte as printed, and into the engine. While it runs, the engine's report is
 // sampled to learn when each step started (plain logs do not say).
 import type { BuildCommand } from './argv.js';
-import type { BuildDeps, LogAnalyzer, RunResult } from '../ports.js';
+import type { BuildDeps, LogAnalyzer, BuildxExit } from '../ports.js';
 import { StepClock } from './step-clock.js';
 
 export interface StreamedBuild {
-  result: RunResult;
+  result: BuildxExit;
   /** Wall time from spawning buildx to its exit, as the action measured it. */
   durationMs: number;
   startTimes: ReadonlyMap<string, number>;
@@ -19,7 +19,7 @@ const KEPT_LINES = 30;
 export async function streamBuild(
   command: BuildCommand,
   analyzer: LogAnalyzer,
-  deps: Pick<BuildDeps, 'io' | 'runner' | 'env' | 'now' | 'randomToken' | 'sampleIntervalMs'>,
+  deps: Pick<BuildDeps, 'io' | 'buildx' | 'env' | 'now' | 'randomToken' | 'sampleIntervalMs'>,
 ): Promise<StreamedBuild> {
   const { io } = deps;
   const clock = new StepClock();
@@ -36,9 +36,9 @@ export async function streamBuild(
   const token = deps.randomToken();
   io.writeRaw(`::stop-commands::${token}\n`);
   let endsWithNewline = true;
-  let result: RunResult;
+  let result: BuildxExit;
   try {
-    result = await deps.runner.run(command, { ...deps.env, BUILDX_METADATA_WARNINGS: 'true' }, (line) => {
+    result = await deps.buildx.run(command, { ...deps.env, BUILDX_METADATA_WARNINGS: 'true' }, (line) => {
       io.writeRaw(line);
       endsWithNewline = line.length > 0 && line[line.length - 1] === 0x0a;
       analyzer.write(line);

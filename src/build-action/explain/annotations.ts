@@ -11,11 +11,9 @@ import type { CacheFinding } from './cache-bust.js';
 import type { GateResult } from './gates.js';
 import { locateError } from './error-location.js';
 
-export type Annotation = RunnerAnnotation;
-
 export interface AnnotationFacts {
   /** Repository-relative path of the Dockerfile that was built (`Dockerfile`, `docker/app.Dockerfile`), null when outside the repository. */
-  dockerfilePath: string | null;
+  dockerfileRepoPath: string | null;
 }
 
 /** Most annotations GitHub shows per step and type is 10; a few more than that are kept for the log. */
@@ -44,9 +42,12 @@ function clean(text: string): string {
   return truncate(stripControl(text), MAX_MESSAGE_CHARS);
 }
 
-function at(facts: AnnotationFacts, line: number | null | undefined): Pick<Annotation, 'file' | 'line'> {
-  if (facts.dockerfilePath === null) return {};
-  return line ? { file: facts.dockerfilePath, line } : { file: facts.dockerfilePath };
+function at(
+  facts: AnnotationFacts,
+  line: number | null | undefined,
+): Pick<RunnerAnnotation, 'file' | 'line'> {
+  if (facts.dockerfileRepoPath === null) return {};
+  return line ? { file: facts.dockerfileRepoPath, line } : { file: facts.dockerfileRepoPath };
 }
 
 export function errorTitle(report: BuildReport): string {
@@ -63,8 +64,8 @@ export function buildAnnotations(
   dockerfile: Dockerfile | null,
   findings: readonly CacheFinding[],
   facts: AnnotationFacts,
-): Annotation[] {
-  const annotations: Annotation[] = [];
+): RunnerAnnotation[] {
+  const annotations: RunnerAnnotation[] = [];
   const error = report.error;
   if (error && report.outcome !== 'cancelled') {
     const location = locateError(report, dockerfile);
@@ -82,7 +83,9 @@ export function buildAnnotations(
   }
   for (const warning of report.warnings.slice(0, MAX_WARNINGS)) {
     const sameFile =
-      warning.file === null || facts.dockerfilePath === null || facts.dockerfilePath.endsWith(warning.file);
+      warning.file === null ||
+      facts.dockerfileRepoPath === null ||
+      facts.dockerfileRepoPath.endsWith(warning.file);
     annotations.push({
       level: 'warning',
       title: clean(warning.rule === 'WARN' ? 'Build warning' : `Build check: ${warning.rule}`),
@@ -102,7 +105,7 @@ export function buildAnnotations(
 }
 
 /** One error annotation per breached gate: which threshold, and by how much. */
-export function gateAnnotations(results: readonly GateResult[]): Annotation[] {
+export function gateAnnotations(results: readonly GateResult[]): RunnerAnnotation[] {
   return results
     .filter((r) => !r.passed)
     .map((r) => ({

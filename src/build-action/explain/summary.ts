@@ -20,7 +20,7 @@ export interface SummaryInput {
   durationMs: number | null;
   dockerfile: Dockerfile | null;
   /** Repository-relative Dockerfile path, for links in the text. */
-  dockerfilePath: string | null;
+  dockerfileRepoPath: string | null;
   findings: readonly CacheFinding[];
   gates: readonly GateResult[];
   imageId: string | null;
@@ -89,7 +89,7 @@ function errorSection(input: SummaryInput): string[] {
   const where: string[] = [];
   if (error.step) where.push(`in ${inlineCode(error.step)}`);
   if (location) {
-    const file = input.dockerfilePath ?? error.file ?? 'Dockerfile';
+    const file = input.dockerfileRepoPath ?? error.file ?? 'Dockerfile';
     where.push(
       `at ${inlineCode(`${file}:${location.line}`)}${location.source === 'step' ? ' (matched from the step; the log names no line)' : ''}`,
     );
@@ -138,9 +138,9 @@ function gateSection(gates: readonly GateResult[]): string[] {
   ];
 }
 
-function findingsSection(findings: readonly CacheFinding[], dockerfilePath: string | null): string[] {
+function findingsSection(findings: readonly CacheFinding[], dockerfileRepoPath: string | null): string[] {
   if (findings.length === 0) return [];
-  const file = dockerfilePath ?? 'Dockerfile';
+  const file = dockerfileRepoPath ?? 'Dockerfile';
   return [
     '### Cache and Dockerfile hints',
     '',
@@ -196,11 +196,11 @@ function timelineSection(input: SummaryInput): string[] {
   return ['### Timeline', '', 'Grey: cached · blue: ran · red: failed.', '', '```mermaid', chart, '```'];
 }
 
-function warningsSection(report: BuildReport, dockerfilePath: string | null): string[] {
+function warningsSection(report: BuildReport, dockerfileRepoPath: string | null): string[] {
   if (report.warnings.length === 0) return [];
   const listed = report.warnings.slice(0, MAX_WARNINGS_LISTED).map((w) => {
     const where =
-      w.line !== null ? ` (${inlineCode(`${w.file ?? dockerfilePath ?? 'Dockerfile'}:${w.line}`)})` : '';
+      w.line !== null ? ` (${inlineCode(`${w.file ?? dockerfileRepoPath ?? 'Dockerfile'}:${w.line}`)})` : '';
     return `- ${inlineCode(w.rule)}${where}: ${escapeMarkdownInline(w.message)}`;
   });
   const more =
@@ -241,8 +241,8 @@ export function renderSummary(input: SummaryInput): string {
     [`## ${heading(input)}`, '', ...overview(input)],
     errorSection(input),
     gateSection(input.gates),
-    findingsSection(input.findings, input.dockerfilePath),
-    warningsSection(input.report, input.dockerfilePath),
+    findingsSection(input.findings, input.dockerfileRepoPath),
+    warningsSection(input.report, input.dockerfileRepoPath),
     slowestSection(input.report),
     timelineSection(input),
     allStepsSection(input.report),

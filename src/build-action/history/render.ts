@@ -68,7 +68,10 @@ const ANNOTATED: ReadonlySet<BlameCause['kind']> = new Set([
   'files',
 ]);
 
-export function historyAnnotations(result: HistoryResult, dockerfilePath: string | null): RunnerAnnotation[] {
+export function historyAnnotations(
+  result: HistoryResult,
+  dockerfileRepoPath: string | null,
+): RunnerAnnotation[] {
   const annotations: RunnerAnnotation[] = [];
   for (const blame of result.blames) {
     if (!ANNOTATED.has(blame.cause.kind)) continue;
@@ -81,7 +84,7 @@ export function historyAnnotations(result: HistoryResult, dockerfilePath: string
         ),
         4000,
       ),
-      ...(dockerfilePath !== null ? { file: dockerfilePath, line: blame.line } : {}),
+      ...(dockerfileRepoPath !== null ? { file: dockerfileRepoPath, line: blame.line } : {}),
     });
   }
   for (const gate of result.regression.gates.filter((g) => !g.passed)) {
@@ -132,7 +135,7 @@ export interface JobRow {
 
 export function renderHistorySection(
   result: HistoryResult,
-  dockerfilePath: string | null,
+  dockerfileRepoPath: string | null,
   jobRows: readonly JobRow[] = [],
 ): string[] {
   const out: string[] = [];

@@ -115,7 +115,7 @@ export function startHistory(plan: HistoryPlan, now: () => number): HistorySessi
       const record = makeRecord(report, plan.dockerfile, {
         commit: plan.commit,
         branch: plan.branch,
-        dockerfilePath: plan.dockerfileRepoPath,
+        dockerfileRepoPath: plan.dockerfileRepoPath,
         target: plan.target || null,
         platforms: plan.platforms,
         durationMs,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunnerPort } from '../../github/runner-port.js';
 import type { WorkerHandle } from '../history/index.js';
-import type { BuildRunner } from '../ports.js';
+import type { Buildx } from '../ports.js';
 import { processStartTime } from '../../shared/process-group.js';
 
 /** Names usable as environment variables (STATE_<name>), which shells and some runners need. */
@@ -68,8 +68,8 @@ function readWorkerHandle(text: string): WorkerHandle | null {
 export interface PostRecorder {
   /** Spawns like child_process.spawn and records the process group of what it started. */
   spawn(command: string, args: string[], options: SpawnOptions): ChildProcess;
-  /** The runner with every line also copied to the log file the post step reads. */
-  wrap(runner: BuildRunner): BuildRunner;
+  /** buildx with every line also copied to the log file the post step reads. */
+  wrap(buildx: Buildx): Buildx;
   /** The main step wrote its summary and outputs: the post step has nothing to do. */
   finish(): void;
 }
@@ -99,8 +99,8 @@ export function postRecorder(
       }
       return child;
     },
-    wrap(runner) {
-      if (!enabled) return runner;
+    wrap(buildx) {
+      if (!enabled) return buildx;
       return {
         run(command, runEnv, onLine) {
           try {
@@ -111,7 +111,7 @@ export function postRecorder(
           } catch {
             fd = null;
           }
-          return runner.run(command, runEnv, (line, stream) => {
+          return buildx.run(command, runEnv, (line, stream) => {
             if (fd !== null) {
               try {
                 writeSync(fd, line);

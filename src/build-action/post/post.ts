@@ -30,7 +30,7 @@ export interface PostDeps {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   processes?: ProcessTable;
-  /** SIGINT to SIGKILL, as the main step's runner gives buildx. */
+  /** SIGINT to SIGKILL, as the main step gives buildx (buildx/buildx-process.ts). */
   graceMs?: number;
   /** Reads the recorded log, chunk by chunk. */
   readLog?: (file: string) => AsyncIterable<Uint8Array | string>;
@@ -129,7 +129,7 @@ async function cleanUpBuild(deps: PostDeps): Promise<Omit<PostOutcome, 'history'
       report,
       durationMs,
       dockerfile: null,
-      dockerfilePath: null,
+      dockerfileRepoPath: null,
       findings: [],
       gates: [],
       imageId: null,

@@ -31,10 +31,10 @@ export const MAX_CONTEXT_FILES = 50_000;
  */
 export async function readContextIgnore(
   contextDir: string,
-  dockerfile: string | null,
+  dockerfilePath: string | null,
 ): Promise<IgnoreMatcher> {
   const candidates = [
-    ...(dockerfile !== null ? [`${dockerfile}.dockerignore`] : []),
+    ...(dockerfilePath !== null ? [`${dockerfilePath}.dockerignore`] : []),
     path.join(contextDir, '.dockerignore'),
   ];
   for (const file of candidates) {

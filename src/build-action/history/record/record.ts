@@ -65,7 +65,7 @@ export interface BuildRecord {
 export interface RecordFacts {
   commit: string | null;
   branch: string | null;
-  dockerfilePath: string | null;
+  dockerfileRepoPath: string | null;
   target: string | null;
   platforms: string[];
   durationMs: number | null;
@@ -176,7 +176,7 @@ export function makeRecord(
     createdAt: facts.now.toISOString(),
     commit: facts.commit,
     branch: facts.branch,
-    dockerfile: facts.dockerfilePath,
+    dockerfile: facts.dockerfileRepoPath,
     target: facts.target,
     platforms: report.platforms.length > 0 ? [...report.platforms] : [...facts.platforms],
     outcome: report.outcome,
