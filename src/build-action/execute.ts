@@ -1,7 +1,8 @@
 // Running the build: the run's private temp directory, the secret files, buildx
-// streamed into the job log and the engine, then what the run left behind (the
-// image facts, the Dockerfile, a .dockerignore). Everything else is computed
-// from the returned data (analysis.ts).
+// streamed into the job log and the engine (buildx/), with the build's history
+// started before it and finished after it (history/), then what the run left
+// behind (the image facts, the Dockerfile, a .dockerignore). Everything else is
+// computed from the returned data (analysis.ts).
 import { BuildLogAnalyzer, type BuildReport } from '../engine/index.js';
 import { redactDeep } from '../github/redact.js';
 import { buildxArgv, type BuildCommand } from './buildx/argv.js';

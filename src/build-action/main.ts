@@ -3,6 +3,15 @@
 // file, outputs, warnings, annotations, the job summary and the step's status.
 // Every side effect goes through BuildDeps (ports.ts), so tests run the whole
 // action with fakes.
+//
+// The spine, in the order it runs, is the files beside this one: index.ts (the
+// entry, real ports) -> runAction() here -> inputs.ts (readInputs) -> run-plan.ts
+// (planRun) -> execute.ts (executeBuild) -> analysis.ts (analyzeBuild) -> publish.
+// Around it: buildx/ is what execute runs (the argv, the buildx process, its
+// output into the job log and the engine); explain/ is the pure analysis (cache
+// busts, gates, annotations, the summary); history/ keeps a record of every build
+// for cache-miss blame and regression gates (used through history/index.ts); and
+// post/ is the post step (runPost), which the runner starts after the job.
 import type { BuildReport } from '../engine/index.js';
 import { secretVariants } from '../github/redact.js';
 import type { RunnerPort } from '../github/runner-port.js';

@@ -1,8 +1,11 @@
-// Stopping the process group buildx runs in (the docker CLI and its buildx plugin; see
-// build-action/buildx/buildx-process.ts), from a process that did not start it: the post step. Linux keeps a pid that is a
-// live group's id from being reused, so while any member lives the group is ours; the leader's
-// start time (from /proc) guards the one remaining case, a leader that died and whose pid a new
-// process got. Elsewhere (macOS runners) there is no /proc and the group id alone is trusted.
+// Stopping a process group from a process that did not start it: the build action's post step
+// stops the group buildx runs in (the docker CLI and its buildx plugin; see
+// build-action/buildx/buildx-process.ts), and joins history's cache worker, which leads a group of
+// its own. Here, in src/shared/, because both the post step and history use it, and history
+// imports nothing from the rest of the build action. Linux keeps a pid that is a live group's id
+// from being reused, so while any member lives the group is ours; the leader's start time (from
+// /proc) guards the one remaining case, a leader that died and whose pid a new process got.
+// Elsewhere (macOS runners) there is no /proc and the group id alone is trusted.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), or null. */

@@ -1,3 +1,4 @@
+// buildx's output split into lines without decoding it (buildx/line-stream.ts).
 import { describe, it, expect } from '@jest/globals';
 import { LineStream } from '../../../src/build-action/buildx/line-stream.js';
 

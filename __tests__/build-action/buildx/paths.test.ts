@@ -1,3 +1,5 @@
+// Where a build's things are: the repository's Git context as build-push-action builds it, and the
+// Dockerfile and context directory as buildx finds them (buildx/paths.ts).
 import { describe, it, expect } from '@jest/globals';
 import { defaultGitContext, locateDockerfile } from '../../../src/build-action/buildx/paths.js';
 import {

@@ -1,3 +1,5 @@
+// Build secrets as build-push-action passes them to buildx: the plan, and the --secret values
+// (buildx/secrets.ts).
 import { describe, it, expect } from '@jest/globals';
 import { readInputs } from '../../../src/build-action/inputs.js';
 import { materializeSecrets, planSecrets, secretValues } from '../../../src/build-action/buildx/secrets.js';

@@ -1,3 +1,5 @@
+// Failures before BuildKit builds anything, told from the spawn error and buildx's last lines
+// (explain/setup-errors.ts).
 import { describe, it, expect } from '@jest/globals';
 import { diagnoseSetupError } from '../../../src/build-action/explain/setup-errors.js';
 

@@ -1,6 +1,6 @@
 // PR annotations for a build: the error at its Dockerfile line, build-check
 // warnings at theirs, cache findings at the instruction that caused them. Pure:
-// returns the list; main hands it to the workflow-command writer, which escapes
+// returns the list; main.ts hands it to the workflow-command writer, which escapes
 // the command syntax. Messages are plain text (GitHub does not render markdown in
 // annotations), stripped of control characters and bounded.
 import type { Dockerfile, BuildReport } from '../../engine/index.js';

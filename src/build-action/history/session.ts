@@ -2,7 +2,8 @@
 // fingerprint the files the Dockerfile copies (both overlap the build, so history costs the
 // user almost nothing); after it, make this build's record, blame each cache miss, compare
 // with the default branch, and save. Any failure of the store is a warning and the build goes
-// on: history is advice, never a reason for a red build on its own.
+// on: history is advice, never a reason for a red build on its own. startHistory() is the one
+// way in, for the build action (its plan from action-plan.ts) and the CLI (src/cli/history.ts).
 import { contextSources, type BuildReport, type Dockerfile } from '../../engine/index.js';
 import { blameCacheMisses, sourceKey, type Blame } from './record/blame.js';
 import {

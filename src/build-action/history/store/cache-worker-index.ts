@@ -1,6 +1,7 @@
 // Entry point of the cache worker (dist/build/history-worker.js), started by the build action
 // (cache-worker-process.ts): wires the IPC channel, the Actions cache store and the status file
-// into serveCacheWorker(). Nothing else belongs here.
+// into serveCacheWorker(). Nothing else belongs here. scripts/bundle.mjs names it directly: it is
+// a program of its own, not part of what history/index.ts offers.
 import { renameSync, writeFileSync } from 'node:fs';
 import { actionsCacheStore } from './actions-cache-store.js';
 import { serveCacheWorker, type ToWorker, type WorkerStatus } from './cache-worker.js';
