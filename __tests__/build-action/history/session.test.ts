@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDockerfile } from '../../../src/engine/index.js';
 import { startHistory, type HistoryPlan } from '../../../src/build-action/history/session.js';
-import { directoryStore } from '../../../src/build-action/history/store/store.js';
+import { directoryStore } from '../../../src/build-action/history/store/directory-store.js';
 import { renderHistorySection } from '../../../src/build-action/history/render.js';
 import { reportOf } from './helpers.js';
 

@@ -8,7 +8,8 @@ import { parseDockerfile } from '../../engine/index.js';
 import type { RegressionSettings } from './record/regression.js';
 import type { HistoryPlan } from './session.js';
 import { actionsCacheStore, isActionsCacheAvailable } from './store/actions-cache-store.js';
-import { recordPrefix, recordVariant, type StoreFactory } from './store/store.js';
+import { recordPrefix, recordVariant } from './store/record-keys.js';
+import type { StoreFactory } from './store/store.js';
 
 export const HISTORY_UNAVAILABLE =
   'Build history is off for this run: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset). Set history: false to silence this.';

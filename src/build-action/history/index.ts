@@ -37,7 +37,9 @@ export type { RegressionSettings } from './record/regression.js';
 
 // Where records live: a directory (the CLI), or the Actions cache through the worker (the action,
 // whose post step joins the worker).
-export { directoryStore, recordPrefix, recordVariant, type StoreFactory } from './store/store.js';
+export type { StoreFactory } from './store/store.js';
+export { directoryStore } from './store/directory-store.js';
+export { recordPrefix, recordVariant } from './store/record-keys.js';
 export { cacheWorkerStores } from './store/cache-worker-store.js';
 export type { WorkerHandle } from './store/cache-worker-process.js';
 export { joinCacheWorker, type JoinResult } from './store/worker-join.js';

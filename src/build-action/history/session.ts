@@ -4,18 +4,10 @@
 // with the default branch, and save. Any failure of the store is a warning and the build goes
 // on: history is advice, never a reason for a red build on its own. startHistory() is the one
 // way in, for the build action (its plan from action-plan.ts) and the CLI (src/cli/history.ts).
-import { contextSources, type BuildReport, type Dockerfile } from '../../engine/index.js';
+import type { BuildReport, Dockerfile } from '../../engine/index.js';
 import { blameCacheMisses, sourceKey, type Blame } from './record/blame.js';
-import {
-  hashContextFile,
-  listContext,
-  mapLimited,
-  readContextIgnore,
-  type ContextFile,
-} from './record/context-files.js';
 import { proposeDockerignore, type DockerignoreProposal } from './record/dockerignore-advice.js';
-import { cleanPath } from './record/dockerignore.js';
-import { makeFingerprint, sourceSelector, type SourceFingerprint } from './record/fingerprint.js';
+import { fingerprintSources } from './record/source-fingerprints.js';
 import { makeRecord, parseRecord, serializeRecord, type BuildRecord } from './record/record.js';
 import { compareWithBaseline, type Regression, type RegressionSettings } from './record/regression.js';
 import type { HistoryStore, RestoredRecord, SaveOutcome } from './store/store.js';
@@ -60,13 +52,6 @@ export interface HistoryResult {
   finishMs: number;
 }
 
-interface Fingerprints {
-  sources: SourceFingerprint[];
-  sizes: Map<string, number>;
-  /** The files each COPY key selected: to tell a broad copy from a named file. */
-  broadKeys: Set<string>;
-}
-
 /** How long the build waits, once buildx is done, for the record restore and the save. */
 export const RESTORE_WAIT_MS = 15_000;
 export const SAVE_WAIT_MS = 30_000;
@@ -79,9 +64,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-/** Files hashed at most; past it the fingerprint is marked incomplete (sizes stand in for hashes). */
-const MAX_HASHED_BYTES = 1024 ** 3;
 
 export interface HistorySession {
   finish(report: BuildReport, durationMs: number): Promise<HistoryResult>;
@@ -224,59 +206,6 @@ async function restoreRecords(
   if (latest === null || latest.scope === defaultBranch) return { previous, baseline: previous };
   const base = await read([defaultBranch]);
   return { previous, baseline: base?.record ?? null };
-}
-
-async function fingerprintSources(
-  contextDir: string,
-  dockerfilePath: string | null,
-  dockerfile: Dockerfile,
-): Promise<Fingerprints> {
-  const matcher = await readContextIgnore(contextDir, dockerfilePath);
-  const listing = await listContext(contextDir, matcher);
-  const sizes = new Map(listing.files.map((f) => [f.path, f.size]));
-  const sets: Array<{ key: string; line: number; sources: string[]; files: ContextFile[]; broad: boolean }> =
-    [];
-  for (const stage of dockerfile.stages) {
-    for (const instruction of stage.instructions) {
-      const sources = contextSources(instruction);
-      // Sources with variables are expanded by BuildKit from build-args: not knowable here.
-      if (sources === null || sources.length === 0 || sources.some((s) => s.includes('$'))) continue;
-      const selects = sourceSelector(sources);
-      const files = listing.files.filter((f) => selects(f.path));
-      const broad = sources.some((s) => {
-        const cleaned = cleanPath(s.replace(/^\/+/, ''));
-        return (
-          cleaned === '.' ||
-          /[*?[]/.test(cleaned) ||
-          listing.files.some((f) => f.path.startsWith(`${cleaned}/`))
-        );
-      });
-      sets.push({ key: sourceKey(stage, instruction), line: instruction.line, sources, files, broad });
-    }
-  }
-  const wanted = [...new Map(sets.flatMap((s) => s.files.map((f) => [f.path, f] as const))).values()];
-  let budget = MAX_HASHED_BYTES;
-  let incomplete = listing.incomplete;
-  const hashes = new Map<string, string>();
-  const hashed = await mapLimited(wanted, 16, async (file) => {
-    if (file.size > budget) {
-      incomplete = true;
-      return `size:${file.size}`;
-    }
-    budget -= file.size;
-    return hashContextFile(contextDir, file).catch(() => 'unreadable');
-  });
-  wanted.forEach((f, i) => hashes.set(f.path, hashed[i]!));
-  const sources = sets.map((set) => {
-    const fp = makeFingerprint(
-      set.key,
-      set.line,
-      set.sources,
-      set.files.map((f) => ({ path: f.path, size: f.size, hash: hashes.get(f.path)! })),
-    );
-    return incomplete ? { ...fp, incomplete: true } : fp;
-  });
-  return { sources, sizes, broadKeys: new Set(sets.filter((s) => s.broad).map((s) => s.key)) };
 }
 
 function blameKey(dockerfile: Dockerfile, blame: Blame): string {

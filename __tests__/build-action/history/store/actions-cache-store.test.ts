@@ -6,11 +6,9 @@ import {
   isActionsCacheAvailable,
 } from '../../../../src/build-action/history/store/actions-cache-store.js';
 import { startActionsCacheServer, type ActionsCacheServer } from '../../../support/actions-cache-server.js';
-import {
-  directoryStore,
-  recordVariant,
-  type HistoryStore,
-} from '../../../../src/build-action/history/store/store.js';
+import { directoryStore } from '../../../../src/build-action/history/store/directory-store.js';
+import { recordVariant } from '../../../../src/build-action/history/store/record-keys.js';
+import type { HistoryStore } from '../../../../src/build-action/history/store/store.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

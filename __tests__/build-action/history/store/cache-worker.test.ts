@@ -17,7 +17,8 @@ import {
   readWorkerConfig,
   workerEnvironment,
 } from '../../../../src/build-action/history/store/cache-worker-process.js';
-import { directoryStore, type HistoryStore } from '../../../../src/build-action/history/store/store.js';
+import { directoryStore } from '../../../../src/build-action/history/store/directory-store.js';
+import type { HistoryStore } from '../../../../src/build-action/history/store/store.js';
 
 /** Both ends, as the IPC channel joins them: messages are delivered on a later tick. */
 function pair(workerStore: HistoryStore) {

@@ -8,7 +8,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { keyPart, lookupOrder, type CacheKeys, type HistoryStore, type SaveOutcome } from './store.js';
+import { keyPart, lookupOrder, type CacheKeys } from './record-keys.js';
+import type { HistoryStore, SaveOutcome } from './store.js';
 import { shortHash } from '../record/record.js';
 
 const RECORD_FILE = 'record.json';

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { processStartTime } from '../../../shared/process-group.js';
 import type { FromWorker, WorkerConnection } from './cache-worker.js';
-import type { CacheKeys } from './store.js';
+import type { CacheKeys } from './record-keys.js';
 
 export const WORKER_CONFIG_ENV = 'BUILDX_GATE_CACHE_WORKER';
 
