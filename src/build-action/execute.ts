@@ -19,7 +19,7 @@ import {
   addJobRow,
   planActionHistory,
   startHistory,
-  type ActionHistoryPlan,
+  type ActionHistoryContext,
   type HistoryResult,
   type HistorySession,
   type JobRow,
@@ -80,8 +80,11 @@ export async function executeBuild(
     });
     deps.io.info(`${command.command} ${command.args.map(shellQuote).join(' ')}`);
     // History starts before buildx: restoring records and fingerprinting the context overlap the build.
-    const planned = inputs.history ? await planHistory(inputs, plan, deps) : null;
-    if (planned?.plan === null) deps.io.info(planned.notice);
+    const planned = inputs.history ? await planActionHistory(historyContext(inputs, plan, deps)) : null;
+    if (planned?.plan === null) {
+      if (planned.failed) deps.io.warning(planned.message);
+      else deps.io.info(planned.message);
+    }
     const history: StartedHistory | null = planned?.plan
       ? { session: startHistory(planned.plan, deps.now), label: planned.label }
       : null;
@@ -119,25 +122,16 @@ interface StartedHistory {
   label: string;
 }
 
-/** History's plan for this build (history/index.ts); a failure to make it is a warning. */
-async function planHistory(
-  inputs: Inputs,
-  plan: RunPlan,
-  deps: BuildDeps,
-): Promise<ActionHistoryPlan | null> {
-  try {
-    return await planActionHistory({
-      inputs,
-      env: deps.env,
-      ...plan.location,
-      readText: (file) => deps.fs.readText(file),
-      store: deps.historyStore,
-      cacheStore: deps.cacheStore,
-    });
-  } catch (error) {
-    deps.io.warning(`buildx-gate history could not start (the build is unaffected): ${messageOf(error)}`);
-    return null;
-  }
+/** What history is told of this run: the inputs, where the Dockerfile is, and how to read it. */
+function historyContext(inputs: Inputs, plan: RunPlan, deps: BuildDeps): ActionHistoryContext {
+  return {
+    inputs,
+    env: deps.env,
+    ...plan.location,
+    readText: (file) => deps.fs.readText(file),
+    store: deps.historyStore,
+    cacheStore: deps.cacheStore,
+  };
 }
 
 async function finishHistory(

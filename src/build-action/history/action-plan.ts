@@ -1,8 +1,8 @@
 // The build action's plan for a build's history, made before buildx starts: who this build is
 // (workflow, Dockerfile, target, branch, default branch) from the runner's environment, and where
 // its records live (the GitHub Actions cache, unless a test gives another store). The one place
-// that decides whether history can run at all. The session (session.ts) does the rest; the CLI
-// makes its own plan (src/cli/history.ts).
+// that decides whether history can run at all, and says why when it cannot. The session
+// (session.ts) does the rest; the CLI makes its own plan (src/cli/history.ts).
 import { readFileSync } from 'node:fs';
 import { parseDockerfile } from '../../engine/index.js';
 import type { RegressionSettings } from './record/regression.js';
@@ -40,15 +40,37 @@ export interface ActionHistoryContext {
   cacheStore?: StoreFactory;
 }
 
-/** The plan and the build's label in the job's table; or, with no store to use, why history is off. */
-export type ActionHistoryPlan = { plan: HistoryPlan; label: string } | { plan: null; notice: string };
+/**
+ * The plan, and the build's label in the job's table; or no history for this build, and why:
+ * the cache service is not there (a notice), or history failed to start (a warning; the build
+ * goes on either way).
+ */
+export type ActionHistoryPlan =
+  { plan: HistoryPlan; label: string } | { plan: null; failed: boolean; message: string };
 
 export async function planActionHistory(ctx: ActionHistoryContext): Promise<ActionHistoryPlan> {
-  const { env, inputs } = ctx;
   // A store given by a test needs no cache service; the Actions cache, however reached, does.
   const createStore =
-    ctx.store ?? (isActionsCacheAvailable(env) ? (ctx.cacheStore ?? actionsCacheStore) : null);
-  if (createStore === null) return { plan: null, notice: HISTORY_UNAVAILABLE };
+    ctx.store ?? (isActionsCacheAvailable(ctx.env) ? (ctx.cacheStore ?? actionsCacheStore) : null);
+  if (createStore === null) return { plan: null, failed: false, message: HISTORY_UNAVAILABLE };
+  try {
+    return await planWith(createStore, ctx);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      plan: null,
+      failed: true,
+      message: `buildx-gate history could not start (the build is unaffected): ${detail}`,
+    };
+  }
+}
+
+/** The plan itself: who this build is (from the runner's environment), and its store. */
+async function planWith(
+  createStore: StoreFactory,
+  ctx: ActionHistoryContext,
+): Promise<{ plan: HistoryPlan; label: string }> {
+  const { env, inputs } = ctx;
   const text = ctx.dockerfilePath === null ? null : await ctx.readText(ctx.dockerfilePath);
   const prefix = recordPrefix({
     workflow: workflowOf(env),
