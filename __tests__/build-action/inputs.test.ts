@@ -1,6 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
 import { parseList } from '../../src/build-action/input-list.js';
 import { readInputs } from '../../src/build-action/inputs.js';
+import {
+  parseCacheExportLimit,
+  parseDurationIncrease,
+} from '../../src/build-action/history/record/limits.js';
 import { InputError } from '../../src/shared/input-error.js';
 
 const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');
@@ -131,5 +135,44 @@ describe('readInputs', () => {
     } catch (error) {
       expect(String(error)).not.toContain('hunter2');
     }
+  });
+});
+
+describe('regression inputs', () => {
+  const inputsWith = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');
+  it.each([
+    [
+      'max-duration-increase',
+      'fast',
+      /max-duration-increase: expected a growth like \+20% or \+60s, got 'fast'/,
+    ],
+    ['max-duration-increase', '-5%', /max-duration-increase/],
+    ['max-cache-ratio-drop', '10%', /max-cache-ratio-drop: expected percentage points/],
+    ['max-cache-ratio-drop', '120', /max-cache-ratio-drop/],
+    ['max-context-growth', '+lots', /max-context-growth/],
+    ['max-cache-export', '0s', /max-cache-export/],
+    ['history', 'maybe', /history: expected true or false/],
+  ])('%s: %j is refused, naming the input', (input, value, error) => {
+    expect(() => inputsWith({ [input]: value })).toThrow(error);
+  });
+
+  it('reads the forms', () => {
+    const inputs = inputsWith({
+      'max-duration-increase': '+20%',
+      'max-cache-ratio-drop': '10 points',
+      'max-context-growth': '+50MB',
+      'max-cache-export': '2m',
+      history: 'false',
+    });
+    expect(inputs.history).toBe(false);
+    expect(inputs.regression).toEqual({
+      maxDurationIncrease: { kind: 'percent', value: 20 },
+      maxCacheRatioDrop: 10,
+      maxContextGrowth: { kind: 'absolute', value: 50_000_000 },
+      maxCacheExport: { kind: 'ceiling', value: 120_000 },
+    });
+    expect(inputsWith({}).history).toBe(true);
+    expect(parseDurationIncrease('60s')).toEqual({ kind: 'absolute', value: 60_000 });
+    expect(parseCacheExportLimit('+50%')).toEqual({ kind: 'percent', value: 50 });
   });
 });

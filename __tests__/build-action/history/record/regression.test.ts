@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { readInputs } from '../../../../src/build-action/inputs.js';
 import {
   compareWithBaseline,
   type RegressionSettings,
@@ -137,44 +136,5 @@ describe('regression gates', () => {
     );
     expect(result.duration).toEqual({ before: 100_000, after: 130_000 });
     expect(result.slowestSteps).toEqual([{ name: '[build 2/2] RUN make', before: 60_000, after: 90_000 }]);
-  });
-});
-
-describe('regression inputs', () => {
-  const inputsWith = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');
-  it.each([
-    [
-      'max-duration-increase',
-      'fast',
-      /max-duration-increase: expected a growth like \+20% or \+60s, got 'fast'/,
-    ],
-    ['max-duration-increase', '-5%', /max-duration-increase/],
-    ['max-cache-ratio-drop', '10%', /max-cache-ratio-drop: expected percentage points/],
-    ['max-cache-ratio-drop', '120', /max-cache-ratio-drop/],
-    ['max-context-growth', '+lots', /max-context-growth/],
-    ['max-cache-export', '0s', /max-cache-export/],
-    ['history', 'maybe', /history: expected true or false/],
-  ])('%s: %j is refused, naming the input', (input, value, error) => {
-    expect(() => inputsWith({ [input]: value })).toThrow(error);
-  });
-
-  it('reads the forms', () => {
-    const inputs = inputsWith({
-      'max-duration-increase': '+20%',
-      'max-cache-ratio-drop': '10 points',
-      'max-context-growth': '+50MB',
-      'max-cache-export': '2m',
-      history: 'false',
-    });
-    expect(inputs.history).toBe(false);
-    expect(inputs.regression).toEqual({
-      maxDurationIncrease: { kind: 'percent', value: 20 },
-      maxCacheRatioDrop: 10,
-      maxContextGrowth: { kind: 'absolute', value: 50_000_000 },
-      maxCacheExport: { kind: 'ceiling', value: 120_000 },
-    });
-    expect(inputsWith({}).history).toBe(true);
-    expect(parseDurationIncrease('60s')).toEqual({ kind: 'absolute', value: 60_000 });
-    expect(parseCacheExportLimit('+50%')).toEqual({ kind: 'percent', value: 50 });
   });
 });
