@@ -26,11 +26,11 @@ const VERIFY_ORDER =
 
 /** A later block's no-restricted-imports replaces an earlier one's, so each block repeats these. */
 const THROUGH_ENGINE_INDEX = {
-  regex: '(^|/)engine/(?!index\.js$)[^/]+$',
+  regex: '(^|/)engine/(?!index\\.js$)[^/]+$',
   message: 'Use the engine through src/engine/index.ts.',
 };
 const THROUGH_HISTORY_INDEX = {
-  regex: '(^|/)history/(?!index\.js$)',
+  regex: '(^|/)history/(?!index\\.js$)',
   message: "Use the build action's history through its front door, src/build-action/history/index.ts.",
 };
 
