@@ -4,7 +4,7 @@ import { readInputs } from '../../src/build-action/inputs.js';
 import {
   parseCacheExportLimit,
   parseDurationIncrease,
-} from '../../src/build-action/history/record/limits.js';
+} from '../../src/shared/growth-limits.js';
 import { InputError } from '../../src/shared/input-error.js';
 
 const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');

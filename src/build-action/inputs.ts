@@ -11,8 +11,8 @@ import {
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-  type RegressionSettings,
-} from './history/index.js';
+} from '../shared/growth-limits.js';
+import type { RegressionSettings } from './history/index.js';
 
 /** Every input name, in the order of action.yml (a test compares the two). */
 export const INPUT_NAMES = [

@@ -5,14 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDockerfile, type BuildReport } from '../engine/index.js';
-import { formatBytes, formatDuration } from '../shared/units.js';
 import {
-  describeCause,
-  directoryStore,
   parseCacheExportLimit,
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
+} from '../shared/growth-limits.js';
+import { formatBytes, formatDuration } from '../shared/units.js';
+import {
+  describeCause,
+  directoryStore,
   recordPrefix,
   recordVariant,
   startHistory,

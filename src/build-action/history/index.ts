@@ -8,10 +8,11 @@
 //   action-plan.ts   the build action's plan for it: who this build is, where its records live
 //   job-rows.ts      the builds of one job, folded into one table
 //   render.ts        history in words: a job-summary section and annotations
-//   record/          what a record is and what it tells: fingerprints, blame, regression, limits
+//   record/          what a record is and what it tells: fingerprints, blame, regression
 //   store/           how records travel: the Actions cache, its worker process, a directory
 //
-// Not through here: scripts/bundle.mjs names the cache worker's entry point
+// Not through here: the post step imports store/worker-join.ts itself (a barrel import would make
+// esbuild load all of history into the post step: +48 KiB, measured), and scripts/bundle.mjs names the cache worker's entry point
 // (store/cache-worker-index.ts) and the undici stand-in (store/no-undici.ts) itself; nothing
 // imports them.
 
@@ -26,13 +27,7 @@ export {
 export { addJobRow } from './job-rows.js';
 export { describeCause, historyAnnotations, renderHistorySection, type JobRow } from './render.js';
 
-// The regression gates' inputs, as users write them.
-export {
-  parseCacheExportLimit,
-  parseContextGrowth,
-  parseDurationIncrease,
-  parseRatioDrop,
-} from './record/limits.js';
+// The regression gates' settings (their inputs are parsed by src/shared/growth-limits.ts).
 export type { RegressionSettings } from './record/regression.js';
 
 // Where records live: a directory (the CLI), or the Actions cache through the worker (the action,

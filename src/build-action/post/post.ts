@@ -14,7 +14,8 @@ import type { RunnerPort } from '../../github/runner-port.js';
 import type { ActionFS } from '../ports.js';
 import type { PostState } from './post-state.js';
 import { stopProcessGroup, type ProcessTable, type StopResult } from '../../shared/process-group.js';
-import { joinCacheWorker, type JoinResult } from '../history/index.js';
+// Not through history/index.ts: see there (the post step loads only the worker join).
+import { joinCacheWorker, type JoinResult } from '../history/store/worker-join.js';
 import { planRun } from '../run-plan.js';
 import { renderSummary } from '../explain/summary.js';
 

@@ -9,7 +9,7 @@ import {
   parseContextGrowth,
   parseDurationIncrease,
   parseRatioDrop,
-} from '../../../../src/build-action/history/record/limits.js';
+} from '../../../../src/shared/growth-limits.js';
 
 function record(over: Partial<BuildRecord> & { cacheExportMs?: number | null } = {}): BuildRecord {
   const { cacheExportMs = 10_000, ...rest } = over;

@@ -4,13 +4,8 @@
 // baseline, or nothing measured on either side, passes and says why: it never fails a pull
 // request on a number it does not have.
 import { formatBytes, formatDuration } from '../../../shared/units.js';
+import type { Limit } from '../../../shared/growth-limits.js';
 import type { BuildRecord } from './record.js';
-
-/** `+20%` (relative to the baseline) or `+60s` / `+50MB` (absolute growth); `2m` as a ceiling. */
-export type Limit =
-  | { kind: 'percent'; value: number }
-  | { kind: 'absolute'; value: number }
-  | { kind: 'ceiling'; value: number };
 
 export interface RegressionSettings {
   maxDurationIncrease: Limit | null;

@@ -1,9 +1,15 @@
-// The regression gates' inputs: growth limits written as users write them. `+20%` is relative to
+// Growth limits written as users write them (the build action's regression-gate inputs and the
+// CLI's flags). `+20%` is relative to
 // the default branch's build, `+60s` / `+50MB` an absolute growth, and (where a ceiling makes
 // sense) a bare `2m` an absolute maximum. Parsers return null for text that is not one, so the
 // input reader can name the input in its error.
-import { parseByteSize, parseDuration } from '../../../shared/units.js';
-import type { Limit } from './regression.js';
+import { parseByteSize, parseDuration } from './units.js';
+
+/** `+20%` (relative to the baseline) or `+60s` / `+50MB` (absolute growth); `2m` as a ceiling. */
+export type Limit =
+  | { kind: 'percent'; value: number }
+  | { kind: 'absolute'; value: number }
+  | { kind: 'ceiling'; value: number };
 
 function parseLimit(
   text: string,
