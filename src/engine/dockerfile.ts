@@ -155,7 +155,7 @@ export function numberedSteps(stage: DockerfileStage): DockerfileInstruction[] {
  * The stage a step prefix names: `build` (an `AS` name), `stage-2` (BuildKit's
  * name for an unnamed stage), or null (single-stage builds print no name).
  */
-export function findStage(dockerfile: Dockerfile, name: string | null): DockerfileStage | null {
+function findStage(dockerfile: Dockerfile, name: string | null): DockerfileStage | null {
   if (name === null) {
     return dockerfile.stages.length === 1 ? (dockerfile.stages[0] ?? null) : null;
   }

@@ -20,7 +20,7 @@ export function isOpenError(message: string): boolean {
 }
 
 /** Lines that start something else, so they end a continuation rather than extend it. */
-export function startsConstruct(line: string): boolean {
+function startsConstruct(line: string): boolean {
   return (
     (line.charCodeAt(0) === 35 /* # */ && /^#\d+ /.test(line)) ||
     line.startsWith('ERROR: ') ||

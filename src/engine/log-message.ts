@@ -76,7 +76,7 @@ const ONE_ENTRY_END_BYTES = Buffer.from('"}]}', 'latin1');
  * and holds no backslash or CR, so every quote ends a string and bytes are characters. Writes
  * the same ranges (byte offsets); 0 when the line has another shape.
  */
-export function scanLogsOnlyBytes(bytes: Buffer, start: number, end: number, ranges: number[]): number {
+function scanLogsOnlyBytes(bytes: Buffer, start: number, end: number, ranges: number[]): number {
   if (!hasAt(bytes, start, end, OBJECT_START_BYTES)) return 0;
   let count = 0;
   let pos = start + OBJECT_START_BYTES.length;

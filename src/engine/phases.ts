@@ -7,7 +7,7 @@ import type { PhaseTimes, StepReport } from './report.js';
 type PhaseName = keyof PhaseTimes;
 
 /** The phase a step belongs to, from its name; null for phases computed otherwise (push). */
-export function phaseOfStep(
+function phaseOfStep(
   step: Pick<StepReport, 'name' | 'kind' | 'instruction' | 'status'>,
 ): PhaseName | null {
   const name = step.name;
@@ -33,7 +33,7 @@ export function phaseOfStep(
   return null;
 }
 
-export function emptyPhases(): PhaseTimes {
+function emptyPhases(): PhaseTimes {
   return {
     contextTransferMs: null,
     baseImageResolveMs: null,

@@ -87,7 +87,7 @@ export class VertexState {
 }
 
 /** BuildKit reports a cancelled vertex with an error ending in `context canceled`. */
-export function isCancellation(error: string): boolean {
+function isCancellation(error: string): boolean {
   return error.endsWith('context canceled') || error === 'CANCELED';
 }
 

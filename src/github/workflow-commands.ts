@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 
-export interface AnnotationProperties {
+interface AnnotationProperties {
   title?: string;
   file?: string;
   startLine?: number;
@@ -18,16 +18,16 @@ export interface AnnotationProperties {
 }
 
 /** Message text of a command: `%`, CR and LF encoded so a message cannot end the command. */
-export function escapeCommandData(text: string): string {
+function escapeCommandData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Property values also encode `:` and `,`, which separate properties. */
-export function escapeCommandProperty(text: string): string {
+function escapeCommandProperty(text: string): string {
   return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatCommand(
+function formatCommand(
   name: string,
   properties: Record<string, string | number | undefined>,
   message: string,

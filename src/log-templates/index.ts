@@ -6,7 +6,6 @@ export {
   generalize,
   similarityOf,
   TemplateMiner,
-  type MinerOptions,
   type Template,
 } from './miner.js';
-export { constantRuns, containsPhrases, queryPhrases, words } from './phrases.js';
+export { constantRuns, containsPhrases, queryPhrases } from './phrases.js';

@@ -65,7 +65,7 @@ function lastSeparator(text: string): number {
 }
 
 /** Words as a standard analyzer sees them (lowercase letters and digits), to count phrase length. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}_]+(?:[.:'][\p{L}\p{N}_]+)*/gu) ?? [];
 }
 

@@ -32,7 +32,7 @@ export interface ProcessTable {
  * zombie counts as gone: once its parent (the killed action) is dead it waits for PID 1 to
  * reap it, which a container's init may never do, and it holds no resources.
  */
-export function liveGroupMembers(pgid: number): number[] | null {
+function liveGroupMembers(pgid: number): number[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
