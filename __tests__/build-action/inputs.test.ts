@@ -1,10 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { parseList } from '../../src/build-action/input-list.js';
 import { readInputs } from '../../src/build-action/inputs.js';
-import {
-  parseCacheExportLimit,
-  parseDurationIncrease,
-} from '../../src/shared/growth-limits.js';
+import { parseCacheExportLimit, parseDurationIncrease } from '../../src/shared/growth-limits.js';
 import { InputError } from '../../src/shared/input-error.js';
 
 const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? '');

@@ -7,9 +7,7 @@ import type { PhaseTimes, StepReport } from './report.js';
 type PhaseName = keyof PhaseTimes;
 
 /** The phase a step belongs to, from its name; null for phases computed otherwise (push). */
-function phaseOfStep(
-  step: Pick<StepReport, 'name' | 'kind' | 'instruction' | 'status'>,
-): PhaseName | null {
+function phaseOfStep(step: Pick<StepReport, 'name' | 'kind' | 'instruction' | 'status'>): PhaseName | null {
   const name = step.name;
   if (step.kind === 'instruction') {
     if (step.instruction !== 'FROM') return 'stepsMs';
