@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { runAction as runBuildAction } from '../../src/build-action/main.js';
 import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
-import { fakeRunner } from './fake-runner.js';
+import { fakeRunner } from '../support/fake-runner.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
 import { runVerify } from '../../src/cli/verify.js';
 import { INPUT_NAMES } from '../../src/verify-action/config/input-names.js';

@@ -31,7 +31,7 @@ import {
   type Scenario,
 } from '../verify-action/itest-helpers.js';
 import { auditSecrets } from './secret-audit.js';
-import { fakeRunner } from './fake-runner.js';
+import { fakeRunner } from '../support/fake-runner.js';
 import { tally } from './tally.js';
 
 const API_KEY = 'QnhnSGFyZGVuaW5nS2V5OnMzY3IzdC1rM3k=';

@@ -10,7 +10,7 @@ import {
   analyzeLog,
 } from '../../src/engine/index.js';
 import { MAX_VERTICES } from '../../src/engine/report-builder.js';
-import { FIXTURES } from './real-logs.js';
+import { FIXTURES } from '../engine/real-logs.js';
 
 const rawjsonFailure = readFileSync(join(FIXTURES, 'corpus', '06-run-fail-exit1', 'rawjson.log'), 'utf8');
 const plainFailure = readFileSync(join(FIXTURES, 'corpus', '06-run-fail-exit1', 'plain.log'), 'utf8');

@@ -2,9 +2,9 @@
 // pasted into a RegExp: `ARG (` threw (the cache analysis was lost to a warning) and `ARG (a+)+`
 // backtracked exponentially on a RUN holding `$aaaa…!`.
 import { describe, expect, it } from '@jest/globals';
-import { findCacheBusts, referencesVariable } from '../../../src/build-action/explain/cache-bust.js';
-import { parseDockerfile } from '../../../src/engine/dockerfile.js';
-import { clean01, step } from '../reports.js';
+import { findCacheBusts, referencesVariable } from '../../src/build-action/explain/cache-bust.js';
+import { parseDockerfile } from '../../src/engine/dockerfile.js';
+import { clean01, step } from '../build-action/reports.js';
 
 describe('ARG names from a hostile Dockerfile', () => {
   it.each([
