@@ -9,7 +9,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { actionDefaults } from '../support/action-defaults.js';
+import { parseFileCommands } from '../support/github-output.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUNDLE = path.join(ROOT, 'dist/build/index.js');
@@ -28,26 +29,6 @@ interface ActionRun {
   annotations: Array<{ level: string; properties: Record<string, string>; message: string }>;
   /** stdout outside the ::stop-commands:: block: what the runner interprets. */
   commands: string;
-}
-
-/** action.yml's defaults, as the runner passes them (github-token's expression left out). */
-function actionDefaults(): Record<string, string> {
-  const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  const defaults: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    if (spec.default !== undefined && !String(spec.default).includes('${{'))
-      defaults[name] = String(spec.default);
-  }
-  return defaults;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const entry = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm;
-  for (const match of text.matchAll(entry)) outputs[match[1]] = match[3];
-  return outputs;
 }
 
 function decode(value: string): string {
@@ -133,7 +114,7 @@ function runAction(
       resolve({
         code,
         stdout,
-        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+        outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
         annotations: parseAnnotations(commands),
         commands,

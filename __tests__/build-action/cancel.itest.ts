@@ -9,7 +9,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { actionDefaults } from '../support/action-defaults.js';
+import { parseFileCommands } from '../support/github-output.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/build/index.js');
@@ -20,25 +21,6 @@ const ENGINES = [
   { name: '20.10', host: process.env.BXG_ENGINE20_HOST ?? 'unix:///var/run/docker.sock' },
   { name: '26.1', host: process.env.BXG_ENGINE26_HOST ?? 'unix:///var/run/docker26.sock' },
 ];
-
-/** name<<delimiter / value / delimiter entries, as GITHUB_OUTPUT and GITHUB_STATE hold them. */
-function parseFileCommands(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const match of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) values[match[1]!] = match[3]!;
-  return values;
-}
-
-function actionDefaults(): Record<string, string> {
-  const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  const defaults: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    if (spec.default !== undefined && !String(spec.default).includes('${{'))
-      defaults[name] = String(spec.default);
-  }
-  return defaults;
-}
 
 interface Step {
   code: number | null;

@@ -11,8 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { actionDefaults } from '../support/action-defaults.js';
 import { startActionsCacheServer, type ActionsCacheServer } from '../support/actions-cache-server.js';
+import { parseFileCommands } from '../support/github-output.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUNDLE = path.join(ROOT, 'dist/build/index.js');
@@ -43,17 +44,6 @@ interface Run {
   } | null;
   recordBytes: number;
   report: { steps: Array<{ name: string; status: string; durationMs: number | null }> };
-}
-
-function actionDefaults(): Record<string, string> {
-  const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  return Object.fromEntries(
-    Object.entries(action.inputs)
-      .filter(([, spec]) => spec.default !== undefined && !String(spec.default).includes('${{'))
-      .map(([name, spec]) => [name, String(spec.default)]),
-  );
 }
 
 const decode = (v: string) =>
@@ -156,12 +146,10 @@ async function runAction(
   const main = await step(BUNDLE, env);
   // The runner runs the post step at the end of the job, with the state the main step saved.
   const state: NodeJS.ProcessEnv = {};
-  for (const m of readFileSync(files.state, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm))
-    state[`STATE_${m[1]!}`] = m[3]!;
+  for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8'))))
+    state[`STATE_${name}`] = value;
   const post = await step(POST, { ...env, ...state, GITHUB_STATE: undefined });
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(files.output, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm))
-    outputs[m[1]!] = m[3]!;
+  const outputs = parseFileCommands(readFileSync(files.output, 'utf8'));
   const recordText = outputs['history-record'] ? readFileSync(outputs['history-record'], 'utf8') : null;
   return {
     code: main.code,

@@ -4,9 +4,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { runAction } from '../../src/build-action/main.js';
-import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
+import type { Buildx } from '../../src/build-action/ports.js';
 import type { HistoryStore } from '../../src/build-action/history/store/store.js';
-import type { RunnerAnnotation, RunnerPort } from '../../src/github/runner-port.js';
+import { FakeRunner } from '../support/fake-runner.js';
+import { MemoryFS } from '../support/memory-fs.js';
 import { CORPUS } from './reports.js';
 
 const WORKSPACE = '/repo';
@@ -34,34 +35,8 @@ async function build(
   inputs: Record<string, string>,
   store: HistoryStore | null,
 ) {
-  const outputs: Record<string, string> = {};
-  const annotations: RunnerAnnotation[] = [];
-  const failed: string[] = [];
-  const warnings: string[] = [];
-  let summary = '';
-  const files = new Map<string, string>([[`${WORKSPACE}/Dockerfile`, corpus(logCase, 'Dockerfile')]]);
-  const io: RunnerPort = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => void (outputs[name] = value),
-    setSecret: () => {},
-    annotate: (a) => void annotations.push(a),
-    setFailed: (m) => void failed.push(m),
-    markFailed: () => void failed.push('(marked)'),
-    info: () => {},
-    warning: (m) => void warnings.push(m),
-    debug: () => {},
-    writeRaw: () => {},
-    appendSummary: async (m) => void (summary += m),
-    saveState: () => {},
-    getState: () => '',
-  };
-  const fs: ActionFS = {
-    readText: async (p) => files.get(p) ?? null,
-    exists: async (p) => files.has(p),
-    writeText: async (p, text) => void files.set(p, text),
-    makeTempDir: async () => '/tmp/bg-1',
-    remove: async (p) => void files.delete(p),
-  };
+  const io = new FakeRunner(inputs, { markFailedNote: '(marked)' });
+  const fs = new MemoryFS({ [`${WORKSPACE}/Dockerfile`]: corpus(logCase, 'Dockerfile') });
   const buildx: Buildx = {
     async run(_command, _env, onLine) {
       for (const line of corpus(logCase, 'plain.log').split(/(?<=\n)/)) onLine(Buffer.from(line), 'stderr');
@@ -79,7 +54,8 @@ async function build(
     randomToken: () => 'tok3n',
     ...(store ? { historyStore: () => store } : {}),
   });
-  return { outcome, outputs, annotations, failed, warnings, summary, files };
+  const { outputs, annotations, failed, warnings, summary } = io;
+  return { outcome, outputs, annotations, failed, warnings, summary, files: fs.texts() };
 }
 
 const MAIN = { GITHUB_REF_NAME: 'main', GITHUB_SHA: 'a'.repeat(40) };

@@ -5,54 +5,14 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { BuildCommand } from '../../src/build-action/buildx/argv.js';
 import { runAction } from '../../src/build-action/main.js';
-import type { ActionFS, BuildDeps, Buildx, LogAnalyzer, BuildxExit } from '../../src/build-action/ports.js';
-import type { RunnerAnnotation as Annotation, RunnerPort } from '../../src/github/runner-port.js';
+import type { BuildDeps, Buildx, LogAnalyzer, BuildxExit } from '../../src/build-action/ports.js';
+import { FakeRunner } from '../support/fake-runner.js';
+import { MemoryFS } from '../support/memory-fs.js';
 import { CORPUS } from './reports.js';
 
 const WORKSPACE = '/repo';
-
-class Recorder implements RunnerPort {
-  outputs: Record<string, string> = {};
-  secrets: string[] = [];
-  annotations: Annotation[] = [];
-  failed: string[] = [];
-  infos: string[] = [];
-  warnings: string[] = [];
-  raw = '';
-  summary = '';
-  /** Everything in the order it was said, to check that masking comes first. */
-  events: string[] = [];
-  constructor(private readonly inputs: Record<string, string>) {}
-  getInput = (name: string) => this.inputs[name] ?? '';
-  setOutput = (name: string, value: string) => void (this.outputs[name] = value);
-  setSecret = (value: string) => void (this.secrets.push(value), this.events.push('mask'));
-  annotate = (a: Annotation) => void this.annotations.push(a);
-  setFailed = (message: string) => void this.failed.push(message);
-  info = (message: string) => void (this.infos.push(message), this.events.push('info'));
-  /** Each warning with the job log as it stood then, to tell whether commands were stopped. */
-  warningsAt: Array<{ message: string; rawSoFar: string }> = [];
-  warning = (message: string) =>
-    void (this.warnings.push(message), this.warningsAt.push({ message, rawSoFar: this.raw }));
-  writeRaw = (chunk: Buffer | string) => void (this.raw += String(chunk));
-  appendSummary = async (markdown: string) => void (this.summary += markdown);
-  markFailed = () => void this.failed.push('(marked failed)');
-  debug = () => {};
-  saveState = () => {};
-  getState = () => '';
-}
-
-class MemoryFS implements ActionFS {
-  files = new Map<string, { text: string; mode?: number }>();
-  removed: string[] = [];
-  constructor(initial: Record<string, string> = {}) {
-    for (const [p, text] of Object.entries(initial)) this.files.set(p, { text });
-  }
-  readText = async (p: string) => this.files.get(p)?.text ?? null;
-  exists = async (p: string) => this.files.has(p);
-  writeText = async (p: string, text: string, mode?: number) => void this.files.set(p, { text, mode });
-  makeTempDir = async () => '/tmp/bg-1';
-  remove = async (p: string) => void (this.files.delete(p), this.removed.push(p));
-}
+/** markFailed() is one more entry in `failed` here: the tests read the failed step as one list. */
+const MARKS = { markFailedNote: '(marked failed)' };
 
 interface Replay {
   log: string;
@@ -89,7 +49,7 @@ async function action(
   files: Record<string, string> = {},
   extra: Partial<BuildDeps> = {},
 ) {
-  const io = new Recorder(inputs);
+  const io = new FakeRunner(inputs, MARKS);
   const fs = new MemoryFS(files);
   const seen: { command?: BuildCommand; env?: NodeJS.ProcessEnv } = {};
   let time = 1000;
@@ -359,7 +319,7 @@ describe('run: inputs and secrets', () => {
       if (p.includes('secret')) modes.push(mode);
       return original(p, text, mode);
     };
-    const io = new Recorder({ context: '.', secrets: 'A=1' });
+    const io = new FakeRunner({ context: '.', secrets: 'A=1' }, MARKS);
     await runAction({
       io,
       fs: fsSpy,

@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { actionDefaults } from '../support/action-defaults.js';
+import { parseFileCommands } from '../support/github-output.js';
 import { auditSecrets } from './secret-audit.js';
 import { tally } from './tally.js';
 
@@ -31,12 +32,6 @@ const ENGINES = [
   { name: '20.10', host: 'unix:///var/run/docker.sock' },
   { name: '26.1', host: 'unix:///var/run/docker26.sock' },
 ];
-
-function fileCommands(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const m of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) values[m[1]!] = m[3]!;
-  return values;
-}
 
 const decode = (v: string) => v.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 
@@ -67,9 +62,6 @@ describe.each(ENGINES)('build secrets on Docker Engine $name', ({ name, host }) 
     for (const file of ['output', 'summary']) writeFileSync(path.join(dir, file), '');
     await import('node:fs').then((fs) => fs.mkdirSync(context));
     writeFileSync(path.join(context, 'Dockerfile'), DOCKERFILE);
-    const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
-      inputs: Record<string, { default?: string }>;
-    };
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -89,12 +81,9 @@ describe.each(ENGINES)('build secrets on Docker Engine $name', ({ name, host }) 
       'secret-envs': 'envtok=BXG_ENV_SECRET',
       'github-token': TOKEN,
     };
-    for (const [input, spec] of Object.entries(action.inputs)) {
-      const value =
-        inputs[input] ??
-        (spec.default !== undefined && !String(spec.default).includes('${{') ? String(spec.default) : '');
-      env[`INPUT_${input.toUpperCase()}`] = value;
-    }
+    // Every declared input, '' where it has no default, as the runner passes them.
+    for (const [input, fallback] of Object.entries(actionDefaults('action.yml', { blanks: true })))
+      env[`INPUT_${input.toUpperCase()}`] = inputs[input] ?? fallback;
     const stdout = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [MAIN], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -106,7 +95,7 @@ describe.each(ENGINES)('build secrets on Docker Engine $name', ({ name, host }) 
     // The step did print them: the audit below is about what reaches the artefacts.
     expect(stdout).toContain(`plain ${BUILD_SECRET}`);
     expect(stdout).toContain(Buffer.from(ENV_SECRET).toString('hex'));
-    const outputs = fileCommands(readFileSync(path.join(dir, 'output'), 'utf8'));
+    const outputs = parseFileCommands(readFileSync(path.join(dir, 'output'), 'utf8'));
     expect(outputs['error-category']).toBe('command-failed');
     jobLogs[`${name}: job log`] = masked(stdout);
     artefacts[`${name}: summary`] = readFileSync(path.join(dir, 'summary'), 'utf8');

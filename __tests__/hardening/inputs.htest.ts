@@ -10,8 +10,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { runAction as runBuildAction } from '../../src/build-action/main.js';
-import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
+import type { Buildx } from '../../src/build-action/ports.js';
 import { fakeRunner } from '../support/fake-runner.js';
+import { MemoryFS } from '../support/memory-fs.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';
 import { runVerify } from '../../src/cli/verify.js';
 import { INPUT_NAMES } from '../../src/verify-action/config/input-names.js';
@@ -232,13 +233,7 @@ describe('every build action input, with wrong values', () => {
     async (name, wrong) => {
       let started = false;
       const { runner: io, recorded } = fakeRunner({ [name]: WRONG[wrong] });
-      const fs: ActionFS = {
-        readText: async () => null,
-        exists: async () => false,
-        writeText: async () => {},
-        makeTempDir: async () => '/tmp/bxg-hardening',
-        remove: async () => {},
-      };
+      const fs = new MemoryFS({}, { tempDir: '/tmp/bxg-hardening' });
       const buildx: Buildx = {
         run: async () => {
           started = true;

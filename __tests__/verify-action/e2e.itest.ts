@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForElasticsearch } from '../support/es-env.js';
+import { parseFileCommands } from '../support/github-output.js';
 import {
   after,
   bundleEntries,
@@ -48,9 +49,7 @@ async function runAction(inputs: Record<string, string>, extraEnv: Record<string
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const run = spawnSync('node', [join(dir, 'dist/verify/index.js')], { env, encoding: 'utf8' });
-  const outputs: Record<string, string> = {};
-  const text = await readFile(files.output, 'utf8');
-  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  const outputs = parseFileCommands(await readFile(files.output, 'utf8'), { wordNames: true, openEnd: true });
   return { ...run, outputs, summary: await readFile(files.summary, 'utf8') };
 }
 

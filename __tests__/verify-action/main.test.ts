@@ -1,21 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { runAction, type ActionDeps } from '../../src/verify-action/main.js';
-import type { InputName } from '../../src/verify-action/config/input-names.js';
-import type { RunnerPort } from '../../src/github/runner-port.js';
+import { FakeRunner } from '../support/fake-runner.js';
 import { DEPLOYED } from './helpers.js';
 import { BURST, depsFor, RULES } from './run-fixtures.js';
 import type { FakeCounts } from './helpers.js';
 
 function actionWith(inputs: Record<string, string>, counts: FakeCounts = BURST) {
-  const calls = {
-    secrets: [] as string[],
-    outputs: {} as Record<string, string>,
-    summary: '',
-    annotations: [] as { level: string; message: string; title: string }[],
-    failed: [] as string[],
-    markedFailed: 0,
-    files: {} as Record<string, string>,
-  };
   const all: Record<string, string> = {
     'elasticsearch-url': 'http://es:9200',
     'deployed-at': String(DEPLOYED),
@@ -23,23 +13,10 @@ function actionWith(inputs: Record<string, string>, counts: FakeCounts = BURST) 
     ...inputs,
   };
   const { log, ...verifyDeps } = depsFor(counts);
-  const runner: RunnerPort = {
-    getInput: (name) => all[name as InputName] ?? '',
-    setSecret: (s) => void calls.secrets.push(s),
-    setOutput: (n, v) => void (calls.outputs[n] = v),
-    appendSummary: async (md) => {
-      calls.summary += md;
-    },
-    annotate: ({ level, message, title }) => void calls.annotations.push({ level, message, title }),
-    setFailed: (m) => void calls.failed.push(m),
-    markFailed: () => void calls.markedFailed++,
-    info: log.info,
-    warning: log.warning,
-    debug: log.debug,
-    writeRaw: () => {},
-    saveState: () => {},
-    getState: () => '',
-  };
+  const runner = new FakeRunner(all, { forward: log });
+  // What the action did: the runner's record (secrets, outputs, summary, annotations, failed,
+  // markedFailed) and the files it wrote.
+  const calls = Object.assign(runner, { files: {} as Record<string, string> });
   const deps: ActionDeps = {
     ...verifyDeps,
     runner,

@@ -5,11 +5,13 @@ import { appendFileSync, mkdtempSync, readFileSync, existsSync, writeFileSync } 
 import { actionsRunner } from '../../../src/github/actions-runner.js';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunnerAnnotation as Annotation } from '../../../src/github/runner-port.js';
 import { CANCELLED_NOTE, runPost, type PostDeps } from '../../../src/build-action/post/post.js';
 import { postRecorder, readPostState, STATE } from '../../../src/build-action/post/post-state.js';
 import { stopProcessGroup, type ProcessTable } from '../../../src/shared/process-group.js';
 import { spawnBuildx } from '../../../src/build-action/buildx/buildx-process.js';
+import { FakeRunner } from '../../support/fake-runner.js';
+import { parseFileCommands } from '../../support/github-output.js';
+import { MemoryFS } from '../../support/memory-fs.js';
 
 const SECRET = 's3cr3t-npm-token-value';
 const LOG = [
@@ -34,33 +36,27 @@ function fakeGroup(stopsAfter: number, startTime = '100') {
 }
 
 function deps(overrides: Partial<PostDeps> = {}, inputs: Record<string, string> = {}) {
-  const calls = {
-    outputs: {} as Record<string, string>,
-    summary: '',
-    annotations: [] as Annotation[],
-    info: [] as string[],
-    warnings: [] as string[],
-    files: {} as Record<string, string>,
-    removed: [] as string[],
-    raw: '',
-  };
   const all: Record<string, string> = { summary: 'true', secrets: `NPM_TOKEN=${SECRET}`, ...inputs };
+  const io = new FakeRunner(all);
+  // Removal only recorded, as this file's own fake had it.
+  const fs = new MemoryFS({}, { tempDir: '/runner/temp/post', keepRemoved: true });
+  const calls = {
+    outputs: io.outputs,
+    get summary() {
+      return io.summary;
+    },
+    annotations: io.annotations,
+    info: io.infos,
+    warnings: io.warnings,
+    files: fs.record(),
+    removed: fs.removed,
+    get raw() {
+      return io.raw;
+    },
+  };
   const d: PostDeps = {
-    io: {
-      getInput: (name) => all[name] ?? '',
-      setOutput: (name, value) => void (calls.outputs[name] = value),
-      annotate: (a) => void calls.annotations.push(a),
-      info: (m) => void calls.info.push(m),
-      warning: (m) => void calls.warnings.push(m),
-      appendSummary: async (md) => void (calls.summary += md),
-      writeRaw: (chunk) => void (calls.raw += chunk.toString()),
-    },
-    fs: {
-      writeText: async (file, text) => void (calls.files[file] = text),
-      makeTempDir: async () => '/runner/temp/post',
-      remove: async (file) => void calls.removed.push(file),
-      readText: async (file) => calls.files[file] ?? null,
-    },
+    io,
+    fs,
     state: {
       pid: 4242,
       startTime: '100',
@@ -213,12 +209,7 @@ describe('postRecorder', () => {
       process.env,
       (line) => void lines.push(line.toString()),
     );
-    const state = Object.fromEntries(
-      [...readFileSync(stateFile, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)].map((m) => [
-        m[1],
-        m[3],
-      ]),
-    );
+    const state = parseFileCommands(readFileSync(stateFile, 'utf8'));
     expect(state[STATE.pid]).toMatch(/^\d+$/);
     const copy = readFileSync(state[STATE.log]!, 'utf8');
     expect(copy.split('\n').sort()).toEqual(['', '#1 one', '#1 two']);

@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForElasticsearch } from '../../support/es-env.js';
+import { parseFileCommands } from '../../support/github-output.js';
 import {
   bundleEntries,
   dropScenario,
@@ -259,9 +260,10 @@ describe('the verify action as a process: pause and notify', () => {
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
-    const outputs: Record<string, string> = {};
-    for (const m of (await readFile(files.output, 'utf8')).matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
-      outputs[m[1]!] = m[3]!;
+    const outputs = parseFileCommands(await readFile(files.output, 'utf8'), {
+      wordNames: true,
+      openEnd: true,
+    });
     const summary = await readFile(files.summary, 'utf8');
 
     expect(run.status).toBe(1);

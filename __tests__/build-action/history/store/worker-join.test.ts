@@ -8,10 +8,19 @@ import path from 'node:path';
 import type { ProcessTable } from '../../../../src/shared/process-group.js';
 import { workerFiles } from '../../../../src/build-action/history/store/cache-worker-process.js';
 import { joinCacheWorker, type JoinDeps } from '../../../../src/build-action/history/store/worker-join.js';
+import { FakeRunner } from '../../../support/fake-runner.js';
 
 function setup(options: { aliveForPolls?: number; startTime?: string; onPoll?: (poll: number) => void }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bxg-join-'));
-  const said = { info: [] as string[], warnings: [] as string[], raw: '', signals: [] as string[] };
+  const io = new FakeRunner();
+  const said = {
+    info: io.infos,
+    warnings: io.warnings,
+    get raw() {
+      return io.raw;
+    },
+    signals: [] as string[],
+  };
   let polls = 0;
   const processes: ProcessTable = {
     groupAlive: () => polls < (options.aliveForPolls ?? Infinity),
@@ -19,11 +28,7 @@ function setup(options: { aliveForPolls?: number; startTime?: string; onPoll?: (
     startTime: () => options.startTime ?? '42',
   };
   const deps: JoinDeps = {
-    io: {
-      info: (m) => void said.info.push(m),
-      warning: (m) => void said.warnings.push(m),
-      writeRaw: (chunk) => void (said.raw += chunk.toString()),
-    },
+    io,
     sleep: async () => {
       polls++;
       options.onPoll?.(polls);
