@@ -5,6 +5,9 @@
 // main; a pull request changing a source file; one changing a build-arg; one copying a large
 // file the image does not need (context growth gated, .dockerignore proposed); one with no
 // record; and, on Engine 26 (whose log names base image digests), the base image moved.
+// covers: src/build-action/history/store/cache-worker-index.ts
+// covers: src/build-action/history/store/cache-worker-process.ts
+// covers: src/build-action/history/store/actions-cache-store.ts
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

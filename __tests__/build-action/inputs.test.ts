@@ -1,3 +1,4 @@
+// covers: src/build-action/inputs.ts, src/build-action/input-list.ts, src/shared/input-error.ts
 import { describe, it, expect } from '@jest/globals';
 import { parseList } from '../../src/build-action/input-list.js';
 import { readInputs } from '../../src/build-action/inputs.js';

@@ -1,6 +1,8 @@
 // History through the whole action (runAction() with fakes): the store is an in-memory one, buildx
 // replays recorded logs. What is checked is the wiring: the restore before the build, the
 // record output, the summary section, annotations, and a regression gate failing the step.
+// covers: src/build-action/main.ts, src/build-action/execute.ts
+// covers: src/build-action/history/action-plan.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { runAction } from '../../src/build-action/main.js';

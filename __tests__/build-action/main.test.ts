@@ -1,6 +1,10 @@
 // The whole build action with fakes around it: a runner that replays real buildx
 // logs from the corpus, an in-memory file system, and a recorder for everything
 // the action says to the runner. The engine is the real one.
+// covers: src/build-action/execute.ts, src/build-action/run-plan.ts, src/build-action/analysis.ts
+// covers: src/build-action/buildx/stream-build.ts, src/build-action/buildx/safe-analyzer.ts
+// covers: src/build-action/buildx/secret-files.ts, src/build-action/buildx/shell-quote.ts
+// covers: src/build-action/buildx/produced-image.ts
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { BuildCommand } from '../../src/build-action/buildx/argv.js';

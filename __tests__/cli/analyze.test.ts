@@ -1,3 +1,5 @@
+// covers: src/cli/analyze.ts, src/cli/io.ts, src/engine/text-report.ts
+// covers: src/build-action/explain/error-location.ts
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // Bytes are cut into lines before decoding, and rawjson's log-only messages are read straight
 // from the bytes. Both shortcuts must give exactly the report of the general path: the text
 // splitter and JSON.parse.
+// covers: src/engine/byte-lines.ts, src/engine/log-message.ts
 import { describe, expect, it } from '@jest/globals';
 import { ByteLineRouter } from '../../src/engine/byte-lines.js';
 import { BuildLogAnalyzer, analyzeLog, type BuildReport } from '../../src/engine/index.js';

@@ -4,6 +4,7 @@
 // (scripts/fixtures/generate-forged.sh): once with the step printing text shaped like buildx's own
 // lines (behind lone CRs, ANSI and OSC sequences, CRLF mixes) and once printing plain text. The
 // report of the forged build must equal the clean one's in everything but the output itself.
+// covers: src/engine/index.ts, src/engine/plain-reader.ts, src/engine/rawjson-reader.ts
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

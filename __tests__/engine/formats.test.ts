@@ -1,3 +1,4 @@
+// covers: src/engine/plain-reader.ts, src/engine/tty-reader.ts, src/engine/trailer-reader.ts
 import { describe, expect, it } from '@jest/globals';
 import { analyzeLog } from '../../src/engine/index.js';
 import {

@@ -1,3 +1,4 @@
+// covers: src/engine/line-splitter.ts, src/engine/utf8-chunks.ts
 import { describe, expect, it } from '@jest/globals';
 import { LineSplitter } from '../../src/engine/line-splitter.js';
 

@@ -1,5 +1,6 @@
 // Logs as users paste them, beyond the shapes of a single clean build: two builds in one job,
 // a log cut before its start, the legacy builder, other Dockerfile names.
+// covers: src/engine/foreign-lines.ts, src/engine/text-report.ts
 import { describe, expect, it } from '@jest/globals';
 import { analyzeLog, renderReportText } from '../../src/engine/index.js';
 

@@ -1,5 +1,6 @@
 // rawjson specifics: both layouts buildx writes, vertex state over several messages, progress
 // groups, base64 logs split across messages, build-check warnings.
+// covers: src/engine/rawjson-reader.ts, src/engine/vertex-state.ts, src/engine/log-message.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

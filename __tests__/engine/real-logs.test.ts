@@ -1,5 +1,7 @@
 // Every labelled real log, in every format it was recorded in, must give the labelled facts;
 // plain and rawjson recordings of the same build must agree on them and on the steps.
+// covers: src/engine/report-builder.ts, src/engine/plain-reader.ts, src/engine/rawjson-reader.ts
+// covers: src/engine/tty-reader.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { analyzeLog, type BuildReport } from '../../src/engine/index.js';

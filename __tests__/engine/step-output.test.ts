@@ -3,6 +3,7 @@
 // `<time> <text>`), where the text is anything but a LF: CRs, escape sequences and text shaped
 // like buildx's own lines included. These properties put random text there, in real recorded
 // logs, and check that no figure moves; and they pin down the declared progress modes.
+// covers: src/engine/output-tail.ts, src/engine/plain-reader.ts, src/engine/line-splitter.ts
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // The report must not depend on how the log was chunked on its way in, and snapshots taken
 // while the log streams must show the build as far as it got.
+// covers: src/engine/index.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { BuildLogAnalyzer, analyzeLog } from '../../src/engine/index.js';

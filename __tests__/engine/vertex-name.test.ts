@@ -1,3 +1,4 @@
+// covers: src/engine/vertex-name.ts, src/engine/normalize.ts, src/engine/warning-text.ts
 import { describe, expect, it } from '@jest/globals';
 import { LineNormalizer } from '../../src/engine/normalize.js';
 import { isBuildContextVertex, isExportVertex, parseVertexName } from '../../src/engine/vertex-name.js';

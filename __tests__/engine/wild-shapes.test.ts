@@ -2,6 +2,7 @@
 // import that fails without failing the build, `--check` results, bake/compose's target-prefixed
 // error, a tty display wrapped at 80 columns or joined on one line, compose 1.x's two displays.
 // The recorded and hand-written logs of each class are in __tests__/fixtures/buildlogs/wild/.
+// covers: src/engine/pasted-display.ts, src/engine/trailer-reader.ts, src/engine/tty-reader.ts
 import { describe, expect, it } from '@jest/globals';
 import { analyzeLog } from '../../src/engine/index.js';
 

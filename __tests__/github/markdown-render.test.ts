@@ -1,6 +1,7 @@
 // The escaping functions checked by what a CommonMark + GFM-tables renderer
 // (markdown-it, close to GitHub's cmark-gfm) makes of them: hostile build output
 // must come out as the same text, with no element of its own.
+// covers: src/github/escape.ts, src/github/markdown.ts
 import { describe, expect, it } from '@jest/globals';
 import MarkdownIt from 'markdown-it';
 import { escapeMarkdownInline, inlineCode, preBlock } from '../../src/github/escape.js';

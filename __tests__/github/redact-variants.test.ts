@@ -1,3 +1,4 @@
+// covers: src/github/redact.ts
 import { describe, expect, it } from '@jest/globals';
 import { redactDeep, redactSecrets, secretVariants } from '../../src/github/redact.js';
 

@@ -3,6 +3,8 @@
 // Unset is '' (the runner passes every declared input, '' when the workflow does not set it), and
 // an expression that came out empty inside a `|` block leaves only line breaks: both keep meaning
 // "not given", as in docker/build-push-action. A CLI flag is given on purpose: empty is an error.
+// covers: src/shared/blank-input.ts, src/build-action/inputs.ts
+// covers: src/verify-action/config/inputs.ts, src/cli/analyze.ts, src/cli/verify.ts
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { readInputs } from '../../src/build-action/inputs.js';

@@ -1,6 +1,7 @@
 // ARG names come from the Dockerfile, which whoever opens a pull request controls. They were
 // pasted into a RegExp: `ARG (` threw (the cache analysis was lost to a warning) and `ARG (a+)+`
 // backtracked exponentially on a RUN holding `$aaaa…!`.
+// covers: src/build-action/explain/cache-bust.ts
 import { describe, expect, it } from '@jest/globals';
 import { findCacheBusts, referencesVariable } from '../../src/build-action/explain/cache-bust.js';
 import { parseDockerfile } from '../../src/engine/dockerfile.js';

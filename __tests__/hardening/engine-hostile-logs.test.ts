@@ -1,5 +1,6 @@
 // Whatever arrives, the engine returns a report: malformed input is counted, never thrown, and
 // memory stays bounded by the steps, not by the input.
+// covers: src/engine/index.ts, src/engine/report-builder.ts, src/engine/line-splitter.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

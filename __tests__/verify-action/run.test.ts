@@ -1,3 +1,6 @@
+// covers: src/verify-action/run.ts, src/verify-action/measure/measurer.ts
+// covers: src/verify-action/measure/session.ts, src/verify-action/measure/template-query.ts
+// covers: src/verify-action/report/assemble.ts
 import { describe, expect, it } from '@jest/globals';
 import { LogStoreError } from '../../src/verify-action/ports.js';
 import { runVerification } from '../../src/verify-action/run.js';

@@ -1,3 +1,4 @@
+// covers: src/verify-action/watch.ts, src/verify-action/measure/window.ts
 import { describe, expect, it } from '@jest/globals';
 import { checkOffsets, watch } from '../../src/verify-action/watch.js';
 import { checkJudge } from '../../src/verify-action/judge/decision.js';

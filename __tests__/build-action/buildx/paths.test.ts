@@ -1,5 +1,6 @@
 // Where a build's things are: the repository's Git context as build-push-action builds it, and the
 // Dockerfile and context directory as buildx finds them (buildx/paths.ts).
+// covers: src/build-action/buildx/paths.ts, src/github/run-environment.ts
 import { describe, it, expect } from '@jest/globals';
 import { defaultGitContext, locateDockerfile } from '../../../src/build-action/buildx/paths.js';
 import {

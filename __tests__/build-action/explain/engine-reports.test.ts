@@ -2,6 +2,8 @@
 // move with the engine. This checks that the engine makes the same facts of the
 // same real logs, and renders the annotation and summary from the engine's own
 // reports, plain and rawjson, end to end.
+// covers: src/build-action/explain/annotations.ts, src/build-action/explain/cache-bust.ts
+// covers: src/build-action/explain/summary.ts
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { buildAnnotations } from '../../../src/build-action/explain/annotations.js';

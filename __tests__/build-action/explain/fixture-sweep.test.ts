@@ -3,6 +3,8 @@
 // error annotation lands on the right Dockerfile line, also where the old
 // BuildKit log names none (the same case on a newer engine names it), and the
 // summary and its chart stay well-formed for every case.
+// covers: src/build-action/explain/annotations.ts, src/build-action/explain/cache-bust.ts
+// covers: src/build-action/explain/summary.ts, src/build-action/explain/timeline.ts
 import { describe, it, expect } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+// covers: src/build-action/explain/summary.ts, src/build-action/explain/timeline.ts
+// covers: src/build-action/explain/cache-figure.ts
 import { describe, it, expect } from '@jest/globals';
 import MarkdownIt from 'markdown-it';
 import { readFileSync } from 'node:fs';

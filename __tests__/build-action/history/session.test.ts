@@ -1,5 +1,8 @@
 // A build's history end to end without Docker: the directory store, a real context on disk with
 // a .dockerignore, and engine reports of the builds. The Docker e2e is history.itest.ts.
+// covers: src/build-action/history/session.ts, src/build-action/history/record/context-files.ts
+// covers: src/build-action/history/record/source-fingerprints.ts
+// covers: src/build-action/history/store/directory-store.ts
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,5 +1,6 @@
 // The post step with fakes for the process table and the runner's files; the real processes and
 // engines are in cancel.itest.ts.
+// covers: src/build-action/post/post.ts, src/build-action/post/post-state.ts
 import { describe, expect, it } from '@jest/globals';
 import { appendFileSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { actionsRunner } from '../../../src/github/actions-runner.js';

@@ -1,3 +1,6 @@
+// covers: src/verify-action/config/inputs.ts, src/verify-action/config/config.ts
+// covers: src/verify-action/config/connection-inputs.ts, src/verify-action/config/input-values.ts
+// covers: src/verify-action/config/response-inputs.ts, src/verify-action/config/rules-input.ts
 import { describe, expect, it } from '@jest/globals';
 import { secretsOf } from '../../../src/verify-action/config/config.js';
 import { InputError } from '../../../src/shared/input-error.js';

@@ -1,3 +1,4 @@
+// covers: src/verify-action/elasticsearch/client.ts, src/verify-action/ports.ts
 import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
 import { classifyTransportError, serverInfoFrom } from '../../../src/verify-action/elasticsearch/client.js';

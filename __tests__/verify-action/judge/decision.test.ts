@@ -1,3 +1,4 @@
+// covers: src/verify-action/judge/decision.ts, src/verify-action/judge/comparison.ts
 import { describe, expect, it } from '@jest/globals';
 import type { VerifyConfig } from '../../../src/verify-action/config/config.js';
 import {

@@ -1,3 +1,4 @@
+// covers: src/verify-action/report/summary.ts, src/verify-action/report/text-report.ts
 import { NO_NOTIFICATIONS } from '../../../src/verify-action/respond/notify/notifier.js';
 import { describe, expect, it } from '@jest/globals';
 import { CHART_BACKGROUND } from '../../../src/github/xychart.js';

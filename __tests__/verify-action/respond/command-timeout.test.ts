@@ -1,5 +1,7 @@
 // A rollback or pause command that hangs (kubectl waiting on an unreachable cluster) used to hold
 // the step until the job's own timeout (6 hours by default), with the deploy still live and nobody told.
+// covers: src/verify-action/respond/bash-shell.ts, src/verify-action/respond/rollback.ts
+// covers: src/verify-action/respond/pause.ts
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';

@@ -1,5 +1,8 @@
 // Alerts to Alertmanager and the webhook: the inputs, the exact payloads, and a
 // whole verification through a fake transport that records every request.
+// covers: src/verify-action/respond/notify/alerts.ts, src/verify-action/respond/notify/deliver.ts
+// covers: src/verify-action/respond/notify/notifier.ts, src/verify-action/config/notify-inputs.ts
+// covers: src/verify-action/config/notify-labels.ts, src/verify-action/report/summary-actions.ts
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

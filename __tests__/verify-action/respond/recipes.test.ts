@@ -2,6 +2,8 @@
 // commands of the example workflows run through the verify action's own shell (bash, BXG_*
 // variables, the job's env) against a fake kubectl on PATH that records its arguments; the
 // AnalysisTemplate's Job arguments run through the CLI, whose exit status is the analysis verdict.
+// covers: src/verify-action/respond/rollback.ts, src/verify-action/respond/pause.ts
+// covers: src/verify-action/respond/bash-shell.ts
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';

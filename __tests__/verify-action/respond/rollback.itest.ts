@@ -1,6 +1,8 @@
 // Each rollback trigger for real: the command through bash, and the GitHub API
 // calls through @actions/github's Octokit against a local server that records
 // what it receives, all after a rollback decision on real logs.
+// covers: src/verify-action/respond/rollback.ts, src/verify-action/respond/bash-shell.ts
+// covers: src/verify-action/respond/github-api.ts
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';

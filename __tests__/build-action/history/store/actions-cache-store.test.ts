@@ -1,5 +1,7 @@
 // The Actions cache store through the real @actions/cache client, against a cache service v2
 // (twirp + blob) served on 127.0.0.1 by __tests__/support/actions-cache-server.ts.
+// covers: src/build-action/history/store/actions-cache-store.ts
+// covers: src/build-action/history/store/record-keys.ts
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   actionsCacheStore,

@@ -1,6 +1,9 @@
 // The cache worker's protocol, both ends (cacheWorkerStore in the action, serveCacheWorker in the
 // worker) joined by an in-memory channel, over a directory store. The real process, its IPC
 // channel and the real Actions cache client are in history.itest.ts.
+// covers: src/build-action/history/store/cache-worker.ts
+// covers: src/build-action/history/store/cache-worker-process.ts
+// covers: src/build-action/history/store/cache-worker-store.ts
 import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
