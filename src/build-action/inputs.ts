@@ -4,6 +4,7 @@
 // rest of the action never sees raw strings. A bad value stops the action
 // before buildx runs, with an error that names the input and what it expects.
 import { ListSyntaxError, parseList, type ListOptions } from './input-list.js';
+import { booleanExpected, parseBooleanWord } from '../shared/boolean-input.js';
 import { InputError } from '../shared/input-error.js';
 import { parseByteSize, parseDuration } from '../shared/units.js';
 import {
@@ -136,16 +137,6 @@ export interface Inputs {
   regression: RegressionSettings;
 }
 
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-
-/** Booleans as @actions/core's getBooleanInput accepts them (YAML 1.2 core schema). */
-export function parseBooleanWord(value: string): boolean | null {
-  if (TRUE_WORDS.includes(value)) return true;
-  if (FALSE_WORDS.includes(value)) return false;
-  return null;
-}
-
 export function readInputs(getInput: InputSource): Inputs {
   const text = (name: InputName) => getInput(name).trim();
   const list = (name: InputName, options?: ListOptions) => {
@@ -168,7 +159,7 @@ export function readInputs(getInput: InputSource): Inputs {
     const value = text(name);
     if (value === '') return fallback;
     const parsed = parseBooleanWord(value);
-    if (parsed === null) throw new InputError(name, `expected true or false, got '${value}'`);
+    if (parsed === null) throw new InputError(name, booleanExpected(value));
     return parsed;
   };
 

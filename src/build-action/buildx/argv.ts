@@ -6,7 +6,8 @@
 // provenance attestation is added unless asked for (buildx then applies its own
 // default), which spares a `buildx inspect` round-trip before every build.
 import { parse } from 'csv-parse/sync';
-import { parseBooleanWord, type Inputs } from '../inputs.js';
+import { parseBooleanWord } from '../../shared/boolean-input.js';
+import type { Inputs } from '../inputs.js';
 
 export interface ArgvFacts {
   /** Where buildx writes the image ID. */

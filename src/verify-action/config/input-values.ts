@@ -3,6 +3,7 @@
 // read from its raw text, with the error that names the input and says what was
 // expected. Pure.
 import { parse as parseYaml } from 'yaml';
+import { booleanExpected, parseBooleanWord } from '../../shared/boolean-input.js';
 import { InputError } from '../../shared/input-error.js';
 import { parseDuration } from '../../shared/units.js';
 import type { InputName } from './input-names.js';
@@ -65,10 +66,9 @@ export function confidence(text: string): number {
 }
 
 export function bool(value: Read, name: InputName): boolean {
-  const v = value(name).toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new InputError(name, `expected true or false, got '${value(name)}'`);
+  const parsed = parseBooleanWord(value(name));
+  if (parsed === null) throw new InputError(name, booleanExpected(value(name)));
+  return parsed;
 }
 
 export function oneOf<T extends string>(value: Read, name: InputName, allowed: readonly T[]): T {
