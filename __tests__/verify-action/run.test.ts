@@ -112,6 +112,19 @@ describe('a verification', () => {
     }
   });
 
+  it('a rule on a field missing from the mapping cannot be measured: inconclusive, naming the field', async () => {
+    const deps = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    const rules =
+      '- {name: payments down, phrase: payment declined, field: error.message, max: 0, action: rollback}';
+    const report = await runVerification(configFrom({ rules, duration: '0' }), deps);
+    expect(report.decision).toBe('inconclusive');
+    expect(report.gateFailed).toBe(true);
+    expect(report.reasons[0]).toBe(
+      "rule 'payments down' cannot be measured: its field 'error.message' is not in the mapping of 'logs-*'",
+    );
+    expect(report.checks[0]!.status).toBe('incomplete');
+  });
+
   it('an unreachable cluster at connect time fails by default', async () => {
     const deps = depsFor(BURST);
     deps.connect = async () => {

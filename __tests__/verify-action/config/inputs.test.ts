@@ -288,6 +288,27 @@ describe('rules', () => {
     expect(() => parseRules(yaml, 'message')).toThrow(message);
   });
 
+  // A phrase the analyzer reduces to no term never matches: the rule would watch nothing.
+  it.each([
+    ['***', /no letter or digit/],
+    ['!!!', /no letter or digit/],
+    [' -> ', /no letter or digit/],
+    ['the', /only English stop words/],
+    ['To Be Or Not To Be', /only English stop words/],
+  ])('refuses the phrase %j, which analyses to no terms', (phrase, why) => {
+    const yaml = `- {name: watch, phrase: ${JSON.stringify(phrase)}, max: 1}`;
+    expect(() => parseRules(yaml, 'message')).toThrow(/^rules\[0\]\.phrase: /);
+    expect(() => parseRules(yaml, 'message')).toThrow(why);
+    expect(() => parseRules(yaml, 'message')).toThrow(/rule 'watch'/);
+  });
+
+  it.each(['to be continued', '500', 'ошибка', 'éé', 'null pointer', 'a1'])(
+    'keeps the phrase %j, which has a term',
+    (phrase) => {
+      expect(parseRules(`- {name: w, phrase: ${JSON.stringify(phrase)}, max: 1}`, 'message')).toHaveLength(1);
+    },
+  );
+
   it('treats an empty input as no rules', () => {
     expect(parseRules('', 'message')).toEqual([]);
     expect(parseRules('# none yet\n', 'message')).toEqual([]);

@@ -366,6 +366,22 @@ describe('the verdict', () => {
     expect(verdict(config, checks, true)!.decision).toBe('inconclusive');
   });
 
+  it('a rule that could not be measured makes the check inconclusive, its streak kept', () => {
+    const config = configFrom({ rules: '- {name: t, phrase: timeout, field: error.message, max: 0}' });
+    const unmeasured = "its field 'error.message' is not in the mapping of 'logs-*'";
+    const checks = run(config, [measured({ rules: [{ name: 't', count: 0, unmeasured }] })]);
+    expect(checks[0]!.status).toBe('incomplete');
+    expect(checks[0]!.rules[0]).toMatchObject({ count: 0, breached: false, streak: 0 });
+    expect(checks[0]!.warnings).toContain(`rule 't' cannot be measured: ${unmeasured}`);
+    expect(verdict(config, checks, true)).toEqual({
+      decision: 'inconclusive',
+      reasons: [
+        `rule 't' cannot be measured: ${unmeasured}`,
+        'the deploy cannot pass on what was not measured (on-inconclusive: fail)',
+      ],
+    });
+  });
+
   it.each([
     ['fail', 'fail'],
     ['inconclusive', 'inconclusive'],

@@ -65,7 +65,7 @@ describe('resolving fields against the mapping', () => {
     expect(() => resolvePlan(config, {})).toThrow(MappingError);
   });
 
-  it('warns when a scope field or rule field is missing', () => {
+  it('warns when a scope field is missing, and marks a rule on a missing field unmeasured', () => {
     const config = configFrom({
       service: 'checkout',
       rules: '- {name: a, phrase: x, field: error.message, max: 1}',
@@ -75,8 +75,11 @@ describe('resolving fields against the mapping', () => {
     expect(plan.messages).toEqual({ kind: 'templates', field: 'message' });
     expect(warnings).toEqual([
       "service-field: 'service.name' is not in the mapping, so no log can match 'checkout'",
-      "rule 'a': field 'error.message' is not in the mapping, so it never matches",
     ]);
+    // A rule that cannot be measured is not a warning: the checks are inconclusive on it.
+    expect(plan.unmeasuredRules).toEqual({
+      a: "its field 'error.message' is not in the mapping of 'logs-*'",
+    });
   });
 });
 

@@ -62,6 +62,8 @@ function parseRule(entry: unknown, index: number, defaultField: string): Rule {
     if (typeof raw.phrase !== 'string' || raw.phrase.trim() === '') {
       throw new InputError(at('phrase'), `expected a non-empty string`);
     }
+    const empty = phraseWithoutTerms(raw.phrase);
+    if (empty) throw new InputError(at('phrase'), `rule '${name.trim()}': ${empty}`);
     phrase = raw.phrase;
   } else {
     query = parseQueryObject(raw.query, at('query'));
@@ -110,6 +112,38 @@ function parseRule(entry: unknown, index: number, defaultField: string): Rule {
     notify: raw.notify === undefined ? [] : parseTargets(raw.notify, at('notify')),
     labels: raw.labels === undefined ? {} : parseLabels(raw.labels, at('labels')),
   };
+}
+
+/**
+ * The stop words of Elasticsearch's `_english_` set (Lucene's EnglishAnalyzer): a field
+ * analysed with the `english` analyzer or a `stop` filter drops them.
+ */
+const ENGLISH_STOP_WORDS = new Set(
+  (
+    'a an and are as at be but by for if in into is it no not of on or such that the their then ' +
+    'there these they this to was will with'
+  ).split(' '),
+);
+
+/** A run of letters or digits (in any script): what the standard tokenizer keeps of a phrase, roughly. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Why a phrase analyses to no terms, so that match_phrase on it matches nothing and the rule
+ * silently never breaches; null when it has a term. Without a server the analyzer is not known:
+ * no letter or digit (the standard analyzer keeps no term of `***`), or only English stop words
+ * (the english analyzer keeps none of `to be or not to be`). A phrase of ordinary words is kept,
+ * whatever the field's analyzer.
+ */
+export function phraseWithoutTerms(phrase: string): string | null {
+  const words = phrase.match(WORD) ?? [];
+  if (words.length === 0) {
+    return `the phrase '${phrase}' has no letter or digit, so the analyzer keeps no term of it and the rule would never match (for an exact keyword value, use query: {term: {field: value}})`;
+  }
+  if (words.every((w) => ENGLISH_STOP_WORDS.has(w.toLowerCase()))) {
+    return `the phrase '${phrase}' is made of only English stop words (${words.join(' ')}), which an analyzer with stop words removes, so the rule would never match there; add a word that is not a stop word`;
+  }
+  return null;
 }
 
 /** A query DSL object: `{ match: {...} }`, given as YAML/JSON mapping or a JSON string. */

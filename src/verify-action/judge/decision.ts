@@ -36,6 +36,8 @@ export interface RuleResult {
   streak: number;
   /** Over max for `consecutive` checks: the rule's action applies. */
   breached: boolean;
+  /** Why the rule could not be counted (its count means nothing); absent when it was. */
+  unmeasured?: string;
 }
 
 export interface CheckResult {
@@ -71,7 +73,10 @@ export interface CheckResult {
 export interface CheckFlags {
   /** The window had not opened yet (the deploy is more recent than the ingest delay): nothing was measured. */
   emptyWindow: boolean;
-  /** Why the counts are lower bounds (a timed-out search, failed shards), as warned; null when complete. */
+  /**
+   * What the check could not measure, as warned: why the counts are lower bounds (a timed-out
+   * search, failed shards) or which rule could not be counted; null when all was measured.
+   */
   incomplete: string | null;
   /** The warning that none of the wanted levels occur in the level field, when that is so; else null. */
   levelMismatch: string | null;
@@ -161,7 +166,11 @@ export function evaluateCheck(
   // A window that has not opened yet measured nothing, which is not "no logs":
   // under on-no-data pass it would wave the deploy through unseen.
   const emptyWindow = spanMs <= 0;
-  const incomplete = m.incomplete ? incompleteWarning(m.incomplete) : null;
+  const notMeasured = [
+    ...(m.incomplete ? [incompleteWarning(m.incomplete)] : []),
+    ...m.rules.flatMap((r) => (r.unmeasured ? [unmeasuredRuleWarning(r.name, r.unmeasured)] : [])),
+  ];
+  const incomplete = notMeasured.length ? notMeasured.join('; ') : null;
 
   const breaches = [...limits.breaches, ...baseline.breaches, ...rules.breaches, ...fresh.breaches];
   const warnings = [
@@ -169,14 +178,14 @@ export function evaluateCheck(
     ...rules.warnings,
     ...(levelMismatch ? [levelMismatch] : []),
     ...(emptyWindow ? [EMPTY_WINDOW_WARNING] : []),
-    ...(incomplete ? [incomplete] : []),
+    ...notMeasured.filter((w) => !rules.warnings.includes(w)),
   ];
   return {
     check,
     at: observation.at,
     status: breaches.some((b) => blocksDeploy(b.action))
       ? 'breached'
-      : m.incomplete || emptyWindow
+      : incomplete !== null || emptyWindow
         ? 'incomplete'
         : m.total === 0
           ? 'no-data'
@@ -281,9 +290,16 @@ function evaluateRules(
   const breaches: Breach[] = [];
   const warnings: string[] = [];
   const results = config.judgement.rules.map((rule, i): RuleResult => {
+    const { name, max, action, consecutive } = rule;
     const count = m.rules[i]?.count ?? 0;
-    const over = count > rule.max;
     const previousStreak = previous?.rules[i]?.streak ?? 0;
+    const unmeasured = m.rules[i]?.unmeasured;
+    if (unmeasured) {
+      // Not counted: like a check that could not measure, it neither extends nor breaks a streak.
+      warnings.push(unmeasuredRuleWarning(rule.name, unmeasured));
+      return { name, count, max, action, consecutive, streak: previousStreak, breached: false, unmeasured };
+    }
+    const over = count > rule.max;
     // An incomplete count under max is a lower bound: it proves nothing, so it
     // neither extends nor breaks the streak.
     const streak = over ? previousStreak + 1 : lowerBoundsOnly ? previousStreak : 0;
@@ -302,7 +318,6 @@ function evaluateRules(
         `rule '${rule.name}' over max (${count} > ${rule.max}) in ${streak} of ${rule.consecutive} consecutive checks`,
       );
     }
-    const { name, max, action, consecutive } = rule;
     return { name, count, max, action, consecutive, streak, breached };
   });
   return { results, breaches, warnings };
@@ -337,6 +352,10 @@ function levelMismatchWarning(config: Pick<VerifyConfig, 'scope'>, m: Measuremen
   const wanted = new Set(levels.map((l) => l.toLowerCase()));
   if (levelsSeen.some((v) => wanted.has(v.toLowerCase()))) return null;
   return `${NO_LEVEL_MATCH}: levels ${levels.join(', ')} never occur in '${fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
+}
+
+function unmeasuredRuleWarning(rule: string, why: string): string {
+  return `rule '${rule}' cannot be measured: ${why}`;
 }
 
 function incompleteWarning(incomplete: NonNullable<Measurement['incomplete']>): string {
@@ -436,7 +455,7 @@ export function finalVerdict(config: JudgeConfig, checks: readonly CheckResult[]
         decision: 'inconclusive',
         reasons: [
           ...(last.flags.incomplete ? [last.flags.incomplete] : []),
-          `counts may be short, so the deploy cannot pass on them (on-inconclusive: ${policies.onInconclusive})`,
+          `the deploy cannot pass on what was not measured (on-inconclusive: ${policies.onInconclusive})`,
         ],
       };
     case 'no-data':

@@ -19,7 +19,8 @@ export interface Measurement {
   errors: number;
   baselineTotal: number;
   baselineErrors: number;
-  rules: { name: string; count: number }[];
+  /** Each rule's matches; `unmeasured` says why a rule could not be counted (its count is then 0, and means nothing). */
+  rules: { name: string; count: number; unmeasured?: string }[];
   timeline: { stepMinutes: number; buckets: { at: number; errors: number }[] };
   /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
   topMessages: MessageCount[];

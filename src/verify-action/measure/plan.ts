@@ -17,6 +17,11 @@ export interface SearchPlan {
   levelValues?: boolean;
   /** Whether the version field is a keyword: then the check lists the versions logging in the window (canary vs stable). */
   versionValues?: boolean;
+  /**
+   * Rules that cannot be measured, by name, with why (a phrase rule on a field the mapping does
+   * not have counts 0 whatever the logs say): a check is inconclusive on them.
+   */
+  unmeasuredRules?: Record<string, string>;
 }
 
 const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];
@@ -87,9 +92,10 @@ export function resolvePlan(config: PlanConfig, caps: FieldCaps): { plan: Search
       warnings.push(`${input}: '${field}' is not in the mapping, so no log can match '${value}'`);
     }
   }
+  const unmeasuredRules: Record<string, string> = {};
   for (const rule of rules) {
     if (rule.phrase !== undefined && types(caps, rule.field).length === 0) {
-      warnings.push(`rule '${rule.name}': field '${rule.field}' is not in the mapping, so it never matches`);
+      unmeasuredRules[rule.name] = `its field '${rule.field}' is not in the mapping of '${scope.index}'`;
     }
   }
   const level = termField(caps, f.level);
@@ -119,6 +125,7 @@ export function resolvePlan(config: PlanConfig, caps: FieldCaps): { plan: Search
         version: termField(caps, f.version),
       },
       messages: messageStrategy(caps, f.message),
+      ...(Object.keys(unmeasuredRules).length ? { unmeasuredRules } : {}),
     },
     warnings,
   };

@@ -314,10 +314,14 @@ export function parseCheckResponse(
     errors: errorCount,
     baselineTotal: base?.doc_count ?? 0,
     baselineErrors: baseErrors.doc_count ?? 0,
-    rules: config.judgement.rules.map((rule, i) => ({
-      name: rule.name,
-      count: (win[`rule_${i}`] as Bucket | undefined)?.doc_count ?? 0,
-    })),
+    rules: config.judgement.rules.map((rule, i) => {
+      const unmeasured = plan.unmeasuredRules?.[rule.name];
+      return {
+        name: rule.name,
+        count: (win[`rule_${i}`] as Bucket | undefined)?.doc_count ?? 0,
+        ...(unmeasured ? { unmeasured } : {}),
+      };
+    }),
     timeline: {
       stepMinutes,
       buckets: (histogram.buckets ?? []).map((b) => ({ at: b.key, errors: b.doc_count })),

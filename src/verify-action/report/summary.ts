@@ -196,9 +196,11 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
       const rule = rules.find((x) => x.name === r.name);
       const status = r.breached
         ? `**breached** → ${r.action}`
-        : r.count > r.max
-          ? `over max (${r.streak}/${r.consecutive})`
-          : 'ok';
+        : r.unmeasured
+          ? `**not measured**: ${md(r.unmeasured)}`
+          : r.count > r.max
+            ? `over max (${r.streak}/${r.consecutive})`
+            : 'ok';
       return [
         md(r.name),
         ruleMatch(rule),

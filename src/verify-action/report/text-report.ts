@@ -19,7 +19,7 @@ export function renderText(report: VerifyReport): string {
     lines.push('rules:');
     for (const r of report.rules) {
       lines.push(
-        `  ${clean(r.name)}: ${r.count} / max ${r.max}, ${r.action}${r.breached ? ', BREACHED' : ''}`,
+        `  ${clean(r.name)}: ${r.unmeasured ? `NOT MEASURED (${clean(r.unmeasured)})` : `${r.count} / max ${r.max}`}, ${r.action}${r.breached ? ', BREACHED' : ''}`,
       );
     }
   }
