@@ -64,6 +64,8 @@ const TYPES = {
   indexPattern: ['spaces', 'yaml'] as Wrong[],
   /** `Name: value` lines. */
   headers: NOT_BLANK,
+  /** A duration that becomes a timer: also refused past a timer's limit (TIMER_OVERFLOW). */
+  timer: NOT_BLANK,
 } satisfies Record<string, Wrong[]>;
 type InputType = keyof typeof TYPES;
 
@@ -123,7 +125,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'bearer-token': 'text',
   'ca-cert': 'pem',
   'ca-fingerprint': 'fingerprint',
-  'request-timeout': 'duration',
+  'request-timeout': 'timer',
   retries: 'whole',
   index: 'indexPattern',
   'timestamp-field': 'fieldName',
@@ -139,7 +141,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   query: 'yamlObject',
   'deployed-at': 'deployTime',
   'ingest-delay': 'duration',
-  interval: 'duration',
+  interval: 'timer',
   duration: 'duration',
   'max-errors': 'whole',
   'max-error-rate': 'number',
@@ -157,7 +159,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'on-inconclusive': 'enum',
   'dry-run': 'boolean',
   'rollback-command': 'text',
-  'rollback-timeout': 'duration',
+  'rollback-timeout': 'timer',
   'rollback-workflow': 'text',
   'rollback-workflow-ref': 'text',
   'rollback-workflow-inputs': 'yamlObject',
@@ -172,7 +174,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'report-path': 'text',
   'breach-notify': 'enum',
   'pause-command': 'text',
-  'pause-timeout': 'duration',
+  'pause-timeout': 'timer',
   'alertmanager-url': 'url',
   'alertmanager-headers': 'headers',
   'webhook-url': 'url',
@@ -281,6 +283,33 @@ describe('every verify action input, with wrong values', () => {
       judge(name, wrong, mustRefuse, failed, queried);
     },
   );
+});
+
+// Node fires a timer longer than 2^31-1 ms after 1 ms: such a timeout must be refused, not run.
+const TIMER_OVERFLOW = '600h';
+
+describe('every verify timer input, past what a timer holds', () => {
+  const timers = Object.keys(VERIFY_TYPES).filter((n) => VERIFY_TYPES[n] === 'timer');
+  it.each(timers)('%s = 600h', async (name) => {
+    let queried = false;
+    const values: Record<string, string> = { ...BASE_VERIFY, [name]: TIMER_OVERFLOW };
+    const fake = depsFor(BURST);
+    const { log: _log, ...verifyDeps } = fake;
+    const { runner, recorded } = fakeRunner(values);
+    await runAction({
+      ...verifyDeps,
+      connect: async (connection, secrets) => {
+        queried = true;
+        return fake.connect(connection, secrets);
+      },
+      runner,
+      writeFile: async () => {},
+      env: { GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/app' },
+      defaultReportPath: '/tmp/bxg-hardening-report.json',
+    });
+    judge(name, 'overflow', true, recorded.failed[0] ?? null, queried);
+    expect(recorded.failed[0]).toMatch(/longest timer \(596h31m23s\)/);
+  });
 });
 
 describe('every CLI flag, with wrong values', () => {

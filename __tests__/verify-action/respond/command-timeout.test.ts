@@ -58,6 +58,30 @@ describe('rollback-timeout', () => {
   });
 });
 
+// Node runs a timer longer than 2^31-1 ms after 1 ms: rollback-timeout 600h stopped the command at once.
+describe('timeouts beyond what a timer can hold', () => {
+  it.each(['rollback-timeout', 'pause-timeout', 'request-timeout', 'interval'])(
+    '%s over 596h31m23s is refused, naming the input and the maximum',
+    (input) => {
+      const commands = { 'rollback-command': 'true', 'pause-command': 'true' };
+      const extra: Record<string, string> = input === 'interval' ? { duration: '700h' } : {};
+      expect(() => configFrom({ ...commands, ...extra, [input]: '600h' })).toThrow(
+        new RegExp(`^${input}: 600h is longer than the longest timer \\(596h31m23s\\)`),
+      );
+      expect(() => configFrom({ ...commands, ...extra, [input]: '596h31m23s' })).not.toThrow();
+    },
+  );
+
+  it('rollback-timeout and pause-timeout are checked even when no command is set', () => {
+    expect(() => configFrom({ 'rollback-timeout': '600h' })).toThrow(/^rollback-timeout: /);
+    expect(() => configFrom({ 'pause-timeout': '600h' })).toThrow(/^pause-timeout: /);
+    expect(() => configFrom({ 'rollback-timeout': 'soon' })).toThrow(
+      /^rollback-timeout: expected a duration/,
+    );
+    expect(() => configFrom({ 'pause-timeout': '0' })).toThrow(/^pause-timeout: must be more than 0/);
+  });
+});
+
 describe('pause-timeout', () => {
   it('stops a hanging pause-command and what it started; the pause counts as failed', async () => {
     const seconds = String(randomInt(5000, 9000));

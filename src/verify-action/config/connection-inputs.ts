@@ -3,7 +3,7 @@
 // URL, so it cannot be logged), the CA and the request limits.
 import { InputError } from '../../shared/input-error.js';
 import type { Auth, ConnectionConfig } from './config.js';
-import { duration, httpUrl, trimTrailingSlashes, wholeNumber, type Read } from './input-values.js';
+import { httpUrl, timerDuration, trimTrailingSlashes, wholeNumber, type Read } from './input-values.js';
 
 export function parseConnection(raw: Read, value: Read): ConnectionConfig {
   const url = raw('elasticsearch-url');
@@ -23,7 +23,7 @@ export function parseConnection(raw: Read, value: Read): ConnectionConfig {
 
   const connection: ConnectionConfig = {
     auth,
-    requestTimeoutMs: duration(value, 'request-timeout'),
+    requestTimeoutMs: timerDuration(value, 'request-timeout'),
     retries: wholeNumber('retries', value('retries')),
   };
   if (connection.requestTimeoutMs === 0) throw new InputError('request-timeout', 'must be more than 0');

@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { booleanExpected, parseBooleanWord } from '../../shared/boolean-input.js';
 import { InputError } from '../../shared/input-error.js';
-import { parseDuration } from '../../shared/units.js';
+import { formatDuration, parseDuration } from '../../shared/units.js';
 import type { InputName } from './input-names.js';
 import { redactUrlUserinfo } from './redact.js';
 
@@ -29,6 +29,22 @@ export function duration(value: Read, name: InputName): number {
   const ms = parseDuration(value(name));
   if (ms === null)
     throw new InputError(name, `expected a duration like 30s, 5m, 1h or 1h30m, got '${value(name)}'`);
+  return ms;
+}
+
+/** The longest delay a Node timer holds (2^31-1 ms); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration that becomes a timer (a timeout, the wait between checks): refused past what a timer
+ * holds, so 600h is an error rather than a command stopped after 1 ms.
+ */
+export function timerDuration(value: Read, name: InputName): number {
+  const ms = duration(value, name);
+  if (ms > MAX_TIMER_MS) {
+    const longest = formatDuration(Math.floor(MAX_TIMER_MS / 1000) * 1000);
+    throw new InputError(name, `${value(name)} is longer than the longest timer (${longest})`);
+  }
   return ms;
 }
 

@@ -19,6 +19,7 @@ import {
   oneOf,
   optional,
   positiveNumber,
+  timerDuration,
   trimTrailingSlashes,
   wholeNumber,
 } from './input-values.js';
@@ -70,7 +71,7 @@ export function readInputs(getInput: GetInput, context: InputContext): VerifyCon
     );
   }
 
-  const intervalMs = duration(value, 'interval');
+  const intervalMs = timerDuration(value, 'interval');
   const durationMs = duration(value, 'duration');
   if (durationMs > 0 && intervalMs === 0)
     throw new InputError('interval', 'must be more than 0 when duration is');
@@ -158,7 +159,7 @@ export function readInputs(getInput: GetInput, context: InputContext): VerifyCon
       dryRun: bool(value, 'dry-run'),
       rollback: parseRollback(raw, value, context.env),
       notify,
-      ...(raw('pause-command') ? parsePause(raw('pause-command'), value) : {}),
+      ...parsePause(raw('pause-command'), value),
     },
     output: {},
   };

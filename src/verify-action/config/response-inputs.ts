@@ -3,12 +3,19 @@
 // and the repository default to the run's (GITHUB_REF, GITHUB_REPOSITORY).
 import { InputError } from '../../shared/input-error.js';
 import type { ResponseConfig, RollbackConfig } from './config.js';
-import { duration, objectMap, oneOf, stringMap, type Read } from './input-values.js';
+import { objectMap, oneOf, stringMap, timerDuration, type Read } from './input-values.js';
 
+/** A command's timeout: checked whether or not the command is set, so a wrong value never waits for the day it is used. */
+function commandTimeout(value: Read, name: 'pause-timeout' | 'rollback-timeout'): number {
+  const ms = timerDuration(value, name);
+  if (ms === 0) throw new InputError(name, 'must be more than 0');
+  return ms;
+}
+
+/** pause-command with its timeout; nothing without the command (its timeout is still checked). */
 export function parsePause(command: string, value: Read): Pick<ResponseConfig, 'pause'> {
-  const timeoutMs = duration(value, 'pause-timeout');
-  if (timeoutMs === 0) throw new InputError('pause-timeout', 'must be more than 0');
-  return { pause: { command, timeoutMs } };
+  const timeoutMs = commandTimeout(value, 'pause-timeout');
+  return command ? { pause: { command, timeoutMs } } : {};
 }
 
 export function parseRollback(
@@ -17,10 +24,10 @@ export function parseRollback(
   env: Record<string, string | undefined>,
 ): RollbackConfig {
   const rollback: RollbackConfig = {};
+  const timeoutMs = commandTimeout(value, 'rollback-timeout');
   if (raw('rollback-command')) {
     rollback.command = raw('rollback-command');
-    rollback.commandTimeoutMs = duration(value, 'rollback-timeout');
-    if (rollback.commandTimeoutMs === 0) throw new InputError('rollback-timeout', 'must be more than 0');
+    rollback.commandTimeoutMs = timeoutMs;
   }
   if (raw('rollback-workflow')) {
     const ref = raw('rollback-workflow-ref') || env.GITHUB_REF;
