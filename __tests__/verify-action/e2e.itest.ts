@@ -2,7 +2,7 @@
 // against the real node: the action (inputs from INPUT_* variables, outputs and
 // summary to the runner's files) and `buildx-gate verify`.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,50 @@ describe('buildx-gate verify as a process', () => {
     const usage = cli([...flags(), '--max-errors', 'lots']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/max-errors: expected a whole number/);
+  });
+
+  it('SIGTERM while pause-command runs stops the command and what it started, and reports it', async () => {
+    const marker = `sleep ${7000 + Math.floor(Math.random() * 2000)}.5`;
+    const child = spawn(
+      'node',
+      [
+        join(dir, 'dist/cli.js'),
+        'verify',
+        ...flags(),
+        '--rules',
+        '- {name: timeouts, phrase: timeout, max: 10, action: pause}',
+        '--pause-command',
+        `echo paused-started; ${marker} & wait`,
+        '--json',
+      ],
+      { env: { PATH: process.env.PATH! } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('paused-started')) resolve();
+      }),
+    );
+    const alive = () =>
+      execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.trim() === marker);
+    expect(alive()).toHaveLength(1);
+    const sent = Date.now();
+    child.kill('SIGTERM');
+    // It was: the CLI died at once and the pause command's sleep ran on, orphaned.
+    expect(await exited).toBe(1);
+    expect(Date.now() - sent).toBeLessThan(5000);
+    expect(JSON.parse(stdout).pause).toMatchObject({
+      succeeded: false,
+      detail: 'pause-command was stopped: buildx-gate verify received SIGTERM',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive()).toEqual([]);
   });
 
   it('takes credentials from BUILDX_GATE_* variables and never prints them', () => {

@@ -68,18 +68,24 @@ export interface Logger {
   debug(message: string): void;
 }
 
+/**
+ * How a command ended: its exit code; 'timeout' when it ran longer than its timeout and was
+ * stopped; interrupted when this process was told to stop (SIGINT, SIGTERM) and passed it on.
+ */
+export type ShellResult = number | 'timeout' | { interrupted: NodeJS.Signals };
+
 /** Runs the rollback and pause commands (bash in production). */
 export interface Shell {
   /**
-   * Runs the command with bash, streaming its output; resolves to the exit code, or to 'timeout'
-   * when it ran longer than timeoutMs and was stopped (with everything it started).
+   * Runs the command with bash, streaming its output; resolves when bash exits (a child it left
+   * behind is not waited for). A timeout or a stop signal stops everything it started.
    */
   run(
     command: string,
     env: Record<string, string>,
     onOutput: (text: string) => void,
     timeoutMs?: number,
-  ): Promise<number | 'timeout'>;
+  ): Promise<ShellResult>;
 }
 
 export interface HttpResponse {

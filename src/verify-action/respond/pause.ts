@@ -71,6 +71,10 @@ export async function runPause(
       const detail = `pause-command did not finish within pause-timeout (${seconds}s); it was stopped`;
       return { triggered: true, succeeded: false, detail, resume };
     }
+    if (typeof code === 'object') {
+      const detail = `pause-command was stopped: buildx-gate verify received ${code.interrupted}`;
+      return { triggered: true, succeeded: false, detail, resume };
+    }
     return code === 0
       ? { triggered: true, succeeded: true, detail: 'pause-command exited 0', resume }
       : { triggered: true, succeeded: false, detail: `pause-command exited with code ${code}`, resume };

@@ -131,6 +131,9 @@ export async function runRollback(
           `rollback-command did not finish within rollback-timeout (${Math.round((timeout ?? 0) / 1000)}s); it was stopped`,
         );
       }
+      if (typeof code === 'object') {
+        throw new Error(`rollback-command was stopped: buildx-gate verify received ${code.interrupted}`);
+      }
       if (code !== 0) throw new Error(`rollback-command exited with code ${code}`);
       return 'rollback-command exited 0';
     });
