@@ -276,6 +276,36 @@ describe('alert payloads', () => {
     expect(cleanLogText('x'.repeat(500))).toHaveLength(200);
   });
 
+  // Mattermost and Rocket.Chat page a whole channel on @channel, @here or @all, Discord on
+  // @everyone and @here, Slack on <!channel>, <!here> and <@U...>: a log line must page nobody.
+  it('neutralises mentions in log text, to the webhook and to Alertmanager, keeping it readable', () => {
+    const hostile = [
+      '@channel db down',
+      'ping @here and @all',
+      '@everyone look',
+      'cc <!channel> <!here|here> <@U0123ABCD> <@&987654321> <!subteam^S0123|oncall>',
+      'mail bob@example.com',
+    ];
+    const a = breachAlert(
+      { config, now },
+      { kind: 'rule', rule: 'auth failed', action: 'pause', reason: 'r' },
+      check,
+      ['alertmanager', 'webhook'],
+      hostile.map((message, i) => ({ message, count: 10 - i })),
+    );
+    const webhookText = (webhookBody(a) as { text: string }).text;
+    const amText = JSON.stringify(alertmanagerBody([a]));
+    for (const text of [webhookText, a.annotations.top_errors!, amText]) {
+      expect(text).not.toMatch(/@(?:channel|here|all|everyone)\b/);
+      expect(text).not.toMatch(/<[!@]/);
+      expect(text).not.toMatch(/@[A-Za-z0-9&]/);
+    }
+    expect(a.annotations.top_errors).toContain('10× @\u200bchannel db down');
+    expect(cleanLogText('ping @here, mail bob@example.com')).toBe(
+      'ping @\u200bhere, mail bob@\u200bexample.com',
+    );
+  });
+
   it('gives the webhook Slack-compatible text, escaped, and the alert as JSON', () => {
     const body = webhookBody(alert) as { text: string; alert: Record<string, unknown> };
     expect(body.text).toBe(

@@ -48,11 +48,14 @@ export interface AlertContext {
  * Log text is untrusted and goes to receivers we do not control (Slack, PagerDuty,
  * e-mail) through Alertmanager's templates: control characters and line breaks go,
  * the length is bounded, and angle brackets become look-alikes, since Slack reads
- * <!channel> as a mention of everyone and e-mail templates may render HTML.
+ * <!channel> and <@U...> as mentions and e-mail templates may render HTML. Every @
+ * before a word gets a zero-width space after it: Mattermost and Rocket.Chat page a
+ * channel on @channel, @here or @all, Discord on @everyone, and any of them a user on
+ * @name. The text reads the same.
  */
 export function cleanLogText(text: string, maxChars = 200): string {
   const flat = stripControl(text).replace(/\s+/g, ' ').trim().replace(/</g, '‹').replace(/>/g, '›');
-  return truncate(flat, maxChars);
+  return truncate(flat.replace(/@(?=[\p{L}\p{N}_&!^])/gu, '@\u200b'), maxChars);
 }
 
 function scopeText(config: Pick<VerifyConfig, 'scope'>): string {
