@@ -470,6 +470,57 @@ describe('a verification that notifies', () => {
     }
   });
 
+  // Express answers an unknown route with `Cannot POST <path>`: the webhook's token, echoed.
+  it.each([
+    ['the path', (path: string) => `<!DOCTYPE html><html><body><pre>Cannot POST ${path}</pre></body></html>`],
+    ['the path, URL-encoded', (path: string) => `{"error":"no route ${encodeURIComponent(path)}"}`],
+    ['the token alone', (path: string) => `unknown token ${path.split('/').at(-1)}`],
+    ['the last two segments', (path: string) => `no hook ${path.split('/').slice(-2).join('/')}`],
+  ])('scrubs a webhook answer that echoes %s, before it is logged or reported', async (_what, echo) => {
+    const token = 'aUd1tW3bh00kT0kenQ7z9K3m';
+    const url = `https://chat.example.com/services/T0AB12CD3/B0EF45GH6/${token}`;
+    const path = new URL(url).pathname;
+    const logs: string[] = [];
+    const d = {
+      ...depsFor(BURST, logs),
+      http: { post: async () => ({ status: 404, body: echo(path) }) } satisfies HttpTransport,
+    };
+    const config = configFrom({
+      ...base,
+      'alertmanager-url': '',
+      'webhook-url': url,
+      'max-increase': 'off',
+      'max-errors': '0',
+      'breach-notify': 'webhook',
+    });
+    const report = await runVerification(config, d);
+    expect(report.notifications.deliveries[0]!.delivered).toBe(false);
+    const everything = [JSON.stringify(report), renderSummary(report), ...logs].join('\n');
+    for (const secret of [token, path, 'T0AB12CD3', 'B0EF45GH6']) {
+      expect({ secret, leaked: everything.includes(secret) }).toEqual({ secret, leaked: false });
+    }
+    expect(report.notifications.deliveries[0]!.detail).toMatch(/^HTTP 404: /);
+  });
+
+  it('counts the webhook path and its token-like segments among the secrets, not its plain words', () => {
+    const config = configFrom({
+      'webhook-url':
+        'https://discord.example/api/webhooks/1234567890123/Zk-3_abcDEFghiJKLmnoPQRstu?wait=true&token=q1w2e3r4t5',
+    });
+    const secrets = secretsOf(config);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        '/api/webhooks/1234567890123/Zk-3_abcDEFghiJKLmnoPQRstu',
+        '1234567890123',
+        'Zk-3_abcDEFghiJKLmnoPQRstu',
+        'q1w2e3r4t5',
+      ]),
+    );
+    expect(secrets).not.toContain('api');
+    expect(secrets).not.toContain('webhooks');
+    expect(secrets).not.toContain('true');
+  });
+
   it('alerts on global thresholds through breach-notify, and sends nothing in a dry run', async () => {
     const d = deps();
     const config = configFrom({

@@ -208,6 +208,42 @@ export function secretsOf(config: Pick<VerifyConfig, 'connection' | 'response'>)
       }
     }
   }
-  if (notify.webhook) secrets.push(notify.webhook.url);
+  if (notify.webhook) secrets.push(...webhookSecrets(notify.webhook.url));
   return secrets.filter((s) => s.length > 0);
+}
+
+/**
+ * A part of a webhook URL that may be its credential: 8 characters or more with a digit, or
+ * 16 or more with an upper-case letter, digit or underscore (Slack's T.../B.../token, Discord's
+ * id and token, Mattermost's key, a ?token= value), not a word such as services or webhooks.
+ */
+function tokenLike(part: string): boolean {
+  return (part.length >= 8 && /\d/.test(part)) || (part.length >= 16 && /[A-Z0-9_]/.test(part));
+}
+
+/**
+ * The webhook URL, and what of it a receiver or a proxy may quote on its own: the path
+ * (Express answers `Cannot POST /services/T0/B0/<token>`), its token-like segments and
+ * query values, as written and decoded.
+ */
+export function webhookSecrets(url: string): string[] {
+  const secrets = [url];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return secrets;
+  }
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const segments = parsed.pathname.split('/').flatMap((s) => [s, decode(s)]).filter(tokenLike);
+  const values = [...parsed.searchParams.values()].filter(tokenLike);
+  if (segments.length > 0) secrets.push(parsed.pathname, decode(parsed.pathname), ...segments);
+  if (values.length > 0) secrets.push(parsed.search.slice(1), ...values);
+  return [...new Set(secrets)];
 }
