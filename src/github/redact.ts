@@ -39,6 +39,12 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return replaceAll(text, usableSecrets(secrets));
 }
 
+/** redactSecrets with the secrets' forms worked out once, for scrubbing many texts. */
+export function secretScrubber(secrets: readonly string[]): (text: string) => string {
+  const usable = usableSecrets(secrets);
+  return (text) => replaceAll(text, usable);
+}
+
 function replaceAll(text: string, usable: readonly string[]): string {
   let out = text;
   for (const secret of usable) if (out.includes(secret)) out = out.split(secret).join('***');

@@ -198,6 +198,7 @@ describe('alert payloads', () => {
     newErrors: [{ message: 'auth failed for <!channel> user\u001b[31m x', count: 3 }],
     breaches: [],
     warnings: [],
+    newErrorCount: 1,
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
   };
   const now = DEPLOYED + 301_000;

@@ -156,6 +156,7 @@ describe('pause in the verdict', () => {
     newErrors: [],
     breaches,
     warnings: [],
+    newErrorCount: 0,
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
   });
   const pauseRule = { kind: 'rule' as const, rule: 'auth failed', action: 'pause' as const, reason: 'auth' };

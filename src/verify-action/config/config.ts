@@ -241,7 +241,10 @@ export function webhookSecrets(url: string): string[] {
       return text;
     }
   };
-  const segments = parsed.pathname.split('/').flatMap((s) => [s, decode(s)]).filter(tokenLike);
+  const segments = parsed.pathname
+    .split('/')
+    .flatMap((s) => [s, decode(s)])
+    .filter(tokenLike);
   const values = [...parsed.searchParams.values()].filter(tokenLike);
   if (segments.length > 0) secrets.push(parsed.pathname, decode(parsed.pathname), ...segments);
   if (values.length > 0) secrets.push(parsed.search.slice(1), ...values);

@@ -61,8 +61,10 @@ export interface CheckResult {
   /** Every rate test made (baseline and canary). */
   comparisons: RateComparison[];
   rules: RuleResult[];
-  /** New kinds of error (templates), or new message shapes without templates. */
+  /** New kinds of error (templates), or new message shapes without templates: the first MAX_KEPT_NEW_ERRORS. */
   newErrors: (MessageCount | NewError)[];
+  /** How many new kinds of error there were, kept or not. */
+  newErrorCount: number;
   breaches: Breach[];
   warnings: string[];
   /** What the verdict reads, so it never has to match the prose of the warnings. */
@@ -83,6 +85,9 @@ export interface CheckFlags {
 }
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** New kinds of error a check (and the report) keeps, each with its message; the rest are counted. */
+export const MAX_KEPT_NEW_ERRORS = 20;
 
 /**
  * Errors per minute over a span of at least one minute: the first checks see a
@@ -129,6 +134,7 @@ function unmeasured(
       breached: false,
     })),
     newErrors: [],
+    newErrorCount: 0,
     breaches: [],
     warnings: [],
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
@@ -201,7 +207,8 @@ export function evaluateCheck(
     comparison: baseline.comparison,
     comparisons: baseline.comparisons,
     rules: rules.results,
-    newErrors,
+    newErrors: newErrors.slice(0, MAX_KEPT_NEW_ERRORS),
+    newErrorCount: newErrors.length,
     breaches,
     warnings,
     flags: { emptyWindow, incomplete, levelMismatch },

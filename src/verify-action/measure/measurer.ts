@@ -5,6 +5,7 @@
 import type { VerifyConfig } from '../config/config.js';
 import { describeError } from '../config/redact.js';
 import type { Clock, SearchRequest } from '../ports.js';
+import { logTextReader, type LogText } from './log-text.js';
 import type { Measurement, Observation, TemplateFindings } from './measurement.js';
 import type { MessageCount } from './messages.js';
 import { buildCheckRequest, parseCheckResponse } from './query.js';
@@ -53,13 +54,17 @@ export class Measurer {
   readonly roundTrips: number[] = [];
   lastRequest: SearchRequest | null = null;
   lastMeasurement: Measurement | null = null;
+  /** Every text taken from a response, scrubbed of the secrets and capped (log-text.ts). */
+  private readonly text: LogText;
 
   constructor(
     private readonly config: MeasureConfig,
     private readonly session: Session,
     private readonly clock: Clock,
     private readonly secrets: readonly string[],
-  ) {}
+  ) {
+    this.text = logTextReader(secrets);
+  }
 
   async measure(window: CheckWindow, at: number, messages: boolean): Promise<Observation> {
     const request = buildCheckRequest(this.config, this.session.plan, window, { messages });
@@ -68,7 +73,10 @@ export class Measurer {
     try {
       const { store, plan } = this.session;
       const response = await store.search(request);
-      const measurement = parseCheckResponse(this.config, plan, window, response, { messages });
+      const measurement = parseCheckResponse(this.config, plan, window, response, {
+        messages,
+        text: this.text,
+      });
       const more = await countTemplates((r) => store.search(r), this.config, plan, window, measurement);
       this.latencies.push(this.clock.now() - started);
       this.roundTrips.push(1 + more);
@@ -111,7 +119,7 @@ export class Measurer {
     const response = await session.store.search(
       buildCheckRequest(config, session.plan, window, { messages: true }),
     );
-    const fetched = parseCheckResponse(config, session.plan, window, response);
+    const fetched = parseCheckResponse(config, session.plan, window, response, { text: this.text });
     const more = await countTemplates((r) => session.store.search(r), config, session.plan, window, fetched);
     const { topMessages, baselineMessages, sampled } = fetched;
     return {

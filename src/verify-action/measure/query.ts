@@ -5,6 +5,7 @@
 // that too). The user's values go into term / match_phrase clauses as data; none
 // is pasted into query_string syntax.
 import type { Rule, VerifyConfig } from '../config/config.js';
+import { plainLogText, type LogText } from './log-text.js';
 import { estimateTop, type MessageCount } from './messages.js';
 import type { SearchRequest } from '../ports.js';
 import type { Measurement, MessageStrategy, VersionCounts } from './measurement.js';
@@ -263,12 +264,16 @@ interface Bucket {
   [key: string]: unknown;
 }
 
+/**
+ * Reads a check's response. Every text taken from it (messages, level and version values,
+ * shard failure reasons) goes through `text` (log-text.ts: scrubbed and capped) on its way in.
+ */
 export function parseCheckResponse(
   config: Pick<VerifyConfig, 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   response: Record<string, unknown>,
-  { messages = true }: { messages?: boolean } = {},
+  { messages = true, text = plainLogText }: { messages?: boolean; text?: LogText } = {},
 ): Measurement {
   const aggs = (response.aggregations ?? {}) as Record<string, Bucket>;
   const win = aggs.window ?? {};
@@ -288,16 +293,16 @@ export function parseCheckResponse(
   const missingClusters = (clusters.skipped ?? 0) + (clusters.partial ?? 0) + (clusters.failed ?? 0);
   const reasons = [
     ...new Set(
-      (shards.failures ?? []).map((f) => [f.reason?.type, f.reason?.reason].filter(Boolean).join(': ')),
+      (shards.failures ?? []).map((f) => text([f.reason?.type, f.reason?.reason].filter(Boolean).join(': '))),
     ),
     ...(missingClusters > 0
       ? [`${missingClusters} remote cluster(s) skipped, partial or failed (_clusters)`]
       : []),
   ].slice(0, 5);
 
-  const exact = readMessages(plan.messages, errorsBucket);
-  const sample = readSample(response, config.scope.fields.message);
-  const baseline_ = readMessages(plan.messages, baseErrors);
+  const exact = readMessages(plan.messages, errorsBucket, text);
+  const sample = readSample(response, config.scope.fields.message, text);
+  const baseline_ = readMessages(plan.messages, baseErrors, text);
   const errorCount = errorsBucket.doc_count ?? 0;
   const stepMinutes = timelineStepMinutes(window.end - window.baselineStart);
   const histogram = ((aggs.timeline as Bucket | undefined)?.per_step ?? {}) as {
@@ -335,8 +340,11 @@ export function parseCheckResponse(
     samples:
       messages && plan.messages.kind === 'templates'
         ? {
-            window: [...sample, ...readSpread(errorsBucket, plan.messages.field)],
-            baseline: [...baseline_.map((m) => m.message), ...readSpread(baseErrors, plan.messages.field)],
+            window: [...sample, ...readSpread(errorsBucket, plan.messages.field, text)],
+            baseline: [
+              ...baseline_.map((m) => m.message),
+              ...readSpread(baseErrors, plan.messages.field, text),
+            ],
           }
         : null,
     templates: null,
@@ -344,8 +352,8 @@ export function parseCheckResponse(
     messagesIncluded: messages,
     // Estimates from a sample, or from terms that left errors out; templates are then counted exactly.
     sampled: plan.messages.kind === 'sample' || (plan.messages.kind === 'terms' && coversPart(errorsBucket)),
-    ...(aggs.levels ? { levelValues: readLevels(aggs.levels) } : {}),
-    ...(aggs.versions ? { versions: readVersions(aggs.versions) } : {}),
+    ...(aggs.levels ? { levelValues: readLevels(aggs.levels, text) } : {}),
+    ...(aggs.versions ? { versions: readVersions(aggs.versions, text) } : {}),
     incomplete:
       timedOut || failedShards > 0 || missingClusters > 0
         ? { timedOut, failedShards, totalShards: shards.total ?? 0, reasons }
@@ -354,21 +362,21 @@ export function parseCheckResponse(
   };
 }
 
-function readVersions(bucket: Bucket): VersionCounts[] {
+function readVersions(bucket: Bucket, text: LogText): VersionCounts[] {
   type Terms = { buckets?: { key: unknown; doc_count: number; errors?: { doc_count?: number } }[] };
   const scoped = (bucket.scoped ?? {}) as Record<string, { by?: Terms }>;
-  const before = new Set((scoped.baseline?.by?.buckets ?? []).map((b) => String(b.key)));
+  const before = new Set((scoped.baseline?.by?.buckets ?? []).map((b) => text(String(b.key))));
   return (scoped.window?.by?.buckets ?? []).map((b) => ({
-    version: String(b.key),
+    version: text(String(b.key)),
     total: b.doc_count,
     errors: b.errors?.doc_count ?? 0,
-    inBaseline: before.has(String(b.key)),
+    inBaseline: before.has(text(String(b.key))),
   }));
 }
 
-function readLevels(bucket: Bucket): string[] {
+function readLevels(bucket: Bucket, text: LogText): string[] {
   const buckets = (bucket as { buckets?: { key: unknown }[] }).buckets ?? [];
-  return buckets.map((b) => String(b.key));
+  return buckets.map((b) => text(String(b.key)));
 }
 
 /** Whether the message buckets left some errors out (terms' sum_other_doc_count). */
@@ -379,27 +387,27 @@ function coversPart(bucket: Bucket): boolean {
 
 type Hit = { fields?: Record<string, unknown[]> };
 
-/** The field's (first) string value of each hit that has one. */
-function hitValues(hits: readonly Hit[], field: string): string[] {
+/** The field's (first) string value of each hit that has one, as kept (scrubbed, capped). */
+function hitValues(hits: readonly Hit[], field: string, text: LogText): string[] {
   return hits.flatMap((hit) => {
     const v = hit.fields?.[field];
-    return Array.isArray(v) && typeof v[0] === 'string' ? [v[0]] : [];
+    return Array.isArray(v) && typeof v[0] === 'string' ? [text(v[0])] : [];
   });
 }
 
 /** The message of each hit (the latest window errors). */
-function readSample(response: Record<string, unknown>, field: string): string[] {
-  return hitValues((response.hits as { hits?: Hit[] } | undefined)?.hits ?? [], field);
+function readSample(response: Record<string, unknown>, field: string, text: LogText): string[] {
+  return hitValues((response.hits as { hits?: Hit[] } | undefined)?.hits ?? [], field, text);
 }
 
 /** The stratified sample's lines (see stratifiedSample). */
-function readSpread(bucket: Bucket, field: string): string[] {
+function readSpread(bucket: Bucket, field: string, text: LogText): string[] {
   const slices = (bucket.spread as { buckets?: { first?: { hits?: { hits?: Hit[] } } }[] } | undefined)
     ?.buckets;
-  return (slices ?? []).flatMap((slice) => hitValues(slice.first?.hits?.hits ?? [], field));
+  return (slices ?? []).flatMap((slice) => hitValues(slice.first?.hits?.hits ?? [], field, text));
 }
 
-function readMessages(strategy: MessageStrategy, bucket: Bucket): MessageCount[] {
+function readMessages(strategy: MessageStrategy, bucket: Bucket, text: LogText): MessageCount[] {
   const agg = bucket.messages as
     | {
         buckets?: { key: unknown; doc_count: number }[];
@@ -408,7 +416,7 @@ function readMessages(strategy: MessageStrategy, bucket: Bucket): MessageCount[]
     | undefined;
   if (!agg) return [];
   if (strategy.kind === 'sample' || strategy.kind === 'templates') {
-    return hitValues(agg.hits?.hits ?? [], strategy.field).map((message) => ({ message, count: 1 }));
+    return hitValues(agg.hits?.hits ?? [], strategy.field, text).map((message) => ({ message, count: 1 }));
   }
-  return (agg.buckets ?? []).map((b) => ({ message: String(b.key), count: b.doc_count }));
+  return (agg.buckets ?? []).map((b) => ({ message: text(String(b.key)), count: b.doc_count }));
 }

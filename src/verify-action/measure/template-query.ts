@@ -11,6 +11,7 @@ import {
   type MinedErrors,
   type NewCandidate,
 } from './error-templates.js';
+import { miningText } from './log-text.js';
 import { levelsQuery, scopeFilters, TOP_MESSAGES } from './query.js';
 import type { SearchRequest } from '../ports.js';
 import type { Measurement, NewError, TemplateFindings } from './measurement.js';
@@ -202,10 +203,25 @@ export async function countTemplates(
   m: Measurement,
 ): Promise<number> {
   if (!m.samples) return 0;
-  const mined = mineErrorTemplates(m.samples.baseline, m.samples.window);
+  // The miner reads the kept lines without cap marks and with scrubbed parts as wildcards, so
+  // the phrases match the lines as the index holds them; the kinds show the kept lines.
+  const kept = new Map<string, string>();
+  const view = (lines: readonly string[]) =>
+    lines.map((line) => {
+      const seen = miningText(line);
+      if (!kept.has(seen)) kept.set(seen, line);
+      return seen;
+    });
+  const mined = mineErrorTemplates(view(m.samples.baseline), view(m.samples.window));
   const request = buildTemplateRequest(config, plan, window, mined);
   const response = request ? await search(request) : null;
-  const findings = readTemplateResponse(mined, response);
+  const read = readTemplateResponse(mined, response);
+  const shown = (line: string) => kept.get(line) ?? line;
+  const findings: TemplateFindings = {
+    ...read,
+    top: read.top.map((t) => ({ ...t, message: shown(t.message) })),
+    newErrors: read.newErrors.map((e) => ({ ...e, message: shown(e.message) })),
+  };
   m.templates = findings;
   m.topMessages = findings.top.slice(0, TOP_MESSAGES).map((t) => ({
     message: t.message,

@@ -2,7 +2,13 @@
 // what the measuring kept, the rollback, the pause and the alerts. Also which
 // check the report's figures come from. Pure.
 import type { VerifyConfig } from '../config/config.js';
-import { gateFails, newErrorsOf, type CheckResult, type Verdict } from '../judge/decision.js';
+import {
+  gateFails,
+  MAX_KEPT_NEW_ERRORS,
+  newErrorsOf,
+  type CheckResult,
+  type Verdict,
+} from '../judge/decision.js';
 import type { NewError } from '../measure/measurement.js';
 import type { MeasureRecord } from '../measure/measurer.js';
 import type { MessageCount } from '../measure/messages.js';
@@ -71,7 +77,7 @@ export function assembleReport(
     baselineRate: last.baselineRate,
     totalCount: last.total,
     breachedRules: parts.breachedRules,
-    newErrors: parts.newErrors,
+    newErrors: parts.newErrors.slice(0, MAX_KEPT_NEW_ERRORS),
     newErrorCount: parts.newErrors.length,
     topMessages: measured.messages?.topMessages ?? m?.topMessages ?? [],
     messageStrategy: m?.messageStrategy ?? null,

@@ -23,7 +23,7 @@ export interface VerifyReport {
   baselineRate: number | null;
   totalCount: number;
   breachedRules: string[];
-  /** New kinds of error: with templates, each has template, firstSeen (epoch ms) and variantOf. */
+  /** New kinds of error (the first 20; newErrorCount counts them all): with templates, each has template, firstSeen (epoch ms) and variantOf. */
   newErrors: (MessageCount | NewError)[];
   newErrorCount: number;
   /** Top error kinds since the deploy: with templates, each has its template and an exact count. */

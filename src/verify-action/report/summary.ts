@@ -373,12 +373,12 @@ function messageSection(report: VerifyReport): string[] {
           inlineCode(truncate(m.message, 160)),
         ]);
       out.push(
-        `**New kinds of error** (no baseline template matches them and no baseline log holds their constant parts): ${newErrors.length}`,
+        `**New kinds of error** (no baseline template matches them and no baseline log holds their constant parts): ${report.newErrorCount}`,
         '',
         ...table(['First seen', 'Count', 'Template', 'Example'], ['left', 'right', 'left', 'left'], rows),
       );
     } else {
-      out.push(`**New error messages** (not seen in the baseline): ${newErrors.length}`, '');
+      out.push(`**New error messages** (not seen in the baseline): ${report.newErrorCount}`, '');
       for (const m of newErrors.slice(0, 10))
         out.push(`- ${inlineCode(truncate(m.message, 200))} × ${m.count}`);
     }
