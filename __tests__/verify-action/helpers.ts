@@ -119,6 +119,7 @@ export function fakeTemplateResponse(c: FakeCounts, request: SearchRequest): Rec
     took: 2,
     timed_out: false,
     _shards: { total: 2, successful: 2, skipped: 0, failed: 0 },
+    hits: { max_score: null, hits: [] },
     aggregations: {
       window: answer(c.messages, aggs.window!.aggs),
       ...(aggs.baseline ? { baseline: answer(c.baselineMessages, aggs.baseline.aggs) } : {}),
@@ -126,14 +127,74 @@ export function fakeTemplateResponse(c: FakeCounts, request: SearchRequest): Rec
   };
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The answer to one requested aggregation, as Elasticsearch shapes it: the fake's figures where
+ * it has them, zeros and empty buckets where it does not, every sub-aggregation in every bucket,
+ * and nothing that was not asked for.
+ */
+function conformAggregation(spec: Json, fake: unknown): Json {
+  const answer = isObject(fake) ? fake : {};
+  const subs = spec.aggs as Json | undefined;
+  /** A bucket's own figures (key, doc_count) and its sub-aggregations, nothing else. */
+  const bucketOf = (bucket: Json): Json => ({
+    ...pick(bucket, ['key', 'key_as_string']),
+    doc_count: (bucket.doc_count as number | undefined) ?? 0,
+    ...(subs ? conformAggregations(subs, bucket) : {}),
+  });
+  if ('filter' in spec || 'global' in spec) return bucketOf(answer);
+  if ('filters' in spec) {
+    const named = (spec.filters as { filters: Json }).filters;
+    const buckets = isObject(answer.buckets) ? answer.buckets : {};
+    return {
+      buckets: Object.fromEntries(
+        Object.keys(named).map((key) => [
+          key,
+          bucketOf(isObject(buckets[key]) ? (buckets[key] as Json) : {}),
+        ]),
+      ),
+    };
+  }
+  if ('terms' in spec || 'date_histogram' in spec) {
+    const buckets = Array.isArray(answer.buckets) ? (answer.buckets as Json[]) : [];
+    return { ...pick(answer, ['sum_other_doc_count']), buckets: buckets.map(bucketOf) };
+  }
+  if ('top_hits' in spec) {
+    return { hits: isObject(answer.hits) ? answer.hits : { total: { value: 0, relation: 'eq' }, hits: [] } };
+  }
+  if ('min' in spec) return { value: (answer.value as number | null | undefined) ?? null };
+  return answer;
+}
+
+function pick(object: Json, keys: string[]): Json {
+  return Object.fromEntries(keys.filter((k) => k in object).map((k) => [k, object[k]]));
+}
+
+function conformAggregations(specs: Json, answers: Json): Json {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, conformAggregation(spec as Json, answers[name])]),
+  );
+}
+
+/** A fake response made to answer exactly what the request asked for (see conformAggregation). */
+export function answerTo(request: SearchRequest, response: Json): Json {
+  const aggs = request.body.aggs as Json | undefined;
+  const { aggregations, ...rest } = response;
+  return aggs
+    ? { ...rest, aggregations: conformAggregations(aggs, isObject(aggregations) ? aggregations : {}) }
+    : rest;
+}
+
 /** The check search or the template search, whichever the request is. */
 export function fakeSearch(c: FakeCounts, request: SearchRequest): Record<string, unknown> {
   const window = (request.body.aggs as { window?: { aggs?: Record<string, unknown> } } | undefined)?.window;
-  if (window?.aggs && 'unmatched' in window.aggs) return fakeTemplateResponse(c, request);
+  if (window?.aggs && 'unmatched' in window.aggs) return answerTo(request, fakeTemplateResponse(c, request));
   const response = fakeResponse(c);
   // The latest window errors, one hit per distinct message, when the search asks for hits.
   if (request.body.size) (response.hits as { hits: unknown[] }).hits = asHits(c.messages);
-  return response;
+  return answerTo(request, response);
 }
 
 export const KEYWORD_CAPS = {

@@ -1,7 +1,11 @@
 // covers: src/verify-action/elasticsearch/client.ts, src/verify-action/ports.ts
 import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
-import { classifyTransportError, serverInfoFrom } from '../../../src/verify-action/elasticsearch/client.js';
+import {
+  classifyTransportError,
+  fieldCapsFrom,
+  serverInfoFrom,
+} from '../../../src/verify-action/elasticsearch/client.js';
 import { LogStoreError } from '../../../src/verify-action/ports.js';
 
 function responseError(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
@@ -32,6 +36,20 @@ describe('server versions', () => {
   ])('%j is refused clearly', (body, message) => {
     expect(() => serverInfoFrom(body)).toThrow(message);
   });
+});
+
+describe('field caps', () => {
+  it('reads the fields, an empty mapping included', () => {
+    expect(fieldCapsFrom({ indices: ['a'], fields: { x: { keyword: {} } } })).toEqual({ x: { keyword: {} } });
+    expect(fieldCapsFrom({ indices: [], fields: {} })).toEqual({});
+  });
+
+  it.each([[''], ['<html>login</html>'], [null], [{}], [{ fields: null }], [{ error: 'gateway' }]])(
+    'refuses %j: not an answer of Elasticsearch',
+    (body) => {
+      expect(() => fieldCapsFrom(body)).toThrow(/_field_caps response has no fields object/);
+    },
+  );
 });
 
 describe('classifying failures', () => {

@@ -137,6 +137,53 @@ describe('Elasticsearch failing', () => {
     expect(allowed).toMatchObject({ decision: 'inconclusive', gateFailed: false });
   });
 
+  // The node's own 200 (its product header included), its body changed on the way, as a proxy
+  // or gateway in between might: never read as no logs or no errors.
+  type Body = { aggregations?: Record<string, Record<string, unknown>> };
+  it.each([
+    [
+      'an HTML login page',
+      () => '<html><body><form action="/login">Sign in</form></body></html>',
+      /not a JSON object \(HTML\)/,
+    ],
+    ['null', () => null, /not a JSON object \(null\)/],
+    ['no aggregations', (b: Body) => ({ ...b, aggregations: undefined }), /no aggregations\.window/],
+    [
+      'the errors sub-aggregation dropped',
+      (b: Body) => {
+        if (b.aggregations?.window) delete b.aggregations.window.errors;
+        return b;
+      },
+      /no aggregations\.window\.errors/,
+    ],
+    [
+      'the rule counts dropped',
+      (b: Body) => {
+        if (b.aggregations?.window) delete b.aggregations.window.rule_0;
+        return b;
+      },
+      /no aggregations\.window\.rule_0/,
+    ],
+  ])('a 200 with %s is a measurement error, never a pass', async (_what, transform, why) => {
+    proxy.setFault(
+      { kind: 'transform', transform: transform as (body: unknown) => unknown },
+      { when: SEARCH },
+    );
+    const report = await viaProxy({
+      rules: '- {name: timeouts, phrase: timeout, max: 1000000, action: rollback}',
+    });
+    expect(report).toMatchObject({ decision: 'fail', gateFailed: true });
+    expect(report.reasons[0]).toMatch(/^could not measure: the search response /);
+    expect(report.reasons[0]).toMatch(why);
+  });
+
+  it('a _field_caps answer without its fields is an error naming it, not a missing timestamp field', async () => {
+    proxy.setFault({ kind: 'transform', transform: () => ({ ok: true }) }, { when: { path: /_field_caps/ } });
+    const report = await viaProxy();
+    expect(report.decision).toBe('fail');
+    expect(report.reasons[0]).toMatch(/_field_caps response has no fields object/);
+  });
+
   it('failed shards are inconclusive, but a limit exceeded by the partial counts is still exceeded', async () => {
     proxy.setFault({ kind: 'transform', transform: withShardFailures(1) }, { when: SEARCH });
     const partial = await viaProxy();

@@ -163,6 +163,22 @@ export function classifyTransportError(
   }
 }
 
+/**
+ * Reads a _field_caps body. One without its `fields` object (an empty body, a login page, a
+ * gateway's own JSON) is not an empty mapping: read as one, the session would blame the
+ * timestamp field rather than what answered.
+ */
+export function fieldCapsFrom(body: unknown): FieldCaps {
+  const fields = (body as { fields?: unknown } | null)?.fields;
+  if (body === null || typeof body !== 'object' || fields === null || typeof fields !== 'object') {
+    throw new LogStoreError(
+      'server',
+      'the _field_caps response has no fields object: not what Elasticsearch answers (a proxy, a login page or a gateway in between?)',
+    );
+  }
+  return fields as FieldCaps;
+}
+
 /** Reads a GET / body; refuses what this tool cannot query correctly. */
 export function serverInfoFrom(body: unknown): ServerInfo {
   const b = (body ?? {}) as {
@@ -314,12 +330,12 @@ export async function connectElasticsearch(
   return {
     server,
     async fieldCaps(index, fields) {
-      const body = await call<{ fields?: FieldCaps }>(client, {
+      const body = await call<unknown>(client, {
         method: 'GET',
         path: `/${encodeURIComponent(index)}/_field_caps`,
         querystring: { fields: fields.join(','), allow_no_indices: false, ignore_unavailable: false },
       });
-      return body.fields ?? {};
+      return fieldCapsFrom(body);
     },
     search(request) {
       return call<Record<string, unknown>>(client, {

@@ -9,6 +9,7 @@ import { logTextReader, type LogText } from './log-text.js';
 import type { Measurement, Observation, TemplateFindings } from './measurement.js';
 import type { MessageCount } from './messages.js';
 import { buildCheckRequest, parseCheckResponse } from './query.js';
+import { checkResponseShape } from './response-shape.js';
 import type { Session } from './session.js';
 import { countTemplates } from './template-query.js';
 import type { CheckWindow } from './window.js';
@@ -66,18 +67,25 @@ export class Measurer {
     this.text = logTextReader(secrets);
   }
 
+  /** One search, its answer checked against the request (response-shape.ts) before it is read. */
+  private readonly search = async (request: SearchRequest): Promise<Record<string, unknown>> => {
+    const response = await this.session.store.search(request);
+    checkResponseShape(request, response);
+    return response;
+  };
+
   async measure(window: CheckWindow, at: number, messages: boolean): Promise<Observation> {
     const request = buildCheckRequest(this.config, this.session.plan, window, { messages });
     this.lastRequest = request;
     const started = this.clock.now();
     try {
-      const { store, plan } = this.session;
-      const response = await store.search(request);
+      const { plan } = this.session;
+      const response = await this.search(request);
       const measurement = parseCheckResponse(this.config, plan, window, response, {
         messages,
         text: this.text,
       });
-      const more = await countTemplates((r) => store.search(r), this.config, plan, window, measurement);
+      const more = await countTemplates(this.search, this.config, plan, window, measurement);
       this.latencies.push(this.clock.now() - started);
       this.roundTrips.push(1 + more);
       this.lastMeasurement = measurement;
@@ -116,11 +124,9 @@ export class Measurer {
       deployedAt: m.window.start,
       end: m.window.end,
     };
-    const response = await session.store.search(
-      buildCheckRequest(config, session.plan, window, { messages: true }),
-    );
+    const response = await this.search(buildCheckRequest(config, session.plan, window, { messages: true }));
     const fetched = parseCheckResponse(config, session.plan, window, response, { text: this.text });
-    const more = await countTemplates((r) => session.store.search(r), config, session.plan, window, fetched);
+    const more = await countTemplates(this.search, config, session.plan, window, fetched);
     const { topMessages, baselineMessages, sampled } = fetched;
     return {
       sample: { topMessages, baselineMessages, sampled, templates: fetched.templates ?? null },
