@@ -33,6 +33,9 @@ export interface FakeCounts {
   baselineMessages?: { key: string; doc_count: number }[];
   timedOut?: boolean;
   failedShards?: number;
+  /** Logs with the level field (default: all of them). */
+  leveled?: number;
+  baselineLeveled?: number;
 }
 
 /** A search response with the aggregation names buildCheckRequest uses. */
@@ -40,6 +43,7 @@ export function fakeResponse(c: FakeCounts): Record<string, unknown> {
   const window: Record<string, unknown> = {
     doc_count: c.total ?? 0,
     errors: { doc_count: c.errors ?? 0, messages: { buckets: c.messages ?? [] } },
+    leveled: { doc_count: c.leveled ?? c.total ?? 0 },
   };
   const baselineMessages = { buckets: c.baselineMessages ?? [], hits: { hits: asHits(c.baselineMessages) } };
   (c.rules ?? []).forEach((count, i) => {
@@ -63,6 +67,7 @@ export function fakeResponse(c: FakeCounts): Record<string, unknown> {
       baseline: {
         doc_count: c.baselineTotal ?? 0,
         errors: { doc_count: c.baselineErrors ?? 0, messages: baselineMessages },
+        leveled: { doc_count: c.baselineLeveled ?? c.baselineTotal ?? 0 },
       },
       timeline: {
         doc_count: 0,

@@ -125,6 +125,23 @@ describe('a verification', () => {
     expect(report.checks[0]!.status).toBe('incomplete');
   });
 
+  it('300 errors logged without the level field the baseline had: inconclusive, not a pass of max-errors 10', async () => {
+    // The new version logs `level: ERROR`: its errors carry no log.level, so none is counted.
+    const counts = {
+      total: 1000,
+      errors: 4,
+      leveled: 40,
+      baselineTotal: 6000,
+      baselineErrors: 12,
+      baselineLeveled: 6000,
+    };
+    const report = await runVerification(configFrom({ 'max-errors': '10', duration: '0' }), depsFor(counts));
+    expect(report.decision).toBe('inconclusive');
+    expect(report.reasons[0]).toMatch(
+      /^level-field 'log.level' is on 4% of the logs since the deploy, against 100% before it/,
+    );
+  });
+
   it('an unreachable cluster at connect time fails by default', async () => {
     const deps = depsFor(BURST);
     deps.connect = async () => {

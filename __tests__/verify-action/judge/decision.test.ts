@@ -366,6 +366,52 @@ describe('the verdict', () => {
     expect(verdict(config, checks, true)!.decision).toBe('inconclusive');
   });
 
+  // The new version logs `level: ERROR` where the old one logged `log.level`: its errors are
+  // not counted, and 300 of them passed max-errors 10 with no word.
+  it('the level field gone from most logs since the deploy makes the check inconclusive, naming it', () => {
+    const config = configFrom({ 'max-errors': '10' });
+    const dropped = measured({
+      total: 1000,
+      leveled: 40,
+      errors: 2,
+      baselineTotal: 3000,
+      baselineLeveled: 3000,
+    });
+    const checks = run(config, [dropped]);
+    expect(checks[0]!.status).toBe('incomplete');
+    const why =
+      "level-field 'log.level' is on 4% of the logs since the deploy, against 100% before it: errors logged without it are not counted (has the new version moved its level to another field?)";
+    expect(checks[0]!.warnings).toContain(why);
+    expect(verdict(config, checks, true)).toEqual({
+      decision: 'inconclusive',
+      reasons: [why, 'the deploy cannot pass on what was not measured (on-inconclusive: fail)'],
+    });
+  });
+
+  it('the level field on none of the logs, with no baseline to compare, is inconclusive too', () => {
+    const config = configFrom({ 'baseline-window': '0', 'max-increase': 'off' });
+    const checks = run(config, [measured({ total: 500, leveled: 0, baseline: null, baselineTotal: 0 })]);
+    expect(checks[0]!.status).toBe('incomplete');
+    expect(checks[0]!.flags.incomplete).toMatch(
+      /^level-field 'log.level' is on none of the 500 logs since the deploy/,
+    );
+  });
+
+  it.each([
+    ['present on all logs', { total: 1000, leveled: 1000, baselineTotal: 3000, baselineLeveled: 3000 }],
+    [
+      'as often as before (some sources never log one)',
+      { total: 1000, leveled: 310, baselineTotal: 3000, baselineLeveled: 900 },
+    ],
+    ['too few logs to tell', { total: 12, leveled: 0, baselineTotal: 3000, baselineLeveled: 3000 }],
+    ['absent before the deploy too', { total: 1000, leveled: 0, baselineTotal: 3000, baselineLeveled: 5 }],
+    ['not asked (an older measurement)', { total: 1000 }],
+  ])('keeps a check with the level field %s', (_what, counts) => {
+    const config = configFrom({});
+    const checks = run(config, [measured(counts)]);
+    expect(checks[0]!.status).toBe('ok');
+  });
+
   it('a rule that could not be measured makes the check inconclusive, its streak kept', () => {
     const config = configFrom({ rules: '- {name: t, phrase: timeout, field: error.message, max: 0}' });
     const unmeasured = "its field 'error.message' is not in the mapping of 'logs-*'";

@@ -208,6 +208,19 @@ describe('the check request', () => {
     expect(m.messagesIncluded).toBe(true);
   });
 
+  it('counts the logs that carry the level field, in the window and the baseline (an exists filter)', () => {
+    const body = buildCheckRequest(configFrom({}), PLAN, WINDOW, { messages: false }).body as Body;
+    expect(body.aggs.window!.aggs!.leveled).toEqual({ filter: { exists: { field: 'log.level' } } });
+    expect(body.aggs.baseline!.aggs!.leveled).toEqual({ filter: { exists: { field: 'log.level' } } });
+    const m = parseCheckResponse(
+      configFrom({}),
+      PLAN,
+      WINDOW,
+      fakeResponse({ total: 100, leveled: 7, baselineTotal: 300, baselineLeveled: 290 }),
+    );
+    expect([m.leveled, m.baselineLeveled]).toEqual([7, 290]);
+  });
+
   it('leaves the baseline out when there is none', () => {
     const body = buildCheckRequest(configFrom({ 'baseline-window': '0', 'max-increase': 'off' }), PLAN, {
       ...WINDOW,

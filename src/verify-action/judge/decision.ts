@@ -159,9 +159,11 @@ export function evaluateCheck(
   const m = observation.measurement;
   const spanMs = m.window.end - m.window.start;
   const errorRate = round(perMinute(m.errors, spanMs));
-  // Counts from a timed-out or partly failed search are lower bounds: a limit they
-  // exceed is truly exceeded, but a comparison with the baseline means nothing.
-  const lowerBoundsOnly = m.incomplete !== null;
+  // Counts from a timed-out or partly failed search, or from logs that mostly lack the level
+  // field, are lower bounds: a limit they exceed is truly exceeded, but a comparison with the
+  // baseline means nothing.
+  const levelGone = levelFieldDrop(config, m);
+  const lowerBoundsOnly = m.incomplete !== null || levelGone !== null;
 
   const limits = limitBreaches(config, m, errorRate, spanMs);
   const baseline = lowerBoundsOnly ? notCompared : compareBaseline(config, m);
@@ -174,6 +176,7 @@ export function evaluateCheck(
   const emptyWindow = spanMs <= 0;
   const notMeasured = [
     ...(m.incomplete ? [incompleteWarning(m.incomplete)] : []),
+    ...(levelGone ? [levelGone] : []),
     ...m.rules.flatMap((r) => (r.unmeasured ? [unmeasuredRuleWarning(r.name, r.unmeasured)] : [])),
   ];
   const incomplete = notMeasured.length ? notMeasured.join('; ') : null;
@@ -359,6 +362,34 @@ function levelMismatchWarning(config: Pick<VerifyConfig, 'scope'>, m: Measuremen
   const wanted = new Set(levels.map((l) => l.toLowerCase()));
   if (levelsSeen.some((v) => wanted.has(v.toLowerCase()))) return null;
   return `${NO_LEVEL_MATCH}: levels ${levels.join(', ')} never occur in '${fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
+}
+
+/** Logs the window must hold before the level field's absence from them means anything. */
+const LEVEL_EVIDENCE = 20;
+
+const share = (n: number) => `${Math.round(n * 100)}%`;
+
+/**
+ * The level field gone from most logs since the deploy while logs still arrive: against the
+ * baseline, on less than half the share of logs it was on before (with at least LEVEL_EVIDENCE
+ * logs expected to carry it); without a baseline, on none of LEVEL_EVIDENCE logs or more.
+ * Errors logged without it are not counted, so the counts are lower bounds. A canary that
+ * logs its level elsewhere, beside a stable version that does not, moves the share less than
+ * that and is not caught here.
+ */
+function levelFieldDrop(config: Pick<VerifyConfig, 'scope'>, m: Measurement): string | null {
+  if (m.leveled === undefined || m.total === 0) return null;
+  const field = config.scope.fields.level;
+  const windowShare = m.leveled / m.total;
+  const base = m.baselineLeveled;
+  if (m.baseline && m.baselineTotal > 0 && base !== undefined) {
+    const baseShare = base / m.baselineTotal;
+    if (base < LEVEL_EVIDENCE || m.total * baseShare < LEVEL_EVIDENCE || windowShare >= baseShare / 2)
+      return null;
+    return `level-field '${field}' is on ${share(windowShare)} of the logs since the deploy, against ${share(baseShare)} before it: errors logged without it are not counted (has the new version moved its level to another field?)`;
+  }
+  if (m.leveled > 0 || m.total < LEVEL_EVIDENCE) return null;
+  return `level-field '${field}' is on none of the ${m.total} logs since the deploy: no error could be counted (is the level logged in another field?)`;
 }
 
 function unmeasuredRuleWarning(rule: string, why: string): string {

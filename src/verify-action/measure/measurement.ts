@@ -19,6 +19,9 @@ export interface Measurement {
   errors: number;
   baselineTotal: number;
   baselineErrors: number;
+  /** Logs in the window and the baseline that carry the level field at all (absent: not counted). */
+  leveled?: number;
+  baselineLeveled?: number;
   /** Each rule's matches; `unmeasured` says why a rule could not be counted (its count is then 0, and means nothing). */
   rules: { name: string; count: number; unmeasured?: string }[];
   timeline: { stepMinutes: number; buckets: { at: number; errors: number }[] };

@@ -149,11 +149,15 @@ export function buildCheckRequest(
   const errors = levelsQuery(plan.fields.level, scope.levels);
   const hasBaseline = window.baselineStart < window.deployedAt;
 
+  // Logs that carry the level field at all: a new version that logs its level elsewhere has
+  // errors no level filter counts (an exists query: doc values or the index, as with logsdb).
+  const leveled = { filter: { exists: { field: plan.fields.level } } };
   const windowAggs: Query = {
     errors: withAggs(
       errors,
       messages ? messageAggs(plan.messages, ts, true, { start: window.deployedAt, end: window.end }) : {},
     ),
+    leveled,
   };
   judgement.rules.forEach((rule, i) => {
     windowAggs[`rule_${i}`] = { filter: ruleQuery(rule, plan.fields.level) };
@@ -221,6 +225,7 @@ export function buildCheckRequest(
             ? messageAggs(plan.messages, ts, false, { start: window.baselineStart, end: window.deployedAt })
             : {},
         ),
+        leveled,
       },
     };
   }
@@ -319,6 +324,8 @@ export function parseCheckResponse(
     errors: errorCount,
     baselineTotal: base?.doc_count ?? 0,
     baselineErrors: baseErrors.doc_count ?? 0,
+    leveled: (win.leveled as Bucket | undefined)?.doc_count ?? 0,
+    baselineLeveled: (base?.leveled as Bucket | undefined)?.doc_count ?? 0,
     rules: config.judgement.rules.map((rule, i) => {
       const unmeasured = plan.unmeasuredRules?.[rule.name];
       return {
