@@ -169,7 +169,7 @@ function conformAggregation(spec: Json, fake: unknown): Json {
   if ('top_hits' in spec) {
     return { hits: isObject(answer.hits) ? answer.hits : { total: { value: 0, relation: 'eq' }, hits: [] } };
   }
-  if ('min' in spec) return { value: (answer.value as number | null | undefined) ?? null };
+  if ('min' in spec || 'max' in spec) return { value: (answer.value as number | null | undefined) ?? null };
   return answer;
 }
 

@@ -388,6 +388,35 @@ describe('the verdict', () => {
     });
   });
 
+  // A skewed clock stamps the new pods' logs 2 h ahead: outside every window, so a pass.
+  it('errors stamped after the check time make the check inconclusive, saying so', () => {
+    const config = configFrom({});
+    const at = DEPLOYED + 10 * MIN;
+    const future = { after: at + MIN, total: 250, errors: 200, latest: at + 120 * MIN };
+    const checks = run(config, [measured({ errors: 0, future })]);
+    expect(checks[0]!.status).toBe('incomplete');
+    const why =
+      '200 errors (250 logs) are stamped more than 1m after the check time, up to 2h ahead: a clock ahead (skew)? They fall outside every window, so they were not counted';
+    expect(checks[0]!.warnings).toContain(why);
+    expect(checks[0]!.flags.levelMismatch).toBeNull();
+    expect(verdict(config, checks, true)).toEqual({
+      decision: 'inconclusive',
+      reasons: [why, 'the deploy cannot pass on what was not measured (on-inconclusive: fail)'],
+    });
+  });
+
+  it('logs stamped after the check time with no error among them are only warned about', () => {
+    const config = configFrom({});
+    const at = DEPLOYED + 10 * MIN;
+    const checks = run(config, [
+      measured({ future: { after: at + MIN, total: 12, errors: 0, latest: at + 3 * MIN } }),
+    ]);
+    expect(checks[0]!.status).toBe('ok');
+    expect(checks[0]!.warnings).toContain(
+      '12 logs are stamped more than 1m after the check time, up to 3m ahead (clock skew?); none of them is an error',
+    );
+  });
+
   it('the level field on none of the logs, with no baseline to compare, is inconclusive too', () => {
     const config = configFrom({ 'baseline-window': '0', 'max-increase': 'off' });
     const checks = run(config, [measured({ total: 500, leveled: 0, baseline: null, baselineTotal: 0 })]);

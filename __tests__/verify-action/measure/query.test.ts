@@ -221,6 +221,40 @@ describe('the check request', () => {
     expect([m.leveled, m.baselineLeveled]).toEqual([7, 290]);
   });
 
+  it('counts the logs stamped after the check time (a clock ahead), over the same scope', () => {
+    const at = WINDOW.end + 30_000;
+    const config = configFrom({ service: 'checkout' });
+    const body = buildCheckRequest(config, PLAN, WINDOW, { messages: false, checkedAt: at }).body as Body;
+    expect(body.aggs.future).toEqual({
+      global: {},
+      aggs: {
+        scoped: {
+          filter: {
+            bool: {
+              filter: [
+                { range: { '@timestamp': { gt: at + 60_000, format: 'epoch_millis' } } },
+                { term: { 'service.name': 'checkout' } },
+              ],
+            },
+          },
+          aggs: {
+            errors: { filter: levelsQuery('log.level', ['error', 'fatal', 'critical']) },
+            latest: { max: { field: '@timestamp' } },
+          },
+        },
+      },
+    });
+    const response = fakeResponse({ total: 5 });
+    (response.aggregations as Record<string, unknown>).future = {
+      doc_count: 99,
+      scoped: { doc_count: 40, errors: { doc_count: 30 }, latest: { value: at + 7_200_000 } },
+    };
+    const m = parseCheckResponse(config, PLAN, WINDOW, response, { checkedAt: at });
+    expect(m.future).toEqual({ after: at + 60_000, total: 40, errors: 30, latest: at + 7_200_000 });
+    // Without a check time (the messages fetched after an early verdict), nothing is asked.
+    expect((buildCheckRequest(config, PLAN, WINDOW).body as Body).aggs.future).toBeUndefined();
+  });
+
   it('leaves the baseline out when there is none', () => {
     const body = buildCheckRequest(configFrom({ 'baseline-window': '0', 'max-increase': 'off' }), PLAN, {
       ...WINDOW,

@@ -78,6 +78,14 @@ beforeAll(async () => {
       message: i < 300 ? `payment declined for order ${i}` : `served request ${i}`,
     })),
   ]);
+  // The new pods' clock runs 2 h ahead: their 200 errors fall in no window.
+  await index(`${prefix}-skew`, [
+    ...healthy(),
+    ...spread(200, now + 120 * MINUTE, now + 125 * MINUTE, (i) => ({
+      level: 'error',
+      message: `payment declined for order ${i}`,
+    })),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -99,6 +107,16 @@ function verify(inputs: Record<string, string>) {
 }
 
 describe('what the searches cannot see', () => {
+  it('errors stamped 2 h ahead by a skewed clock: inconclusive, saying so', async () => {
+    const report = await verify({ index: `${prefix}-skew`, 'max-increase': 'off' });
+    // It was a pass, with 'zero errors may mean a wrong level field' at most.
+    expect(report.decision).toBe('inconclusive');
+    expect(report.reasons[0]).toMatch(
+      /^200 errors \(200 logs\) are stamped more than 1m after the check time, up to 2h0[45]m\d*s? ahead: a clock ahead \(skew\)\?/,
+    );
+    expect(report.errorCount).toBe(3);
+  });
+
   it('errors logged without the level field the baseline had: inconclusive, naming the field', async () => {
     const report = await verify({ index: `${prefix}-level`, 'max-errors': '10', 'max-increase': 'off' });
     // It was a pass: 0 errors counted, max-errors 10.

@@ -6,6 +6,7 @@ import { blocksDeploy, type RuleAction, type VerifyConfig } from '../config/conf
 import { formatDuration } from '../../shared/units.js';
 import { newMessages, type MessageCount } from '../measure/messages.js';
 import type { Measurement, NewError, Observation } from '../measure/measurement.js';
+import { FUTURE_TOLERANCE_MS } from '../measure/query.js';
 import { judgeIncrease, type RateComparison } from './comparison.js';
 
 /**
@@ -163,20 +164,23 @@ export function evaluateCheck(
   // field, are lower bounds: a limit they exceed is truly exceeded, but a comparison with the
   // baseline means nothing.
   const levelGone = levelFieldDrop(config, m);
-  const lowerBoundsOnly = m.incomplete !== null || levelGone !== null;
+  const ahead = futureFindings(m);
+  const lowerBoundsOnly = m.incomplete !== null || levelGone !== null || ahead.unmeasured !== null;
 
   const limits = limitBreaches(config, m, errorRate, spanMs);
   const baseline = lowerBoundsOnly ? notCompared : compareBaseline(config, m);
   const rules = evaluateRules(config, m, previous, lowerBoundsOnly);
   const newErrors = newErrorsOf(m);
   const fresh = lowerBoundsOnly ? { breaches: [], warnings: [] } : newErrorBreaches(config, m, newErrors);
-  const levelMismatch = levelMismatchWarning(config, m);
+  // Zero errors with the errors stamped ahead is not a wrong level field.
+  const levelMismatch = (m.future?.errors ?? 0) > 0 ? null : levelMismatchWarning(config, m);
   // A window that has not opened yet measured nothing, which is not "no logs":
   // under on-no-data pass it would wave the deploy through unseen.
   const emptyWindow = spanMs <= 0;
   const notMeasured = [
     ...(m.incomplete ? [incompleteWarning(m.incomplete)] : []),
     ...(levelGone ? [levelGone] : []),
+    ...(ahead.unmeasured ? [ahead.unmeasured] : []),
     ...m.rules.flatMap((r) => (r.unmeasured ? [unmeasuredRuleWarning(r.name, r.unmeasured)] : [])),
   ];
   const incomplete = notMeasured.length ? notMeasured.join('; ') : null;
@@ -186,6 +190,7 @@ export function evaluateCheck(
     ...baseline.warnings,
     ...rules.warnings,
     ...(levelMismatch ? [levelMismatch] : []),
+    ...(ahead.warning ? [ahead.warning] : []),
     ...(emptyWindow ? [EMPTY_WINDOW_WARNING] : []),
     ...notMeasured.filter((w) => !rules.warnings.includes(w)),
   ];
@@ -362,6 +367,27 @@ function levelMismatchWarning(config: Pick<VerifyConfig, 'scope'>, m: Measuremen
   const wanted = new Set(levels.map((l) => l.toLowerCase()));
   if (levelsSeen.some((v) => wanted.has(v.toLowerCase()))) return null;
   return `${NO_LEVEL_MATCH}: levels ${levels.join(', ')} never occur in '${fields.level}', which holds ${levelsSeen.length ? levelsSeen.map((v) => truncate(v, 40)).join(', ') : 'no values'}; check level-field and levels`;
+}
+
+/**
+ * Logs stamped after the check time (a clock ahead): errors among them are not counted in any
+ * window, so the counts are lower bounds and the check cannot pass; logs alone are warned of.
+ */
+function futureFindings(m: Measurement): { unmeasured: string | null; warning: string | null } {
+  const f = m.future;
+  if (!f || f.total === 0) return { unmeasured: null, warning: null };
+  const checkedAt = f.after - FUTURE_TOLERANCE_MS;
+  const where = `stamped more than ${formatDuration(FUTURE_TOLERANCE_MS)} after the check time${f.latest === null ? '' : `, up to ${formatDuration(Math.max(0, f.latest - checkedAt))} ahead`}`;
+  if (f.errors > 0) {
+    return {
+      unmeasured: `${f.errors} errors (${f.total} logs) are ${where}: a clock ahead (skew)? They fall outside every window, so they were not counted`,
+      warning: null,
+    };
+  }
+  return {
+    unmeasured: null,
+    warning: `${f.total} logs are ${where} (clock skew?); none of them is an error`,
+  };
 }
 
 /** Logs the window must hold before the level field's absence from them means anything. */

@@ -19,6 +19,11 @@ export interface Measurement {
   errors: number;
   baselineTotal: number;
   baselineErrors: number;
+  /**
+   * Logs (and errors) in scope stamped more than FUTURE_TOLERANCE_MS after the check time, and
+   * the latest such timestamp: a clock ahead puts them outside every window. Absent: not asked.
+   */
+  future?: { after: number; total: number; errors: number; latest: number | null };
   /** Logs in the window and the baseline that carry the level field at all (absent: not counted). */
   leveled?: number;
   baselineLeveled?: number;

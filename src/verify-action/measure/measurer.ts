@@ -75,7 +75,7 @@ export class Measurer {
   };
 
   async measure(window: CheckWindow, at: number, messages: boolean): Promise<Observation> {
-    const request = buildCheckRequest(this.config, this.session.plan, window, { messages });
+    const request = buildCheckRequest(this.config, this.session.plan, window, { messages, checkedAt: at });
     this.lastRequest = request;
     const started = this.clock.now();
     try {
@@ -84,6 +84,7 @@ export class Measurer {
       const measurement = parseCheckResponse(this.config, plan, window, response, {
         messages,
         text: this.text,
+        checkedAt: at,
       });
       const more = await countTemplates(this.search, this.config, plan, window, measurement);
       this.latencies.push(this.clock.now() - started);

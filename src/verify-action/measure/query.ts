@@ -13,6 +13,8 @@ import type { SearchPlan } from './plan.js';
 import type { CheckWindow } from './window.js';
 
 export const TOP_MESSAGES = 20;
+/** How far past the check time a log's timestamp may be before it counts as stamped in the future. */
+export const FUTURE_TOLERANCE_MS = 60_000;
 // Messages carry ids, so most exact strings occur once: ask for many distinct
 // strings and merge them by shape, rather than trust a top 20 of near-ties.
 const DISTINCT_MESSAGES = 500;
@@ -142,7 +144,7 @@ export function buildCheckRequest(
   config: Pick<VerifyConfig, 'connection' | 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
-  { messages = true }: { messages?: boolean } = {},
+  { messages = true, checkedAt }: { messages?: boolean; checkedAt?: number } = {},
 ): SearchRequest {
   const { scope, judgement } = config;
   const ts = plan.fields.timestamp;
@@ -180,6 +182,27 @@ export function buildCheckRequest(
       },
     },
   };
+  if (checkedAt !== undefined) {
+    // Logs stamped after the check time (a clock ahead) fall in no window, ever: counted apart,
+    // outside the query's time range (`global`), in the same scope. A range on the timestamp:
+    // cheap, and the same on data streams and logsdb.
+    aggs.future = {
+      global: {},
+      aggs: {
+        scoped: {
+          filter: {
+            bool: {
+              filter: [
+                { range: { [ts]: { gt: checkedAt + FUTURE_TOLERANCE_MS, format: 'epoch_millis' } } },
+                ...scopeFilters(config, plan),
+              ],
+            },
+          },
+          aggs: { errors: { filter: errors }, latest: { max: { field: ts } } },
+        },
+      },
+    };
+  }
   if (plan.levelValues) aggs.levels = { terms: { field: plan.fields.level, size: LEVEL_VALUES } };
   if (plan.versionValues && judgement.thresholds.maxIncrease !== undefined) {
     // Every version in the same minutes, for the canary comparison: `global`
@@ -278,7 +301,11 @@ export function parseCheckResponse(
   plan: SearchPlan,
   window: CheckWindow,
   response: Record<string, unknown>,
-  { messages = true, text = plainLogText }: { messages?: boolean; text?: LogText } = {},
+  {
+    messages = true,
+    text = plainLogText,
+    checkedAt,
+  }: { messages?: boolean; text?: LogText; checkedAt?: number } = {},
 ): Measurement {
   const aggs = (response.aggregations ?? {}) as Record<string, Bucket>;
   const win = aggs.window ?? {};
@@ -359,6 +386,7 @@ export function parseCheckResponse(
     messagesIncluded: messages,
     // Estimates from a sample, or from terms that left errors out; templates are then counted exactly.
     sampled: plan.messages.kind === 'sample' || (plan.messages.kind === 'terms' && coversPart(errorsBucket)),
+    ...(checkedAt !== undefined && aggs.future ? { future: readFuture(aggs.future, checkedAt) } : {}),
     ...(aggs.levels ? { levelValues: readLevels(aggs.levels, text) } : {}),
     ...(aggs.versions ? { versions: readVersions(aggs.versions, text) } : {}),
     incomplete:
@@ -366,6 +394,21 @@ export function parseCheckResponse(
         ? { timedOut, failedShards, totalShards: shards.total ?? 0, reasons }
         : null,
     tookMs: typeof response.took === 'number' ? response.took : 0,
+  };
+}
+
+function readFuture(bucket: Bucket, checkedAt: number): NonNullable<Measurement['future']> {
+  const scoped = (bucket.scoped ?? {}) as {
+    doc_count?: number;
+    errors?: { doc_count?: number };
+    latest?: { value?: number | null };
+  };
+  const latest = scoped.latest?.value;
+  return {
+    after: checkedAt + FUTURE_TOLERANCE_MS,
+    total: scoped.doc_count ?? 0,
+    errors: scoped.errors?.doc_count ?? 0,
+    latest: typeof latest === 'number' ? latest : null,
   };
 }
 
