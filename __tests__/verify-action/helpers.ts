@@ -232,6 +232,7 @@ export function fakeStore(
     requests,
     closed: false,
     fieldCaps: async () => caps as never,
+    closedIndices: async (): Promise<string[]> => [],
     search: async (request: SearchRequest) => {
       requests.push(request);
       const n = requests.length - 1;

@@ -142,6 +142,30 @@ describe('a verification', () => {
     );
   });
 
+  // expand_wildcards=open: a closed index the pattern matches is skipped, its errors with it.
+  it('a closed index the pattern matches was not searched: inconclusive, naming it', async () => {
+    const deps = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    deps.store.closedIndices = async () => ['logs-checkout-2026.11.27'];
+    const report = await runVerification(configFrom({ duration: '0' }), deps);
+    expect(report.decision).toBe('inconclusive');
+    expect(report.gateFailed).toBe(true);
+    expect(report.reasons[0]).toBe(
+      "incomplete results: 1 closed index that 'logs-*' matches was not searched: logs-checkout-2026.11.27 (open it, or leave it out of index with ,-logs-checkout-2026.11.27)",
+    );
+    const many = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    many.store.closedIndices = async () => Array.from({ length: 12 }, (_, i) => `logs-old-${i}`);
+    expect((await runVerification(configFrom({ duration: '0' }), many)).reasons[0]).toMatch(
+      /^incomplete results: 12 closed indices that 'logs-\*' matches were not searched: logs-old-0, .*logs-old-9 and 2 more \(open them, or leave them out of index/,
+    );
+  });
+
+  it('a limit the open indices exceed still decides beside a closed one', async () => {
+    const deps = depsFor(BURST);
+    deps.store.closedIndices = async () => ['logs-old'];
+    const report = await runVerification(configFrom({ rules: RULES, duration: '0' }), deps);
+    expect(report.decision).toBe('rollback');
+  });
+
   it('an unreachable cluster at connect time fails by default', async () => {
     const deps = depsFor(BURST);
     deps.connect = async () => {

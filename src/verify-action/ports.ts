@@ -31,6 +31,7 @@ export type LogStoreErrorKind =
   | 'timeout'
   | 'auth'
   | 'index-not-found'
+  | 'index-closed'
   | 'bad-request'
   | 'rate-limited'
   | 'unavailable'
@@ -44,6 +45,8 @@ export class LogStoreError extends Error {
     readonly kind: LogStoreErrorKind,
     message: string,
     readonly status?: number,
+    /** The index the error is about (index-closed). */
+    readonly index?: string,
   ) {
     super(message);
   }
@@ -53,6 +56,11 @@ export class LogStoreError extends Error {
 export interface LogStore {
   readonly server: ServerInfo;
   fieldCaps(index: string, fields: string[]): Promise<FieldCaps>;
+  /**
+   * The closed indices the pattern matches: a search (expand_wildcards=open, the default) skips
+   * them without a word, and with them whatever they hold.
+   */
+  closedIndices(index: string): Promise<string[]>;
   search(request: SearchRequest): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }

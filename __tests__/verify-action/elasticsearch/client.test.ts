@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { errors } from '@elastic/elasticsearch';
 import {
   classifyTransportError,
+  closedIndicesFrom,
   fieldCapsFrom,
   serverInfoFrom,
 } from '../../../src/verify-action/elasticsearch/client.js';
@@ -50,6 +51,65 @@ describe('field caps', () => {
       expect(() => fieldCapsFrom(body)).toThrow(/_field_caps response has no fields object/);
     },
   );
+});
+
+describe('closed indices the pattern matches', () => {
+  it('reads them from _resolve/index, backing indices of the data streams matched included', () => {
+    const body = {
+      indices: [
+        { name: 'logs-a', attributes: ['open'] },
+        { name: 'logs-b', attributes: ['closed'] },
+        {
+          name: '.ds-logs-app-default-2026.11.01-000001',
+          attributes: ['hidden', 'closed'],
+          data_stream: 'logs-app-default',
+        },
+        {
+          name: '.ds-logs-app-default-2026.11.27-000002',
+          attributes: ['hidden', 'open'],
+          data_stream: 'logs-app-default',
+        },
+        // Hidden and in no data stream matched: the search skips it whether open or closed.
+        { name: 'logs-hidden', attributes: ['hidden', 'closed'] },
+      ],
+      aliases: [],
+      data_streams: [
+        {
+          name: 'logs-app-default',
+          backing_indices: [
+            '.ds-logs-app-default-2026.11.01-000001',
+            '.ds-logs-app-default-2026.11.27-000002',
+          ],
+        },
+      ],
+    };
+    expect(closedIndicesFrom(body)).toEqual(['logs-b', '.ds-logs-app-default-2026.11.01-000001']);
+    expect(closedIndicesFrom({ indices: [{ name: 'x', attributes: ['open'] }] })).toEqual([]);
+  });
+
+  it('refuses an answer that is not _resolve/index', () => {
+    expect(() => closedIndicesFrom('<html>')).toThrow(/_resolve\/index response has no indices list/);
+  });
+
+  it('names the closed index a search refused', () => {
+    const error = classifyTransportError(
+      responseError(400, {
+        error: {
+          root_cause: [{ type: 'index_closed_exception', reason: 'closed', index: 'logs-b' }],
+          type: 'index_closed_exception',
+          reason: 'closed',
+          index: 'logs-b',
+        },
+        status: 400,
+      }),
+      [],
+    );
+    expect(error).toMatchObject({
+      kind: 'index-closed',
+      index: 'logs-b',
+      message: 'index [logs-b] is closed',
+    });
+  });
 });
 
 describe('classifying failures', () => {

@@ -3,7 +3,15 @@
 // errors logged without the level field the baseline had, a rule on a field the mapping lacks.
 // Each index is small and written directly, so the whole file takes a few seconds.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ES8_URL, requestJson, uniqueIndexPrefix, waitForElasticsearch } from '../../support/es-env.js';
+import {
+  basicAuthorization,
+  ES8_URL,
+  requestJson,
+  secureNode,
+  uniqueIndexPrefix,
+  waitForElasticsearch,
+  type RequestOptions,
+} from '../../support/es-env.js';
 import { MINUTE, realDeps } from '../itest-helpers.js';
 import { readInputs } from '../../../src/verify-action/config/inputs.js';
 import { runVerification } from '../../../src/verify-action/run.js';
@@ -32,24 +40,31 @@ interface Doc {
   message: string;
 }
 
+const source = (d: Doc) => ({
+  '@timestamp': new Date(d.at).toISOString(),
+  ...(d.level ? { log: { level: d.level } } : {}),
+  ...(d.bareLevel ? { level: d.bareLevel } : {}),
+  service: { name: 'checkout' },
+  message: d.message,
+});
+
 async function index(name: string, docs: Doc[]): Promise<void> {
   await requestJson(ES8_URL, `/${name}`, { method: 'PUT', body: MAPPING });
-  const lines = docs.flatMap((d) => [
-    '{"index":{}}',
-    JSON.stringify({
-      '@timestamp': new Date(d.at).toISOString(),
-      ...(d.level ? { log: { level: d.level } } : {}),
-      ...(d.bareLevel ? { level: d.bareLevel } : {}),
-      service: { name: 'checkout' },
-      message: d.message,
-    }),
-  ]);
+  const lines = docs.flatMap((d) => ['{"index":{}}', JSON.stringify(source(d))]);
   const response = await fetch(`${ES8_URL}/${name}/_bulk?refresh=true`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson' },
     body: `${lines.join('\n')}\n`,
   });
   if (response.status !== 200) throw new Error(`bulk into ${name}: HTTP ${response.status}`);
+}
+
+/** A few documents one by one (the secured node, through requestJson's CA and credentials). */
+async function indexSecure(access: RequestOptions, url: string, name: string, docs: Doc[]): Promise<void> {
+  await requestJson(url, `/${name}`, { ...access, method: 'PUT', body: MAPPING });
+  for (const d of docs)
+    await requestJson(url, `/${name}/_doc`, { ...access, method: 'POST', body: source(d) });
+  await requestJson(url, `/${name}/_refresh`, { ...access, method: 'POST' });
 }
 
 /** n documents spread over [from, to). */
@@ -78,6 +93,16 @@ beforeAll(async () => {
       message: i < 300 ? `payment declined for order ${i}` : `served request ${i}`,
     })),
   ]);
+  // Two daily indices; the second one, with the deploy's 200 errors, is closed.
+  await index(`${prefix}-closed-a`, healthy());
+  await index(
+    `${prefix}-closed-b`,
+    spread(200, deployAt + MINUTE, now - MINUTE, (i) => ({
+      level: 'error',
+      message: `payment declined ${i}`,
+    })),
+  );
+  await requestJson(ES8_URL, `/${prefix}-closed-b/_close`, { method: 'POST' });
   // The new pods' clock runs 2 h ahead: their 200 errors fall in no window.
   await index(`${prefix}-skew`, [
     ...healthy(),
@@ -89,7 +114,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await requestJson(ES8_URL, `/${prefix}-*`, { method: 'DELETE' });
+  await requestJson(ES8_URL, `/${prefix}-*?expand_wildcards=all`, { method: 'DELETE' });
 });
 
 function verify(inputs: Record<string, string>) {
@@ -107,6 +132,68 @@ function verify(inputs: Record<string, string>) {
 }
 
 describe('what the searches cannot see', () => {
+  it('a closed index the pattern matches: inconclusive, naming it', async () => {
+    const report = await verify({ index: `${prefix}-closed-*`, 'max-errors': '10', 'max-increase': 'off' });
+    // It was a pass: 3 errors in the open index, the 200 in the closed one skipped.
+    expect(report.decision).toBe('inconclusive');
+    expect(report.reasons[0]).toBe(
+      `incomplete results: 1 closed index that '${prefix}-closed-*' matches was not searched: ${prefix}-closed-b (open it, or leave it out of index with ,-${prefix}-closed-b)`,
+    );
+    // Left out of the pattern, it is measured again.
+    const without = await verify({
+      index: `${prefix}-closed-*,-${prefix}-closed-b`,
+      'max-errors': '10',
+      'max-increase': 'off',
+    });
+    expect(without.decision).toBe('pass');
+  });
+
+  it('a key that may only search finds the closed index too (no privilege for _resolve/index)', async () => {
+    const node = secureNode();
+    const admin = { authorization: basicAuthorization(node.username, node.password), ca: node.caCertPem };
+    await waitForElasticsearch('8-secure');
+    const secure = `${prefix}-secure`;
+    try {
+      await indexSecure(admin, node.url, `${secure}-a`, healthy().slice(0, 40));
+      await indexSecure(admin, node.url, `${secure}-b`, [
+        { at: deployAt + MINUTE, level: 'error', message: 'payment declined' },
+      ]);
+      await requestJson(node.url, `/${secure}-b/_close`, { ...admin, method: 'POST' });
+      const key = await requestJson(node.url, '/_security/api_key', {
+        ...admin,
+        method: 'POST',
+        body: {
+          name: 'bxg-read-only',
+          expiration: '1h',
+          role_descriptors: {
+            // Search and field caps only: `read` would allow _resolve/index too.
+            reader: {
+              indices: [
+                {
+                  names: [`${secure}-*`],
+                  privileges: ['indices:data/read/search', 'indices:data/read/field_caps'],
+                },
+              ],
+            },
+          },
+        },
+      });
+      const report = await verify({
+        'elasticsearch-url': node.url,
+        'ca-cert': node.caCertPem,
+        'api-key': (key.body as { encoded: string }).encoded,
+        index: `${secure}-*`,
+        'max-increase': 'off',
+      });
+      expect(report.decision).toBe('inconclusive');
+      expect(report.reasons[0]).toMatch(
+        new RegExp(`^incomplete results: 1 closed index .* not searched: ${secure}-b `),
+      );
+    } finally {
+      await requestJson(node.url, `/${secure}-*?expand_wildcards=all`, { ...admin, method: 'DELETE' });
+    }
+  });
+
   it('errors stamped 2 h ahead by a skewed clock: inconclusive, saying so', async () => {
     const report = await verify({ index: `${prefix}-skew`, 'max-increase': 'off' });
     // It was a pass, with 'zero errors may mean a wrong level field' at most.

@@ -82,6 +82,10 @@ export function classifyTransportError(
     | string
     | undefined;
   const esError = typeof body === 'object' ? body?.error : undefined;
+  const closedIndex =
+    typeof esError === 'object' && esError.type === 'index_closed_exception'
+      ? ((esError as { index?: string }).index ?? 'unknown')
+      : null;
   const esReason =
     typeof esError === 'string'
       ? esError
@@ -126,6 +130,10 @@ export function classifyTransportError(
           true,
           parseRetryAfter(e.meta?.headers?.['retry-after'], now),
         );
+      }
+      if (status === 400 && closedIndex !== null) {
+        const err = make('index-closed', `index [${closedIndex}] is closed`, false);
+        return Object.assign(err, { index: scrub(closedIndex, secrets) });
       }
       if (status === 400)
         return make('bad-request', `Elasticsearch rejected the query: ${esReason ?? 'bad request'}`, false);
@@ -177,6 +185,30 @@ export function fieldCapsFrom(body: unknown): FieldCaps {
     );
   }
   return fields as FieldCaps;
+}
+
+/**
+ * The closed indices in a _resolve/index answer (expand_wildcards=all): those not hidden, and
+ * the backing indices of the data streams matched (hidden, yet searched through their stream).
+ * A hidden index of its own is skipped by the search whether open or closed.
+ */
+export function closedIndicesFrom(body: unknown): string[] {
+  type Resolved = {
+    indices?: { name?: string; attributes?: string[] }[];
+    data_streams?: { backing_indices?: string[] }[];
+  };
+  const resolved = body as Resolved | null;
+  if (resolved === null || typeof resolved !== 'object' || !Array.isArray(resolved.indices)) {
+    throw new LogStoreError(
+      'server',
+      'the _resolve/index response has no indices list: not what Elasticsearch answers (a proxy, a login page or a gateway in between?)',
+    );
+  }
+  const backing = new Set((resolved.data_streams ?? []).flatMap((d) => d.backing_indices ?? []));
+  return resolved.indices
+    .filter((i) => typeof i.name === 'string' && (i.attributes ?? []).includes('closed'))
+    .filter((i) => !(i.attributes ?? []).includes('hidden') || backing.has(i.name!))
+    .map((i) => i.name!);
 }
 
 /** Reads a GET / body; refuses what this tool cannot query correctly. */
@@ -336,6 +368,32 @@ export async function connectElasticsearch(
         querystring: { fields: fields.join(','), allow_no_indices: false, ignore_unavailable: false },
       });
       return fieldCapsFrom(body);
+    },
+    async closedIndices(index) {
+      try {
+        const body = await call<unknown>(client, {
+          method: 'GET',
+          path: `/_resolve/index/${encodeURIComponent(index)}`,
+          querystring: { expand_wildcards: 'all' },
+        });
+        return closedIndicesFrom(body);
+      } catch (error) {
+        // _resolve/index needs view_index_metadata, which a read-only key may lack. Then a search
+        // that can reach only closed indices tells of one: it is refused, naming it.
+        if (!(error instanceof LogStoreError && error.kind === 'auth')) throw error;
+        try {
+          await call<unknown>(client, {
+            method: 'POST',
+            path: `/${encodeURIComponent(index)}/_search`,
+            querystring: { expand_wildcards: 'closed', allow_no_indices: true, ignore_unavailable: false },
+            body: { size: 0, track_total_hits: false, query: { match_none: {} } },
+          });
+          return [];
+        } catch (probe) {
+          if (probe instanceof LogStoreError && probe.kind === 'index-closed') return [probe.index ?? index];
+          throw probe;
+        }
+      }
     },
     search(request) {
       return call<Record<string, unknown>>(client, {

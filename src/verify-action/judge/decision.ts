@@ -178,7 +178,7 @@ export function evaluateCheck(
   // under on-no-data pass it would wave the deploy through unseen.
   const emptyWindow = spanMs <= 0;
   const notMeasured = [
-    ...(m.incomplete ? [incompleteWarning(m.incomplete)] : []),
+    ...(m.incomplete ? [incompleteWarning(config, m.incomplete)] : []),
     ...(levelGone ? [levelGone] : []),
     ...(ahead.unmeasured ? [ahead.unmeasured] : []),
     ...m.rules.flatMap((r) => (r.unmeasured ? [unmeasuredRuleWarning(r.name, r.unmeasured)] : [])),
@@ -422,12 +422,31 @@ function unmeasuredRuleWarning(rule: string, why: string): string {
   return `rule '${rule}' cannot be measured: ${why}`;
 }
 
-function incompleteWarning(incomplete: NonNullable<Measurement['incomplete']>): string {
-  const why = incomplete.timedOut
-    ? 'the search timed out'
-    : incomplete.failedShards > 0
-      ? `${incomplete.failedShards} of ${incomplete.totalShards} shards failed`
-      : 'part of the search was skipped';
+/** At most this many closed indices are named; the rest are counted. */
+const NAMED_INDICES = 10;
+
+function closedIndicesText(pattern: string, closed: readonly string[]): string {
+  const one = closed.length === 1;
+  const named = closed.slice(0, NAMED_INDICES).map((i) => truncate(i, 120));
+  const list = `${named.join(', ')}${closed.length > NAMED_INDICES ? ` and ${closed.length - NAMED_INDICES} more` : ''}`;
+  return one
+    ? `1 closed index that '${pattern}' matches was not searched: ${list} (open it, or leave it out of index with ,-${named[0]})`
+    : `${closed.length} closed indices that '${pattern}' matches were not searched: ${list} (open them, or leave them out of index with ,-<name>)`;
+}
+
+function incompleteWarning(
+  config: Pick<VerifyConfig, 'scope'>,
+  incomplete: NonNullable<Measurement['incomplete']>,
+): string {
+  const closed = incomplete.closedIndices ?? [];
+  const whys = [
+    ...(incomplete.timedOut ? ['the search timed out'] : []),
+    ...(!incomplete.timedOut && incomplete.failedShards > 0
+      ? [`${incomplete.failedShards} of ${incomplete.totalShards} shards failed`]
+      : []),
+    ...(closed.length > 0 ? [closedIndicesText(config.scope.index, closed)] : []),
+  ];
+  const why = whys.length > 0 ? whys.join('; ') : 'part of the search was skipped';
   return `incomplete results: ${why}${incomplete.reasons.length ? ` (${incomplete.reasons.join('; ')})` : ''}`;
 }
 

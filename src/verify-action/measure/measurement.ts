@@ -45,8 +45,15 @@ export interface Measurement {
   versions?: VersionCounts[];
   /** The most frequent values of the level field over the baseline and window (a keyword level field only). */
   levelValues?: string[];
-  /** Timed out or shards failed: the counts may be short, so the check cannot pass. */
-  incomplete: { timedOut: boolean; failedShards: number; totalShards: number; reasons: string[] } | null;
+  /** Timed out, shards failed, or closed indices skipped: the counts may be short, so the check cannot pass. */
+  incomplete: {
+    timedOut: boolean;
+    failedShards: number;
+    totalShards: number;
+    reasons: string[];
+    /** Closed indices the pattern matches, which the search skipped. */
+    closedIndices?: string[];
+  } | null;
   tookMs: number;
 }
 

@@ -22,6 +22,8 @@ export interface SearchPlan {
    * not have counts 0 whatever the logs say): a check is inconclusive on them.
    */
   unmeasuredRules?: Record<string, string>;
+  /** Closed indices the index pattern matches: the searches skip them, so every check is incomplete. */
+  closedIndices?: string[];
 }
 
 const KEYWORD_TYPES = ['keyword', 'constant_keyword', 'wildcard'];

@@ -332,6 +332,7 @@ export function parseCheckResponse(
       : []),
   ].slice(0, 5);
 
+  const closed = plan.closedIndices ?? [];
   const exact = readMessages(plan.messages, errorsBucket, text);
   const sample = readSample(response, config.scope.fields.message, text);
   const baseline_ = readMessages(plan.messages, baseErrors, text);
@@ -390,8 +391,14 @@ export function parseCheckResponse(
     ...(aggs.levels ? { levelValues: readLevels(aggs.levels, text) } : {}),
     ...(aggs.versions ? { versions: readVersions(aggs.versions, text) } : {}),
     incomplete:
-      timedOut || failedShards > 0 || missingClusters > 0
-        ? { timedOut, failedShards, totalShards: shards.total ?? 0, reasons }
+      timedOut || failedShards > 0 || missingClusters > 0 || closed.length > 0
+        ? {
+            timedOut,
+            failedShards,
+            totalShards: shards.total ?? 0,
+            reasons,
+            ...(closed.length > 0 ? { closedIndices: closed } : {}),
+          }
         : null,
     tookMs: typeof response.took === 'number' ? response.took : 0,
   };

@@ -29,7 +29,10 @@ export async function openSession(
     store = await deps.connect(config.connection, secrets);
     deps.log.info(`Elasticsearch ${store.server.version} (client ${store.server.clientMajor}.x)`);
     const caps = await store.fieldCaps(config.scope.index, fieldsToInspect(config));
-    const { plan, warnings } = resolvePlan(config, caps);
+    const resolved = resolvePlan(config, caps);
+    const { warnings } = resolved;
+    const closed = await store.closedIndices(config.scope.index);
+    const plan = closed.length > 0 ? { ...resolved.plan, closedIndices: closed } : resolved.plan;
     for (const w of warnings) deps.log.warning(w);
     return { store, plan, warnings };
   } catch (error) {
