@@ -217,6 +217,37 @@ const FAULTS: Array<{ name: string; setup: () => Promise<Record<string, string>>
       {}
     ),
   },
+  // The node's own 200, product header and all, with its body changed on the way (a proxy or a
+  // gateway in between): not an answer to the search.
+  {
+    name: 'a 200 whose body is an HTML login page',
+    setup: async () => (
+      inject({ kind: 'transform', transform: () => '<html><form>Sign in</form></html>' }),
+      {}
+    ),
+  },
+  {
+    name: 'a 200 without the aggregations',
+    setup: async () => (
+      inject({ kind: 'transform', transform: (b) => ({ ...(b as object), aggregations: undefined }) }),
+      {}
+    ),
+  },
+  {
+    name: 'a 200 with the sub-aggregations dropped',
+    setup: async () => (
+      inject({
+        kind: 'transform',
+        transform: (b) => {
+          const aggs = (b as { aggregations?: Record<string, Record<string, unknown>> }).aggregations ?? {};
+          for (const agg of Object.values(aggs))
+            for (const key of Object.keys(agg)) if (key !== 'doc_count') delete agg[key];
+          return b;
+        },
+      }),
+      {}
+    ),
+  },
   {
     name: 'node going away between two checks of a watch',
     setup: async () => {

@@ -191,6 +191,8 @@ describe('buildx-gate verify as a process', () => {
       execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
         .split('\n')
         .filter((l) => l.trim() === marker);
+    // bash prints, then forks the sleep: wait until it runs.
+    for (let i = 0; i < 50 && alive().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(alive()).toHaveLength(1);
     const sent = Date.now();
     child.kill('SIGTERM');

@@ -30,6 +30,12 @@ describe('a verification', () => {
     expect(withMessages(gated)).toEqual([true, true, true]);
   });
 
+  it('counts the logs stamped after the check time at the last scheduled check', async () => {
+    const deps = depsFor({ total: 1000, errors: 2, baselineTotal: 6000, baselineErrors: 12 });
+    await runVerification(configFrom({ interval: '1m', duration: '3m' }), deps);
+    expect(deps.store.requests.map((r) => 'future' in (r.body.aggs as object))).toEqual([false, false, true]);
+  });
+
   it('fetches the messages once more when the verdict comes early', async () => {
     const deps = depsFor(BURST);
     const report = await runVerification(configFrom({ rules: RULES, interval: '1m', duration: '5m' }), deps);

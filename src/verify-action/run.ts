@@ -127,7 +127,8 @@ async function watchDeploy(
     config,
     deps.clock,
     checkJudge(config),
-    (window, at, scheduledLast) => measurer.measure(window, at, scheduledLast || messagesEveryCheck),
+    (window, at, scheduledLast) =>
+      measurer.measure(window, at, scheduledLast || messagesEveryCheck, scheduledLast),
     (check) => {
       const head = `check ${check.check}: ${check.status}`;
       const figures =

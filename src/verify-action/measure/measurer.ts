@@ -74,8 +74,14 @@ export class Measurer {
     return response;
   };
 
-  async measure(window: CheckWindow, at: number, messages: boolean): Promise<Observation> {
-    const request = buildCheckRequest(this.config, this.session.plan, window, { messages, checkedAt: at });
+  /**
+   * One check. The last scheduled one (`final`) also counts the logs stamped after its time: the
+   * verdict rests on it, and an earlier check decides only on breaches, which counts stamped
+   * ahead cannot undo. (A watch replayed on past data, as tests do, sees later data as ahead.)
+   */
+  async measure(window: CheckWindow, at: number, messages: boolean, final = true): Promise<Observation> {
+    const checkedAt = final ? at : undefined;
+    const request = buildCheckRequest(this.config, this.session.plan, window, { messages, checkedAt });
     this.lastRequest = request;
     const started = this.clock.now();
     try {
@@ -84,7 +90,7 @@ export class Measurer {
       const measurement = parseCheckResponse(this.config, plan, window, response, {
         messages,
         text: this.text,
-        checkedAt: at,
+        checkedAt,
       });
       const more = await countTemplates(this.search, this.config, plan, window, measurement);
       this.latencies.push(this.clock.now() - started);
