@@ -44,7 +44,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   },
   {
     name: 'request-timeout',
-    description: 'Timeout of each Elasticsearch request. Default: 30s.',
+    description: 'Timeout of each Elasticsearch request, at most 596h31m23s. Default: 30s.',
   },
   {
     name: 'retries',
@@ -54,7 +54,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'index',
     description:
-      'Index pattern or data stream; a pattern matching no index is an error, never zero errors. Default: logs-*.',
+      'Index pattern or data stream; a pattern matching no index is an error, never zero errors. A closed index the pattern matches is not searched, so it makes the checks inconclusive; leave it out with ,-name (e.g. logs-*,-logs-archive-*). Default: logs-*.',
   },
   {
     name: 'timestamp-field',
@@ -63,7 +63,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'level-field',
     description:
-      'Log level field; a text field uses its .keyword sub-field. Unmapped is an error; zero errors while the field never holds one of the levels is called out in the decision. Default: log.level.',
+      'Log level field; a text field uses its .keyword sub-field. Unmapped is an error; zero errors while the field never holds one of the levels is called out in the decision, and the field gone from most logs since the deploy (against the baseline) makes the check inconclusive. Default: log.level.',
   },
   {
     name: 'message-field',
@@ -116,7 +116,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   },
   {
     name: 'interval',
-    description: 'Time between checks. Default: 30s.',
+    description: 'Time between checks, at most 596h31m23s. Default: 30s.',
   },
   {
     name: 'duration',
@@ -173,7 +173,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'rules',
     description:
-      'YAML list of pattern rules: name, phrase (match_phrase) or query (DSL object), field (default message-field), levels (default any), max (most matches tolerated in the window), consecutive (checks in a row over max, default 1), action (rollback | pause | fail | notify | warn; default fail), notify (alert targets on a breach: [alertmanager, webhook]; action notify alone alerts every configured target), labels (extra Alertmanager labels, e.g. {team: security, severity: page}). A breached rollback or pause rule decides at once; rollback, pause and fail fail the job; notify and warn do not.',
+      'YAML list of pattern rules: name, phrase (match_phrase) or query (DSL object), field (default message-field), levels (default any), max (most matches tolerated in the window), consecutive (checks in a row over max, default 1), action (rollback | pause | fail | notify | warn; default fail), notify (alert targets on a breach: [alertmanager, webhook]; action notify alone alerts every configured target), labels (extra Alertmanager labels, e.g. {team: security, severity: page}). A breached rollback or pause rule decides at once; rollback, pause and fail fail the job; notify and warn do not. A phrase with no letter or digit, or of English stop words only, is refused (it would never match); a phrase rule on a field the mapping lacks makes the checks inconclusive.',
   },
   {
     name: 'failure-limit',
@@ -200,22 +200,22 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'pause-command',
     description:
-      'Shell command run with bash on a pause decision (e.g. kubectl argo rollouts pause checkout -n shop), with the same BXG_* environment as rollback-command. A pause fails the job, so later environments do not run, and rolls nothing back; the summary says how to resume.',
+      'Shell command run with bash on a pause decision (e.g. kubectl argo rollouts pause checkout -n shop), with the same BXG_* environment as rollback-command, and the same environment stripped of credentials. A pause fails the job, so later environments do not run, and rolls nothing back; the summary says how to resume.',
   },
   {
     name: 'pause-timeout',
     description:
-      'How long pause-command may run; past it the command (and what it started) is stopped and the pause counts as failed. Default: 10m.',
+      'How long pause-command may run, at most 596h31m23s; past it the command (and what it started) is stopped and the pause counts as failed. Default: 10m.',
   },
   {
     name: 'rollback-command',
     description:
-      "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. This action's inputs (INPUT_*, with the credentials) are removed from its environment; pass what it needs through the step's env.",
+      "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. Its environment is a run step's: this action's inputs (INPUT_*, with the credentials) and the runner's tokens for actions (ACTIONS_RUNTIME_TOKEN, ACTIONS_RUNTIME_URL, ACTIONS_RESULTS_URL, ACTIONS_CACHE_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN and _URL) are removed; pass what it needs through the step's env. The result is its exit code: a child left in the background is not waited for. SIGINT or SIGTERM to the step stops it, with all it started.",
   },
   {
     name: 'rollback-timeout',
     description:
-      'How long rollback-command may run; past it the command (and what it started) is stopped and the rollback counts as failed. Default: 10m.',
+      'How long rollback-command may run, at most 596h31m23s; past it the command (and what it started) is stopped and the rollback counts as failed. Default: 10m.',
   },
   {
     name: 'rollback-workflow',
