@@ -13,7 +13,7 @@ import { renderText } from '../../src/verify-action/report/text-report.js';
 import { runAction } from '../../src/verify-action/main.js';
 import { ES8_URL, requestJson, uniqueIndexPrefix, waitForElasticsearch } from '../support/es-env.js';
 import { MINUTE, realDeps } from '../verify-action/itest-helpers.js';
-import { fakeRunner } from './fake-runner.js';
+import { fakeRunner } from '../support/fake-runner.js';
 import { auditSecrets, secretForms, type Leak } from './secret-audit.js';
 
 const API_KEY = 'QnhnU2VjcmV0c0F1ZGl0OmstNzc3LXNlY3JldA==';
