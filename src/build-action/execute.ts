@@ -89,7 +89,8 @@ export async function executeBuild(
       ? { session: startHistory(planned.plan, deps.now), label: planned.label }
       : null;
 
-    const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer());
+    // buildx runs with --progress=plain (argv.ts) and the engine gets its stderr only (stream-build.ts).
+    const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer({ progress: 'plain' }));
     const streamed = await streamBuild(command, analyzer, deps);
     const { exitCode, cancelled } = streamed.result;
     const report = redactDeep(

@@ -1,6 +1,11 @@
 // Runs buildx with its output going two ways at once: to the job log, byte for
 // byte as printed, and into the engine. While it runs, the engine's report is
 // sampled to learn when each step started (plain logs do not say).
+//
+// Only stderr is buildx's log. Its stdout is the build's own result when the user
+// asks for one there (`--output -`: a tar of files a RUN step wrote; `--call`'s
+// output): shown in the job log, never read as log lines, so nothing a step
+// writes into the image can pass for a vertex, a context transfer or a warning.
 import type { BuildCommand } from './argv.js';
 import type { BuildDeps, LogAnalyzer, BuildxExit } from '../ports.js';
 import { StepClock } from './step-clock.js';
@@ -10,7 +15,7 @@ export interface StreamedBuild {
   /** Wall time from spawning buildx to its exit, as the action measured it. */
   durationMs: number;
   startTimes: ReadonlyMap<string, number>;
-  /** The last lines buildx printed, decoded, for diagnosing setup failures. */
+  /** The last lines buildx printed on stderr, decoded, for diagnosing setup failures. */
   lastLines: string[];
 }
 
@@ -38,9 +43,11 @@ export async function streamBuild(
   let endsWithNewline = true;
   let result: BuildxExit;
   try {
-    result = await deps.buildx.run(command, { ...deps.env, BUILDX_METADATA_WARNINGS: 'true' }, (line) => {
+    const env = { ...deps.env, BUILDX_METADATA_WARNINGS: 'true' };
+    result = await deps.buildx.run(command, env, (line, stream) => {
       io.writeRaw(line);
       endsWithNewline = line.length > 0 && line[line.length - 1] === 0x0a;
+      if (stream !== 'stderr') return;
       analyzer.write(line);
       lastLines.push(
         line

@@ -68,7 +68,7 @@ function readWorkerHandle(text: string): WorkerHandle | null {
 export interface PostRecorder {
   /** Spawns like child_process.spawn and records the process group of what it started. */
   spawn(command: string, args: string[], options: SpawnOptions): ChildProcess;
-  /** buildx with every line also copied to the log file the post step reads. */
+  /** buildx with every line of its log (stderr: stdout is the build's result) also copied to the file the post step reads. */
   wrap(buildx: Buildx): Buildx;
   /** The main step wrote its summary and outputs: the post step has nothing to do. */
   finish(): void;
@@ -112,7 +112,7 @@ export function postRecorder(
             fd = null;
           }
           return buildx.run(command, runEnv, (line, stream) => {
-            if (fd !== null) {
+            if (fd !== null && stream === 'stderr') {
               try {
                 writeSync(fd, line);
               } catch {

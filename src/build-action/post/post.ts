@@ -96,7 +96,8 @@ async function cleanUpBuild(deps: PostDeps): Promise<Omit<PostOutcome, 'history'
   }
   const secrets = inputs === null ? [] : planRun(inputs, deps.env, deps.cwd).secrets;
 
-  const analyzer = new BuildLogAnalyzer();
+  // The copy holds buildx's stderr, in the plain progress the main step asked for.
+  const analyzer = new BuildLogAnalyzer({ progress: 'plain' });
   if (state.logFile !== null) {
     try {
       const read = deps.readLog ?? ((file: string) => createReadStream(file, { highWaterMark: 256 * 1024 }));
