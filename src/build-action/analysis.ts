@@ -83,7 +83,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
       [],
     )
     .filter((f) => !(f.kind === 'cache-bust' && f.line !== null && blamedLines.has(f.line)));
-  const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs);
+  const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs, run.context);
   const regressionBreaches =
     buildFailed || history === null ? [] : history.regression.gates.filter((g) => !g.passed);
   const breached = breaches(gates);
@@ -109,7 +109,11 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
   const reportPath = `${run.tempDir}/report.json`;
   return {
     report,
-    reportFile: { path: reportPath, text: `${JSON.stringify(report, null, 2)}\n` },
+    // The engine's report, and the build context as the action measured it (`context`).
+    reportFile: {
+      path: reportPath,
+      text: `${JSON.stringify({ ...report, context: run.context }, null, 2)}\n`,
+    },
     outputs: [
       ...outputsOf(report, run, reportPath),
       ...(run.history ? [['history-record', run.history.recordPath] as [OutputName, string]] : []),
@@ -128,6 +132,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 dockerfileRepoPath,
                 findings,
                 gates,
+                context: run.context,
                 imageId: run.produced.imageId,
                 digest: run.produced.digest,
                 tags: inputs.tags,

@@ -15,8 +15,12 @@ import { SafeAnalyzer } from './buildx/safe-analyzer.js';
 import { SecretFiles } from './buildx/secret-files.js';
 import { materializeSecrets } from './buildx/secrets.js';
 import { streamBuild, type StreamedBuild } from './buildx/stream-build.js';
+import { contextSize, type ContextSize } from './explain/context-size.js';
+import { isLocalContext } from './buildx/paths.js';
 import {
   addJobRow,
+  measureContext,
+  type ContextMeasure,
   planActionHistory,
   startHistory,
   type ActionHistoryContext,
@@ -37,6 +41,8 @@ export interface Execution {
   produced: ProducedImage;
   /** The Dockerfile as built, when it is readable here. */
   dockerfileText: string | null;
+  /** The build context's size: measured on disk for a local context, else what BuildKit transferred. */
+  context: ContextSize;
   /** Whether the local context has a .dockerignore; null for remote contexts. */
   hasDockerignore: boolean | null;
   /** Build history (history/index.ts), null when it is off, unavailable, or the build was cancelled. */
@@ -90,6 +96,8 @@ export async function executeBuild(
       : null;
 
     // buildx runs with --progress=plain (argv.ts) and the engine gets its stderr only (stream-build.ts).
+    // Measured while buildx runs: the gate's figure never comes from the log (context-size.ts).
+    const measuring = measureLocalContext(plan);
     const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer({ progress: 'plain' }));
     const streamed = await streamBuild(command, analyzer, deps);
     const { exitCode, cancelled } = streamed.result;
@@ -98,14 +106,18 @@ export async function executeBuild(
       plan.secrets,
     );
     const { dockerfilePath, contextDir } = plan.location;
+    const context = contextSize(report.totals.contextBytes, await measuring);
     // A cancelled build has no time to wait for the cache service: the runner is about to kill it.
     const executedHistory =
-      history && !cancelled ? await finishHistory(history, report, streamed.durationMs, tempDir, deps) : null;
+      history && !cancelled
+        ? await finishHistory(history, report, streamed.durationMs, context, tempDir, deps)
+        : null;
     return {
       tempDir,
       command,
       streamed,
       report,
+      context,
       analyzerFailure: analyzer.failure,
       produced: await readProducedImage(files, deps.fs),
       dockerfileText: dockerfilePath === null ? null : await deps.fs.readText(dockerfilePath),
@@ -139,11 +151,12 @@ async function finishHistory(
   history: StartedHistory,
   report: BuildReport,
   durationMs: number,
+  context: ContextSize,
   tempDir: string,
   deps: BuildDeps,
 ): Promise<ExecutedHistory | null> {
   try {
-    const result = await history.session.finish(report, durationMs);
+    const result = await history.session.finish(report, durationMs, context);
     // What the cache client printed while buildx ran, now that workflow commands are read again.
     if (result.heldLog !== '') deps.io.writeRaw(result.heldLog);
     const recordPath = `${tempDir}/history-record.json`;
@@ -169,6 +182,13 @@ const SAVE_WORDS: Record<HistoryResult['saved'], string> = {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The local build context on disk (.dockerignore applied); null for a remote context or when it cannot be read. */
+function measureLocalContext(plan: RunPlan): Promise<ContextMeasure | null> {
+  const { contextDir, dockerfilePath } = plan.location;
+  if (contextDir === null || !isLocalContext(plan.context)) return Promise.resolve(null);
+  return measureContext(contextDir, dockerfilePath).catch(() => null);
 }
 
 async function hasIgnoreFile(

@@ -62,7 +62,7 @@ describe('evaluateGates', () => {
     expect(evaluateGates(clean01, { ...off, maxContextBytes: 300 }, null)[0]).toEqual({
       gate: 'max-context-size',
       passed: false,
-      message: 'build context 359 B > maximum 300 B',
+      message: 'build context 359 B (sent to the builder) > maximum 300 B',
       excess: '59 B over',
     });
     expect(evaluateGates(parse09, { ...off, maxContextBytes: 300 }, null)[0].passed).toBe(true);

@@ -19,6 +19,11 @@ export function defaultGitContext(run: RunEnvironment): string {
 
 const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
 
+/** A build context that is a directory on this machine (not a URL, a Git repository or stdin). */
+export function isLocalContext(context: string): boolean {
+  return context !== '-' && !REMOTE_CONTEXT.test(context);
+}
+
 export interface DockerfileLocation {
   /** Absolute path of the Dockerfile on this machine, null when it cannot be read here (stdin, remote file). */
   dockerfilePath: string | null;

@@ -5,6 +5,7 @@
 import type { BuildReport } from '../../engine/index.js';
 import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
 import { cachedStepsText } from './cache-figure.js';
+import { contextSize, type ContextSize } from './context-size.js';
 
 export interface GateSettings {
   minCacheHitRatio: number | null;
@@ -24,10 +25,15 @@ export interface GateResult {
   excess: string | null;
 }
 
+/**
+ * `context` is the build context as the action measured it (context-size.ts); without it, the
+ * log's transferred figure stands in, and the message says so.
+ */
 export function evaluateGates(
   report: BuildReport,
   settings: GateSettings,
   buildDurationMs: number | null,
+  context: ContextSize = contextSize(report.totals.contextBytes, null),
 ): GateResult[] {
   const results: GateResult[] = [];
   if (settings.minCacheHitRatio !== null) {
@@ -65,10 +71,12 @@ export function evaluateGates(
     );
   }
   if (settings.maxContextBytes !== null) {
+    const where = context.measured === 'context-directory' ? 'the context directory' : 'sent to the builder';
     results.push(
-      upperLimit('max-context-size', report.totals.contextBytes, settings.maxContextBytes, {
-        format: formatBytes,
-        measured: 'build context',
+      upperLimit('max-context-size', context.bytes, settings.maxContextBytes, {
+        format: (n) => formatBytes(n),
+        measured: `build context${context.incomplete ? ' at least' : ''}`,
+        note: ` (${where})`,
         unmeasured: 'no build context was transferred',
       }),
     );
@@ -93,7 +101,7 @@ function upperLimit(
   gate: GateName,
   value: number | null,
   max: number,
-  text: { format: (n: number) => string; measured: string; unmeasured: string },
+  text: { format: (n: number) => string; measured: string; unmeasured: string; note?: string },
 ): GateResult {
   if (value === null) {
     return { gate, passed: true, message: `${text.unmeasured} (maximum ${text.format(max)})`, excess: null };
@@ -102,7 +110,7 @@ function upperLimit(
   return {
     gate,
     passed,
-    message: `${text.measured} ${text.format(value)} ${passed ? '<=' : '>'} maximum ${text.format(max)}`,
+    message: `${text.measured} ${text.format(value)}${text.note ?? ''} ${passed ? '<=' : '>'} maximum ${text.format(max)}`,
     excess: passed ? null : `${text.format(value - max)} over`,
   };
 }

@@ -10,6 +10,7 @@ import type { CacheFinding } from './cache-bust.js';
 import { cachedStepsText } from './cache-figure.js';
 import { dockerfileExcerpt, locateError } from './error-location.js';
 import type { GateResult } from './gates.js';
+import { contextSizeText, type ContextSize } from './context-size.js';
 import type { SetupError } from './setup-errors.js';
 import { renderTimeline } from './timeline.js';
 import { formatBytes, formatDuration, formatRatio } from '../../shared/units.js';
@@ -23,6 +24,8 @@ export interface SummaryInput {
   dockerfileRepoPath: string | null;
   findings: readonly CacheFinding[];
   gates: readonly GateResult[];
+  /** The build context as the action measured it; the log's transferred figure when absent. */
+  context?: ContextSize;
   imageId: string | null;
   digest: string | null;
   tags: readonly string[];
@@ -67,7 +70,7 @@ function overview(input: SummaryInput): string[] {
         formatDuration(input.durationMs ?? t.durationMs),
         ratio,
         String(t.instructionSteps),
-        formatBytes(t.contextBytes),
+        input.context ? escapeMarkdownInline(contextCell(input.context)) : formatBytes(t.contextBytes),
         escapeMarkdownInline(builder),
       ],
     ],
@@ -79,6 +82,15 @@ function overview(input: SummaryInput): string[] {
   if (report.platforms.length > 0) image.push(`Platforms: ${report.platforms.map(inlineCode).join(' ')}`);
   if (image.length > 0) lines.push('', image.join(' · '));
   return lines;
+}
+
+/** The measured size, and what was sent when that differs (the builder had the rest already). */
+function contextCell(context: ContextSize): string {
+  const text = contextSizeText(context);
+  if (context.measured !== 'context-directory' || context.transferredBytes === null) return text;
+  return context.transferredBytes === context.bytes
+    ? text
+    : `${text}, ${formatBytes(context.transferredBytes)} sent`;
 }
 
 function errorSection(input: SummaryInput): string[] {

@@ -27,6 +27,9 @@ export {
 export { addJobRow } from './job-rows.js';
 export { describeCause, historyAnnotations, renderHistorySection, type JobRow } from './render.js';
 
+// The size of a local build context on disk (.dockerignore applied), for the max-context-size gate.
+export { measureContext, type ContextMeasure } from './record/context-files.js';
+
 // The regression gates' settings (their inputs are parsed by src/shared/growth-limits.ts).
 export type { RegressionSettings } from './record/regression.js';
 

@@ -65,8 +65,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The build context's size as the action measured it (explain/context-size.ts has the same shape). */
+export interface MeasuredContext {
+  bytes: number | null;
+  measured: 'context-directory' | 'transferred';
+  transferredBytes: number | null;
+}
+
 export interface HistorySession {
-  finish(report: BuildReport, durationMs: number): Promise<HistoryResult>;
+  /** Without `context`, the record keeps the log's transferred figure (the CLI). */
+  finish(report: BuildReport, durationMs: number, context?: MeasuredContext): Promise<HistoryResult>;
 }
 
 export function startHistory(plan: HistoryPlan, now: () => number): HistorySession {
@@ -84,7 +92,7 @@ export function startHistory(plan: HistoryPlan, now: () => number): HistorySessi
   void restoring.catch(() => undefined);
 
   return {
-    async finish(report, durationMs) {
+    async finish(report, durationMs, context) {
       const [{ previous, baseline }, fingerprints] = await Promise.all([
         withTimeout(restoring, RESTORE_WAIT_MS, () => {
           warnings.push(
@@ -105,6 +113,7 @@ export function startHistory(plan: HistoryPlan, now: () => number): HistorySessi
         buildArgs: plan.buildArgs,
         sources: fingerprints?.sources ?? [],
         now: new Date(),
+        ...(context ? { context } : {}),
       });
       const blames =
         plan.dockerfile === null

@@ -4,7 +4,7 @@
 // cut and marked incomplete rather than walked for minutes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { lstat, readFile, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createIgnoreMatcher, readIgnoreFile, type IgnoreMatcher } from './dockerignore.js';
 
@@ -82,6 +82,38 @@ export async function listContext(
   };
   await walk('');
   return { files, incomplete, ignorePatterns: [...matcher.patterns] };
+}
+
+/** The size of a local build context: its files (.dockerignore applied), as BuildKit would send them. */
+export interface ContextMeasure {
+  bytes: number;
+  files: number;
+  /** The walk stopped at its file limit: bytes and files are lower bounds. */
+  incomplete: boolean;
+}
+
+/**
+ * Measures the build context on disk, for the max-context-size gate: what BuildKit reports it
+ * transferred is only what the builder did not have yet (a second build of the same context on
+ * the same builder sends a few bytes), and a RUN step's output must never be read as a size.
+ */
+export async function measureContext(
+  contextDir: string,
+  dockerfilePath: string | null,
+  maxFiles = MAX_CONTEXT_FILES,
+): Promise<ContextMeasure> {
+  // listContext skips what it cannot read; a context that is not there is no size at all.
+  if (!(await stat(contextDir)).isDirectory()) throw new Error(`${contextDir} is not a directory`);
+  const listing = await listContext(
+    contextDir,
+    await readContextIgnore(contextDir, dockerfilePath),
+    maxFiles,
+  );
+  return {
+    bytes: listing.files.reduce((sum, f) => sum + f.size, 0),
+    files: listing.files.length,
+    incomplete: listing.incomplete,
+  };
 }
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;

@@ -51,7 +51,12 @@ export interface BuildRecord {
   durationMs: number | null;
   phases: PhaseTimes | null;
   cacheHitRatio: number | null;
+  /** The build context's size: measured on disk (contextMeasured `context-directory`), else what BuildKit transferred. */
   contextBytes: number | null;
+  /** Where contextBytes comes from; records before it was added hold the transferred figure. */
+  contextMeasured?: 'context-directory' | 'transferred';
+  /** What BuildKit transferred (less than the context when the builder had it already). */
+  contextTransferredBytes?: number | null;
   steps: RecordStep[];
   stages: RecordStage[];
   /**
@@ -72,6 +77,12 @@ export interface RecordFacts {
   buildArgs: readonly string[];
   sources: SourceFingerprint[];
   now: Date;
+  /** The context as the action measured it; the report's transferred figure when absent. */
+  context?: {
+    bytes: number | null;
+    measured: 'context-directory' | 'transferred';
+    transferredBytes: number | null;
+  };
 }
 
 const MAX_STEPS = 400;
@@ -183,7 +194,9 @@ export function makeRecord(
     durationMs: facts.durationMs ?? report.totals.durationMs,
     phases: report.phases ?? null,
     cacheHitRatio: report.totals.cacheHitRatio,
-    contextBytes: report.totals.contextBytes,
+    contextBytes: facts.context?.bytes ?? report.totals.contextBytes,
+    contextMeasured: facts.context?.measured ?? 'transferred',
+    contextTransferredBytes: report.totals.contextBytes,
     steps: report.steps
       .filter((s) => s.kind === 'instruction' || s.durationMs !== null)
       .slice(0, MAX_STEPS)

@@ -60,7 +60,14 @@ export function compareWithBaseline(
   });
   const duration = pick((r) => r.durationMs);
   const cacheRatio = pick((r) => r.cacheHitRatio);
-  const contextBytes = pick((r) => r.contextBytes);
+  // A context measured on disk and one BuildKit transferred are not the same figure: compared
+  // only when both records measured it the same way (older records hold the transferred one).
+  const measuredAlike =
+    baseline === null ||
+    (baseline.contextMeasured ?? 'transferred') === (current.contextMeasured ?? 'transferred');
+  const contextBytes = measuredAlike
+    ? pick((r) => r.contextBytes)
+    : { before: null, after: current.contextBytes ?? null };
   const cacheExportMs = pick((r) => r.phases?.cacheExportMs);
   const baselineSteps = new Map((baseline?.steps ?? []).map((s) => [s.key, s.durationMs]));
   const slowestSteps = current.steps
