@@ -7,6 +7,7 @@
 // unreadable Dockerfile) becomes a warning and never fails a build that buildx
 // passed.
 import { parseDockerfile, type BuildReport } from '../engine/index.js';
+import { escapeMarkdownInline } from '../github/escape.js';
 import type { RunnerAnnotation } from '../github/runner-port.js';
 import { buildAnnotations, errorTitle, gateAnnotations } from './explain/annotations.js';
 import { findCacheBusts } from './explain/cache-bust.js';
@@ -107,6 +108,8 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
           return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
         }, '');
   const reportPath = `${run.tempDir}/report.json`;
+  const secretArgWarning = secretBuildArgWarning(plan.secretBuildArgs);
+  const notes = secretArgWarning === null ? '' : `\n> ⚠️ ${escapeMarkdownInline(secretArgWarning)}\n`;
   return {
     report,
     // The engine's report, and the build context as the action measured it (`context`).
@@ -122,7 +125,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
     summary: !inputs.summary
       ? null
       : setupError
-        ? renderSetupErrorSummary(setupError, lastLines)
+        ? renderSetupErrorSummary(setupError, lastLines) + notes
         : guarded.run<string | null>(
             () =>
               renderSummary({
@@ -137,10 +140,16 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 digest: run.produced.digest,
                 tags: inputs.tags,
                 observedStartMs: streamed.startTimes,
-              }) + historySection,
+              }) +
+              historySection +
+              notes,
             null,
           ),
-    warnings: [...(history?.warnings ?? []).map((w) => `buildx-gate history: ${w}`), ...guarded.warnings],
+    warnings: [
+      ...(secretArgWarning === null ? [] : [secretArgWarning]),
+      ...(history?.warnings ?? []).map((w) => `buildx-gate history: ${w}`),
+      ...guarded.warnings,
+    ],
     failure: failureOf({
       cancelled,
       buildFailed,
@@ -150,6 +159,19 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
       breached: breached.length + regressionBreaches.length,
     }),
   };
+}
+
+/** Said once per run: a build-arg holds a secret, which the `secrets` input passes safely. */
+function secretBuildArgWarning(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const list = names.join(', ');
+  const [subject, verb] =
+    names.length === 1 ? [`build-arg ${list}`, 'looks'] : [`build-args ${list}`, 'look'];
+  return (
+    `${subject} ${verb} like a secret (BuildKit's SecretsUsedInArgOrEnv rule). buildx-gate masks the value and keeps it ` +
+    'out of the report, the summary and the build record, but BuildKit puts it in step names and the image keeps it ' +
+    "in its history. Pass it with the 'secrets' input and read it in a RUN --mount=type=secret instead."
+  );
 }
 
 function outputsOf(report: BuildReport, run: Execution, reportPath: string): [OutputName, string][] {

@@ -4,7 +4,7 @@
 // behind (the image facts, the Dockerfile, a .dockerignore). Everything else is
 // computed from the returned data (analysis.ts).
 import { BuildLogAnalyzer, type BuildReport } from '../engine/index.js';
-import { redactDeep } from '../github/redact.js';
+import { redactDeep, redactSecrets } from '../github/redact.js';
 import { buildxArgv, type BuildCommand } from './buildx/argv.js';
 import { shellQuote } from './buildx/shell-quote.js';
 import type { ActionFS, BuildDeps } from './ports.js';
@@ -84,7 +84,8 @@ export async function executeBuild(
       workflowRunUrl: plan.workflowRunUrl,
       secretSpecs,
     });
-    deps.io.info(`${command.command} ${command.args.map(shellQuote).join(' ')}`);
+    // Masked already (main.ts); scrubbed too, as everything the action writes (a context URL's token).
+    deps.io.info(redactSecrets(`${command.command} ${command.args.map(shellQuote).join(' ')}`, plan.secrets));
     // History starts before buildx: restoring records and fingerprinting the context overlap the build.
     const planned = inputs.history ? await planActionHistory(historyContext(inputs, plan, deps)) : null;
     if (planned?.plan === null) {
@@ -99,7 +100,7 @@ export async function executeBuild(
     // Measured while buildx runs: the gate's figure never comes from the log (context-size.ts).
     const measuring = measureLocalContext(plan);
     const analyzer = new SafeAnalyzer(deps.createAnalyzer?.() ?? new BuildLogAnalyzer({ progress: 'plain' }));
-    const streamed = await streamBuild(command, analyzer, deps);
+    const streamed = scrubStreamed(await streamBuild(command, analyzer, deps), plan.secrets);
     const { exitCode, cancelled } = streamed.result;
     const report = redactDeep(
       analyzer.end({ exitCode: exitCode ?? (cancelled ? null : 1), cancelled }),
@@ -127,6 +128,16 @@ export async function executeBuild(
   } finally {
     await secretFiles.removeAll();
   }
+}
+
+/** What the run kept of buildx's output besides the report (the last lines, step names), scrubbed like it. */
+function scrubStreamed(streamed: StreamedBuild, secrets: readonly string[]): StreamedBuild {
+  if (secrets.length === 0) return streamed;
+  return {
+    ...streamed,
+    lastLines: redactDeep(streamed.lastLines, secrets),
+    startTimes: new Map([...streamed.startTimes].map(([name, ms]) => [redactSecrets(name, secrets), ms])),
+  };
 }
 
 /** This build's history while buildx runs: its session, and its label in the job's table. */

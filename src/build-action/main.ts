@@ -13,7 +13,7 @@
 // for cache-miss blame and regression gates (used through history/index.ts); and
 // post/ is the post step (runPost), which the runner starts after the job.
 import type { BuildReport } from '../engine/index.js';
-import { secretVariants } from '../github/redact.js';
+import { redactSecrets, secretVariants } from '../github/redact.js';
 import type { RunnerPort } from '../github/runner-port.js';
 import { InputError } from '../shared/input-error.js';
 import { analyzeBuild, type BuildAnalysis } from './analysis.js';
@@ -51,18 +51,30 @@ export async function runAction(deps: BuildDeps): Promise<BuildOutcome> {
     return NOT_RUN;
   }
   const analysis = analyzeBuild(inputs, plan, execution);
-  await publish(analysis, io, deps.fs);
+  await publish(analysis, io, deps.fs, plan.secrets);
   const { exitCode, cancelled } = execution.streamed.result;
   return { exitCode, cancelled, report: analysis.report, failed: analysis.failure !== null };
 }
 
-async function publish(analysis: BuildAnalysis, io: RunnerPort, fs: ActionFS): Promise<void> {
-  for (const warning of analysis.warnings) io.warning(warning);
-  await fs.writeText(analysis.reportFile.path, analysis.reportFile.text);
-  for (const [name, value] of analysis.outputs) io.setOutput(name, value);
-  for (const annotation of analysis.annotations) io.annotate(annotation);
-  if (analysis.summary !== null) await io.appendSummary(analysis.summary);
-  if (analysis.failure !== null) io.setFailed(analysis.failure);
+/**
+ * Everything the action writes goes out here, each string scrubbed of every secret once more: the
+ * report was scrubbed field by field (a secret cut over two lines too), and this catches what came
+ * from elsewhere (buildx's metadata file, a message that quotes an input).
+ */
+async function publish(
+  analysis: BuildAnalysis,
+  io: RunnerPort,
+  fs: ActionFS,
+  secrets: readonly string[],
+): Promise<void> {
+  const scrub = (text: string) => redactSecrets(text, secrets);
+  for (const warning of analysis.warnings) io.warning(scrub(warning));
+  await fs.writeText(analysis.reportFile.path, scrub(analysis.reportFile.text));
+  for (const [name, value] of analysis.outputs) io.setOutput(name, scrub(value));
+  for (const annotation of analysis.annotations)
+    io.annotate({ ...annotation, title: scrub(annotation.title), message: scrub(annotation.message) });
+  if (analysis.summary !== null) await io.appendSummary(scrub(analysis.summary));
+  if (analysis.failure !== null) io.setFailed(scrub(analysis.failure));
 }
 
 /** An input error names the input; other errors (a secret file that could not be written) say what failed. */

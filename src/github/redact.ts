@@ -96,3 +96,75 @@ function usableSecrets(secrets: readonly string[]): string[] {
     .filter((s) => s.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
 }
+
+/** Lines of a multi-line secret shorter than this are not masked on their own (a `}`, a blank line). */
+const MIN_SECRET_LINE_LENGTH = 8;
+
+/**
+ * A secret as the runner can mask it and a log can show it. The runner masks the job log line by
+ * line, so one `::add-mask::` for a multi-line value (a PEM key, a JSON credentials file) never
+ * matches, and a step that prints it leaves each line in the output tail and the error excerpt.
+ * So the value comes with each of its lines of 8 characters or more (trimmed, line ends of either
+ * kind). A `-----BEGIN ... KEY-----` marker line is masked too: harmless, and it keeps the rule
+ * simple; a short line (`}`, `a`) is not, since masking it everywhere would garble the log.
+ */
+export function secretParts(secret: string): string[] {
+  if (!/[\r\n]/.test(secret)) return [secret];
+  const lines = secret
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= MIN_SECRET_LINE_LENGTH);
+  return [...new Set([secret, ...lines])];
+}
+
+/** Query parameters that carry a credential in a URL, besides the names that look like secrets. */
+const CREDENTIAL_PARAMS = /^(?:sig|signature|code|x-amz-(?:signature|credential|security-token))$/i;
+const SECRET_PARAM_WORDS =
+  /(?:^|[_-])(?:token|key|apikey|secret|password|passwd|pword|auth|credentials?)(?:$|[_-])/i;
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The credentials a URL carries: the password of its userinfo (or the user, when it is alone: a
+ * token as `https://TOKEN@host/`) and the values of query parameters that hold one (`?token=`,
+ * `access_token`, `X-Amz-Signature`...), as written and percent-decoded. A Git context URL shows up
+ * in buildx's own command line, BuildKit's step names and its errors. Text that is not a URL has none.
+ */
+export function urlCredentials(text: string): string[] {
+  const scheme = text.indexOf('://');
+  if (scheme <= 0) return [];
+  const rest = text.slice(scheme + 3);
+  const found: string[] = [];
+  let authorityEnd = rest.length;
+  for (const stop of ['/', '?', '#']) {
+    const at = rest.indexOf(stop);
+    if (at !== -1 && at < authorityEnd) authorityEnd = at;
+  }
+  const authority = rest.slice(0, authorityEnd);
+  const at = authority.lastIndexOf('@');
+  if (at > 0) {
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const secret = colon === -1 ? userinfo : userinfo.slice(colon + 1);
+    if (secret !== '') found.push(secret, decodeSafely(secret));
+  }
+  const query = rest.indexOf('?', authorityEnd);
+  if (query !== -1) {
+    const hash = rest.indexOf('#', query);
+    for (const pair of rest.slice(query + 1, hash === -1 ? undefined : hash).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = decodeSafely(pair.slice(0, eq));
+      const value = pair.slice(eq + 1);
+      if (value !== '' && (SECRET_PARAM_WORDS.test(name) || CREDENTIAL_PARAMS.test(name)))
+        found.push(value, decodeSafely(value));
+    }
+  }
+  return [...new Set(found)];
+}
