@@ -77,7 +77,8 @@ describe('history through runAction()', () => {
     });
 
     const pr = await build('01-multistage-clean', PR, { 'max-cache-ratio-drop': '10' }, store);
-    expect(calls.slice(2)).toEqual(['restore feature,main', 'save feature']);
+    // A pull request is `pr-<number>` in the keys (branch-identity.test.ts), its head branch aside.
+    expect(calls.slice(2)).toEqual(['restore pr-7,main', 'save pr-7']);
     expect(pr.outcome.failed).toBe(true);
     expect(pr.failed).toEqual(['1 build gate failed (see the annotations above).']);
     expect(pr.annotations).toContainEqual(

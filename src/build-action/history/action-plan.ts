@@ -85,10 +85,11 @@ async function planWith(
     Date.now().toString(36),
   ].join('-');
   const store = createStore({ prefix, variant: recordVariant(inputs.buildArgs), uniqueSuffix });
+  const identity = buildIdentity(env);
   const plan: HistoryPlan = {
     store,
-    branch: branchOf(env),
-    defaultBranch: defaultBranchOf(env),
+    branch: identity.branch,
+    defaultBranch: identity.baseline,
     contextDir: ctx.contextDir,
     dockerfilePath: ctx.dockerfilePath,
     dockerfile: text === null ? null : parseDockerfile(text),
@@ -117,32 +118,72 @@ export function workflowOf(env: NodeJS.ProcessEnv): string {
   return env.GITHUB_WORKFLOW || 'local';
 }
 
-/** The pull request's head branch, else the pushed branch or tag. */
-export function branchOf(env: NodeJS.ProcessEnv): string {
-  if (env.GITHUB_HEAD_REF) return env.GITHUB_HEAD_REF;
-  if (env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME;
-  const ref = env.GITHUB_REF ?? '';
-  return ref.replace(/^refs\/(heads|tags)\//, '') || 'local';
+/** Who this build is in the record's keys: its branch, and the branch it is compared with. */
+export interface BuildIdentity {
+  /** `pr-<number>` for a pull request, else the pushed branch or tag. */
+  branch: string;
+  /** The regression baseline: a pull request's base branch, else the repository's default branch. */
+  baseline: string;
 }
 
-/** The repository's default branch from the event payload; `main` when the run does not say. */
-export function defaultBranchOf(
+interface EventPayload {
+  number?: unknown;
+  pull_request?: { number?: unknown; base?: { ref?: unknown } };
+  repository?: { default_branch?: unknown };
+}
+
+/**
+ * The identity comes from the event, never from a branch name alone: a pull request's head branch
+ * is named by whoever opened it (a fork's `main`), so a `pull_request*` event is never the default
+ * branch. It is `pr-<number>` (from the payload, else GITHUB_REF `refs/pull/<n>/merge`), compared
+ * with its base branch (the payload's, else GITHUB_BASE_REF), which is where GitHub lets a pull
+ * request read caches from. Other events are their pushed branch or tag (GITHUB_REF_NAME).
+ */
+export function buildIdentity(
   env: NodeJS.ProcessEnv,
   readEvent: (file: string) => string | null = readEventSync,
-): string {
-  const file = env.GITHUB_EVENT_PATH;
-  if (file) {
-    const text = readEvent(file);
-    if (text !== null) {
-      try {
-        const payload = JSON.parse(text) as { repository?: { default_branch?: unknown } };
-        if (typeof payload.repository?.default_branch === 'string') return payload.repository.default_branch;
-      } catch {
-        // Not JSON: fall through.
-      }
-    }
+): BuildIdentity {
+  const payload = readPayload(env, readEvent);
+  const defaultBranch =
+    typeof payload.repository?.default_branch === 'string' && payload.repository.default_branch !== ''
+      ? payload.repository.default_branch
+      : 'main';
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  const pullRequest = event.startsWith('pull_request') || (event === '' && Boolean(env.GITHUB_HEAD_REF));
+  if (!pullRequest) {
+    const ref = env.GITHUB_REF_NAME || (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '') || 'local';
+    return { branch: ref, baseline: defaultBranch };
   }
-  return 'main';
+  const baseRef = payload.pull_request?.base?.ref;
+  const baseline =
+    typeof baseRef === 'string' && baseRef !== '' ? baseRef : env.GITHUB_BASE_REF || defaultBranch;
+  const number = pullRequestNumber(payload, env);
+  let branch = number === null ? 'pr-unknown' : `pr-${number}`;
+  // Never the baseline's own scope, whatever the branches are called.
+  if (branch === baseline || branch === defaultBranch) branch = `${branch}-pull-request`;
+  return { branch, baseline };
+}
+
+function pullRequestNumber(payload: EventPayload, env: NodeJS.ProcessEnv): number | null {
+  for (const candidate of [payload.pull_request?.number, payload.number]) {
+    if (typeof candidate === 'number' && Number.isSafeInteger(candidate) && candidate > 0) return candidate;
+  }
+  const ref =
+    /^refs\/pull\/(\d{1,12})\//.exec(env.GITHUB_REF ?? '') ??
+    /^(\d{1,12})\/merge$/.exec(env.GITHUB_REF_NAME ?? '');
+  return ref ? Number(ref[1]) : null;
+}
+
+function readPayload(env: NodeJS.ProcessEnv, readEvent: (file: string) => string | null): EventPayload {
+  const file = env.GITHUB_EVENT_PATH;
+  const text = file ? readEvent(file) : null;
+  if (text === null) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null ? (value as EventPayload) : {};
+  } catch {
+    return {};
+  }
 }
 
 function readEventSync(file: string): string | null {
