@@ -5,6 +5,7 @@
 // computed from the returned data (analysis.ts).
 import { BuildLogAnalyzer, type BuildReport } from '../engine/index.js';
 import { redactDeep, redactSecrets } from '../github/redact.js';
+import { terminalLine } from '../shared/text.js';
 import { buildxArgv, type BuildCommand } from './buildx/argv.js';
 import { shellQuote } from './buildx/shell-quote.js';
 import type { ActionFS, BuildDeps } from './ports.js';
@@ -173,10 +174,13 @@ async function finishHistory(
     const recordPath = `${tempDir}/history-record.json`;
     await deps.fs.writeText(recordPath, `${JSON.stringify(result.record, null, 2)}\n`);
     const jobRows = await addJobRow(deps.env, { label: history.label, regression: result.regression });
+    // Names from a stored record (and the event) reach the job log as one line that cannot be a command.
     deps.io.info(
-      `buildx-gate history: record of ${result.record.branch ?? 'this branch'} ${SAVE_WORDS[result.saved]}; ` +
-        `compared with ${result.previous === null ? 'no earlier record' : `${result.previous.branch ?? '?'} at ${(result.previous.commit ?? '?').slice(0, 7)}`} ` +
-        `(${Math.round(result.finishMs)} ms after the build).`,
+      terminalLine(
+        `buildx-gate history: record of ${result.record.branch ?? 'this branch'} ${SAVE_WORDS[result.saved]}; ` +
+          `compared with ${result.previous === null ? 'no earlier record' : `${result.previous.branch ?? '?'} at ${(result.previous.commit ?? '?').slice(0, 7)}`} ` +
+          `(${Math.round(result.finishMs)} ms after the build).`,
+      ),
     );
     return { result, recordPath, jobRows };
   } catch (error) {

@@ -207,7 +207,9 @@ async function restoreRecords(
     }
     if (restored === null) return null;
     const { record, problem } = parseRecord(restored.text);
-    if (problem !== null) warnings.push(`${problem}; it is ignored`);
+    // Said once: the latest record and the baseline may be the same bad one. The next save supersedes it.
+    const warning = `${problem}; it is ignored, and this build's record replaces it`;
+    if (problem !== null && !warnings.includes(warning)) warnings.push(warning);
     return record === null ? null : { record, scope: restored.scope };
   };
   const latest = await read(scopes);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Dockerfile, DockerfileInstruction } from '../../../engine/index.js';
 import type { BuildReport, Outcome, PhaseTimes, StepStatus } from '../../../engine/index.js';
 import type { SourceFingerprint } from './fingerprint.js';
+import { checkRecord } from './record-schema.js';
 import { looksLikeSecretName } from './secret-names.js';
 
 export const RECORD_SCHEMA = 1;
@@ -217,8 +218,17 @@ export function stageOfStep(dockerfile: Dockerfile, name: string | null): number
   return generic ? Number(generic[1]) : undefined;
 }
 
-/** A record read back; null (with the reason) for anything that is not a record this code understands. */
+/** A stored record this long is no record of ours (they are a few KB; the bounds allow far more). */
+export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
+
+/**
+ * A record read back; null (with the reason) for anything that is not a record this code
+ * understands. It comes from a cache that others can write, so it is checked field by field
+ * (record-schema.ts) before anything reads it; the reason names the field, never its content.
+ */
 export function parseRecord(text: string): { record: BuildRecord | null; problem: string | null } {
+  if (text.length > MAX_RECORD_CHARS)
+    return { record: null, problem: `the stored build record is larger than ${MAX_RECORD_CHARS} characters` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -228,18 +238,17 @@ export function parseRecord(text: string): { record: BuildRecord | null; problem
   if (typeof value !== 'object' || value === null)
     return { record: null, problem: 'the stored build record is not an object' };
   const v = value as Record<string, unknown>;
-  if (v.schema !== RECORD_SCHEMA)
+  if (v.schema !== RECORD_SCHEMA) {
+    const schema = typeof v.schema === 'number' && Number.isSafeInteger(v.schema) ? String(v.schema) : 'none';
     return {
       record: null,
-      problem: `the stored build record has schema ${JSON.stringify(v.schema)}, this action reads ${RECORD_SCHEMA}`,
+      problem: `the stored build record has schema ${schema}, this action reads ${RECORD_SCHEMA}`,
     };
-  const arrays = ['platforms', 'steps', 'stages', 'sources'];
-  for (const key of arrays)
-    if (!Array.isArray(v[key]))
-      return { record: null, problem: `the stored build record has no ${key} list` };
-  if (typeof v.buildArgs !== 'object' || v.buildArgs === null)
-    return { record: null, problem: 'the stored build record has no buildArgs' };
-  return { record: value as BuildRecord, problem: null };
+  }
+  const checked = checkRecord(value);
+  if ('problem' in checked)
+    return { record: null, problem: `the stored build record is not valid: ${checked.problem.message}` };
+  return { record: checked.record as BuildRecord, problem: null };
 }
 
 export function serializeRecord(record: BuildRecord): string {
