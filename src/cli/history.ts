@@ -11,6 +11,7 @@ import {
   parseDurationIncrease,
   parseRatioDrop,
 } from '../shared/growth-limits.js';
+import { terminalLine } from '../shared/text.js';
 import { formatBytes, formatDuration } from '../shared/units.js';
 import {
   describeCause,
@@ -150,6 +151,7 @@ export async function runHistory(args: HistoryArgs, report: BuildReport, io: Cli
   return session.finish(report, report.totals.durationMs ?? 0);
 }
 
+/** The history as text for a terminal or a CI log; every line is made inert (terminalLine). */
 export function renderHistoryText(result: HistoryResult): string {
   const lines: string[] = ['', 'History'];
   if (result.blames.length === 0) lines.push('  every step came from the cache');
@@ -180,5 +182,8 @@ export function renderHistoryText(result: HistoryResult): string {
     lines.push(`  ${g.passed ? 'pass' : 'FAIL'} ${g.gate}: ${g.message}${g.excess ? ` (${g.excess})` : ''}`);
   for (const w of result.warnings) lines.push(`  warning: ${w}`);
   lines.push(`  record ${result.saved === 'not-saved' ? 'not saved' : 'saved'}`);
-  return `${lines.join('\n')}\n`;
+  // Names from the context (changed files) and from records (branches) are text a terminal or a CI
+  // log must show as such: each line loses escapes and controls, a line break in a name becomes a
+  // space, and no line starts with `::` (a runner would read it as a workflow command).
+  return `${lines.map(terminalLine).join('\n')}\n`;
 }
