@@ -289,6 +289,9 @@ describe('run: inputs and secrets', () => {
     const { io, fs, seen } = await action(
       { context: '.', secrets: 'NPM_TOKEN=s3cr3t-value\nOTHER=x,y', 'secret-envs': 'AWS=AWS_SECRET' },
       { log: corpusFile('01-multistage-clean', 'plain.log') },
+      {},
+      // Set (empty, as a fork's pull request gets it): an unset one is refused (secret-inputs.test.ts).
+      { env: { GITHUB_WORKSPACE: WORKSPACE, AWS_SECRET: '' } },
     );
     expect(io.events[0]).toBe('mask');
     // With their encoded forms (base64 at three alignments, hex), which a RUN step could print.

@@ -249,6 +249,52 @@ describe('every build action input, with wrong values', () => {
   );
 });
 
+/** Build inputs: values too large to be what they ask for, and a secret-envs variable that is not set. */
+const N400 = '9'.repeat(400);
+const BUILD_HUGE: Array<[string, string]> = [
+  ['max-context-size', `${N400}B`],
+  ['max-context-size', `1${'0'.repeat(399)}B`],
+  ['max-duration', `${N400}h`],
+  ['min-cache-hit-ratio', `${N400}%`],
+  ['max-duration-increase', `+${N400}s`],
+  ['max-duration-increase', `+1${'0'.repeat(23)}%`],
+  ['max-cache-ratio-drop', N400],
+  ['max-context-growth', `+${N400}B`],
+  ['max-context-growth', `+1${'0'.repeat(23)}%`],
+  ['max-cache-export', `${N400}m`],
+  ['max-cache-export', `+${N400}%`],
+  ['secret-envs', 'KEY=BXG_HARDENING_UNSET_VARIABLE'],
+];
+
+describe('build action inputs past their bounds', () => {
+  it.each(BUILD_HUGE.map(([name, value], i) => [name, i, value] as const))(
+    '%s #%d',
+    async (name, _i, value) => {
+      let started = false;
+      const { runner: io, recorded } = fakeRunner({ [name]: value });
+      const fs: ActionFS = {
+        readText: async () => null,
+        exists: async () => false,
+        writeText: async () => {},
+        makeTempDir: async () => '/tmp/bxg-hardening',
+        remove: async () => {},
+      };
+      const buildx: Buildx = {
+        run: async () => {
+          started = true;
+          return { exitCode: 0, signal: null, cancelled: false, spawnErrorCode: null };
+        },
+      };
+      await runBuildAction({ io, fs, buildx, env: {}, cwd: '/w', now: () => 0, randomToken: () => 't' });
+      tried++;
+      refused++;
+      expect(recorded.failed[0]).toMatch(new RegExp(`^Input '${name}': `));
+      if (name === 'secret-envs') expect(recorded.failed[0]).toContain('BXG_HARDENING_UNSET_VARIABLE');
+      expect(started).toBe(false);
+    },
+  );
+});
+
 describe('every verify action input, with wrong values', () => {
   const names = inputsOf('verify/action.yml');
   it('every input has a declared type, and the action and the code list the same inputs', () => {

@@ -61,7 +61,15 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
   }
   const cancelled = result.cancelled;
   const buildFailed = cancelled || result.exitCode !== 0;
-  const setupError = buildFailed && !cancelled ? diagnoseSetupError(result.spawnErrorCode, lastLines) : null;
+  const setupError =
+    buildFailed && !cancelled
+      ? diagnoseSetupError(
+          result.spawnErrorCode,
+          lastLines,
+          run.command.sources ?? [],
+          report.steps.length > 0,
+        )
+      : null;
 
   const dockerfileText = run.dockerfileText;
   const dockerfile = guarded.run(

@@ -8,6 +8,7 @@ import { booleanExpected, parseBooleanWord } from '../shared/boolean-input.js';
 import { InputError } from '../shared/input-error.js';
 import { parseByteSize, parseDuration } from '../shared/units.js';
 import {
+  MAX_GROWTH_PERCENT,
   parseCacheExportLimit,
   parseContextGrowth,
   parseDurationIncrease,
@@ -310,6 +311,11 @@ function readLimit<T>(
 ): T | null {
   if (value === '') return null;
   const parsed = parse(value);
-  if (parsed === null) throw new InputError(input, `expected ${examples}, got '${value}'`);
+  if (parsed === null) {
+    // A growth limit given as a percentage that is out of range: say the range.
+    const growth = input !== 'max-cache-ratio-drop' && /%\s*$/.test(value);
+    const expected = growth ? `a percentage above 0 and at most +${MAX_GROWTH_PERCENT}%` : examples;
+    throw new InputError(input, `expected ${expected}, got '${value}'`);
+  }
   return parsed;
 }

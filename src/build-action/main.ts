@@ -21,6 +21,7 @@ import { executeBuild } from './execute.js';
 import { readInputs, type Inputs } from './inputs.js';
 import type { ActionFS, BuildDeps } from './ports.js';
 import { planRun } from './run-plan.js';
+import { requireSecretEnvs } from './buildx/secrets.js';
 
 export interface BuildOutcome {
   exitCode: number | null;
@@ -36,6 +37,7 @@ export async function runAction(deps: BuildDeps): Promise<BuildOutcome> {
   let inputs: Inputs;
   try {
     inputs = readInputs((name) => io.getInput(name));
+    requireSecretEnvs(inputs.secretEnvs, deps.env);
   } catch (error) {
     io.setFailed(describeFailure(error));
     return NOT_RUN;

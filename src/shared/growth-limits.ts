@@ -11,6 +11,12 @@ export type Limit =
   | { kind: 'absolute'; value: number }
   | { kind: 'ceiling'; value: number };
 
+/**
+ * The largest relative growth a limit may allow: +10000% (a hundredfold). Past it a percentage is
+ * no gate at all, and `+1e23%` or a 400-digit one is a typo or an attempt to switch it off.
+ */
+export const MAX_GROWTH_PERCENT = 10_000;
+
 function parseLimit(
   text: string,
   parseUnit: (t: string) => number | null,
@@ -20,7 +26,7 @@ function parseLimit(
   const percent = /^\+?\s*(\d+(?:\.\d+)?)\s*%$/.exec(value);
   if (percent) {
     const n = Number(percent[1]);
-    return n > 0 ? { kind: 'percent', value: n } : null;
+    return n > 0 && n <= MAX_GROWTH_PERCENT ? { kind: 'percent', value: n } : null;
   }
   const growth = value.startsWith('+');
   if (!growth && !ceilingAllowed) {

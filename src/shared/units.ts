@@ -24,7 +24,9 @@ export function parseDuration(text: string): number | null {
     total += Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? ''] ?? NaN);
     position = DURATION_PART.lastIndex;
   }
-  return Number.isFinite(total) ? Math.round(total) : null;
+  // Past 2^53 ms (285,000 years) a number no longer counts milliseconds: not a duration.
+  const ms = Math.round(total);
+  return Number.isSafeInteger(ms) ? ms : null;
 }
 
 /**
@@ -60,7 +62,9 @@ export function parseByteSize(text: string): number | null {
   const match = SIZE.exec(text.trim());
   if (match === null) return null;
   const base = match[3] === '' ? 1000 : 1024;
-  return Math.round(Number(match[1]) * base ** (SIZE_POWERS[(match[2] ?? '').toLowerCase()] ?? 0));
+  const bytes = Math.round(Number(match[1]) * base ** (SIZE_POWERS[(match[2] ?? '').toLowerCase()] ?? 0));
+  // A 400-digit size is Infinity, and past 2^53 (9 PB) a number no longer counts bytes: not a size.
+  return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
 /** Decimal units, as buildx prints `transferring context: 1.2MB`: `512 B`, `1.23 MB`, `12.3 MB`. */

@@ -7,7 +7,7 @@
 // default), which spares a `buildx inspect` round-trip before every build.
 import { parse } from 'csv-parse/sync';
 import { parseBooleanWord } from '../../shared/boolean-input.js';
-import type { Inputs } from '../inputs.js';
+import type { InputName, Inputs } from '../inputs.js';
 
 export interface ArgvFacts {
   /** Where buildx writes the image ID. */
@@ -24,12 +24,22 @@ export interface ArgvFacts {
   secretSpecs: string[];
 }
 
+/** One flag of the command and the input it came from: an error buildx prints about it names the input. */
+export interface FlagSource {
+  flag: string;
+  /** The value as passed (absent for a switch such as --load). */
+  value?: string;
+  input: InputName;
+}
+
 export interface BuildCommand {
   /** Executable to spawn. */
   command: string;
   args: string[];
   /** The build context after `{{defaultContext}}` substitution. */
   context: string;
+  /** Where each flag the inputs set came from (the context too, as the flag `context`). */
+  sources?: FlagSource[];
 }
 
 const DEFAULT_CONTEXT_PLACEHOLDER = /\{\{\s*defaultContext\s*\}\}/g;
@@ -41,47 +51,58 @@ export function resolveContext(input: string, defaultContext: string): string {
 export function buildxArgv(inputs: Inputs, facts: ArgvFacts): BuildCommand {
   const { context } = facts;
   const args = ['buildx', 'build', '--progress=plain'];
-  const each = (flag: string, values: readonly string[]) => values.forEach((v) => args.push(flag, v));
-  const once = (flag: string, value: string) => value !== '' && args.push(flag, value);
-  const toggle = (flag: string, on: boolean) => on && args.push(flag);
+  const sources: FlagSource[] = [];
+  const push = (input: InputName, flag: string, value?: string) => {
+    args.push(flag, ...(value === undefined ? [] : [value]));
+    sources.push({ flag, input, ...(value === undefined ? {} : { value }) });
+  };
+  const each = (flag: string, values: readonly string[], input: InputName) =>
+    values.forEach((v) => push(input, flag, v));
+  const once = (flag: string, value: string, input: InputName) => value !== '' && push(input, flag, value);
+  const toggle = (flag: string, on: boolean, input: InputName) => on && push(input, flag);
 
-  each('--add-host', inputs.addHosts);
-  each('--allow', inputs.allow);
-  each('--annotation', inputs.annotations);
-  each('--build-arg', inputs.buildArgs);
+  each('--add-host', inputs.addHosts, 'add-hosts');
+  each('--allow', inputs.allow, 'allow');
+  each('--annotation', inputs.annotations, 'annotations');
+  each('--build-arg', inputs.buildArgs, 'build-args');
   each(
     '--build-context',
     inputs.buildContexts.map((c) => c.replace(DEFAULT_CONTEXT_PLACEHOLDER, facts.defaultContext)),
+    'build-contexts',
   );
-  each('--cache-from', inputs.cacheFrom);
-  each('--cache-to', inputs.cacheTo);
-  once('--call', inputs.call);
-  once('--cgroup-parent', inputs.cgroupParent);
-  once('--file', inputs.file);
+  each('--cache-from', inputs.cacheFrom, 'cache-from');
+  each('--cache-to', inputs.cacheTo, 'cache-to');
+  once('--call', inputs.call, 'call');
+  once('--cgroup-parent', inputs.cgroupParent, 'cgroup-parent');
+  once('--file', inputs.file, 'file');
   // A local or tar exporter writes no image, and buildx refuses --iidfile with it.
   if (!hasExporterType('local', inputs.outputs) && !hasExporterType('tar', inputs.outputs)) {
     args.push('--iidfile', facts.iidFile);
   }
-  each('--label', inputs.labels);
-  each('--no-cache-filter', inputs.noCacheFilters);
-  each('--output', inputs.outputs);
-  if (inputs.platforms.length > 0) args.push('--platform', inputs.platforms.join(','));
-  each('--attest', attestArgs(inputs, facts.workflowRunUrl));
-  each('--secret', facts.secretSpecs);
-  once('--shm-size', inputs.shmSize);
-  each('--ssh', inputs.ssh);
-  each('--tag', inputs.tags);
-  once('--target', inputs.target);
-  each('--ulimit', inputs.ulimit);
-  once('--builder', inputs.builder);
-  toggle('--load', inputs.load);
+  each('--label', inputs.labels, 'labels');
+  each('--no-cache-filter', inputs.noCacheFilters, 'no-cache-filters');
+  each('--output', inputs.outputs, 'outputs');
+  if (inputs.platforms.length > 0) push('platforms', '--platform', inputs.platforms.join(','));
+  // Attestations come from provenance, sbom and attests: named by the first that is set.
+  const attestInput: InputName =
+    inputs.provenance !== '' ? 'provenance' : inputs.sbom !== '' ? 'sbom' : 'attests';
+  each('--attest', attestArgs(inputs, facts.workflowRunUrl), attestInput);
+  each('--secret', facts.secretSpecs, 'secrets');
+  once('--shm-size', inputs.shmSize, 'shm-size');
+  each('--ssh', inputs.ssh, 'ssh');
+  each('--tag', inputs.tags, 'tags');
+  once('--target', inputs.target, 'target');
+  each('--ulimit', inputs.ulimit, 'ulimit');
+  once('--builder', inputs.builder, 'builder');
+  toggle('--load', inputs.load, 'load');
   args.push('--metadata-file', facts.metadataFile);
-  once('--network', inputs.network);
-  toggle('--no-cache', inputs.noCache);
-  toggle('--pull', inputs.pull);
-  toggle('--push', inputs.push);
+  once('--network', inputs.network, 'network');
+  toggle('--no-cache', inputs.noCache, 'no-cache');
+  toggle('--pull', inputs.pull, 'pull');
+  toggle('--push', inputs.push, 'push');
   args.push(context);
-  return { command: 'docker', args, context };
+  sources.push({ flag: 'context', value: context, input: 'context' });
+  return { command: 'docker', args, context, sources };
 }
 
 function attrRecords(text: string): string[][] {

@@ -55,6 +55,23 @@ export function planSecrets(inputs: Inputs, context: SecretContext): SecretPlan[
   return plans;
 }
 
+/**
+ * `secret-envs` names environment variables; one that is not set at all is a mistake (a typo, an
+ * `env:` left out) that would otherwise surface as a RUN step that cannot find its secret. An
+ * empty one is not refused: a fork's pull request gets empty secrets, and a build may not need it.
+ */
+export function requireSecretEnvs(secretEnvs: readonly string[], env: NodeJS.ProcessEnv): void {
+  secretEnvs.forEach((item, index) => {
+    const [id, name] = splitKeyValue(item);
+    if (env[name] === undefined) {
+      throw new InputError(
+        'secret-envs',
+        `item ${index + 1} (key '${id}') names the environment variable ${name}, which is not set: set it in the step's env`,
+      );
+    }
+  });
+}
+
 /** The values that must be masked in the job log and scrubbed from the report. */
 export function secretValues(plans: readonly SecretPlan[]): string[] {
   return plans.flatMap((p) => (p.source.kind === 'value' ? [p.source.value] : []));
