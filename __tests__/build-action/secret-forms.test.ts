@@ -190,3 +190,24 @@ describe('a multi-line secret', () => {
     expect(run.report.error.logTail).toContain('***');
   });
 });
+
+describe('credentials in cache and exporter attributes', () => {
+  it('secret-like attributes and URL credentials are masked and scrubbed', () => {
+    const values: Record<string, string> = {
+      'cache-to':
+        'type=s3,region=eu-west-1,bucket=b,access_key_id=AKIAEXAMPLE0123,secret_access_key=s3Secret0123456789',
+      'cache-from': 'type=registry,ref=https://u:regPass0123@reg.example/app:cache',
+      outputs: 'type=image,push=false',
+    };
+    const plan = planRun(
+      readInputs((name) => values[name] ?? ''),
+      {},
+      WORKSPACE,
+    );
+    expect(plan.secrets).toEqual(
+      expect.arrayContaining(['s3Secret0123456789', 'AKIAEXAMPLE0123', 'regPass0123']),
+    );
+    expect(plan.secrets).not.toContain('eu-west-1');
+    expect(plan.secrets).not.toContain('false');
+  });
+});

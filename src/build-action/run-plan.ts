@@ -54,6 +54,7 @@ export function planRun(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: string): Ru
     ...secretPlans.flatMap((p) => (p.source.kind === 'env' ? [env[p.source.name] ?? ''] : [])),
     ...buildArgSecrets.map(([, value]) => value),
     ...[context, ...inputs.buildContexts].flatMap(urlCredentials),
+    ...[...inputs.cacheFrom, ...inputs.cacheTo, ...inputs.outputs].flatMap(secretAttributes),
   ]
     .filter((value) => value !== '')
     .flatMap(secretParts);
@@ -67,6 +68,22 @@ export function planRun(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: string): Ru
     secrets: [...new Set(secrets)],
     secretBuildArgs: [...new Set(buildArgSecrets.map(([name]) => name))],
   };
+}
+
+/**
+ * Values of secret-like attributes in an exporter or cache spec (`type=s3,...,secret_access_key=X`,
+ * `session_token=`), which buildx echoes in its command line, and URL credentials in any value.
+ */
+function secretAttributes(spec: string): string[] {
+  return spec.split(',').flatMap((field) => {
+    const eq = field.indexOf('=');
+    if (eq <= 0) return [];
+    const value = field.slice(eq + 1).trim();
+    return [
+      ...(looksLikeSecretName(field.slice(0, eq).trim()) && value !== '' ? [value] : []),
+      ...urlCredentials(value),
+    ];
+  });
 }
 
 /** `NAME=value`, or `NAME` alone (buildx takes the value from the environment), for secret-like names. */
