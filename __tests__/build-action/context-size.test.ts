@@ -1,5 +1,6 @@
 // Issue 17 A.2: max-context-size measures the build context on disk (.dockerignore applied), not
 // what BuildKit says it transferred; a remote context keeps the transferred figure, and says so.
+// covers: src/build-action/explain/context-size.ts
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

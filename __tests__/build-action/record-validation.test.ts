@@ -1,6 +1,7 @@
 // Issue 17 D.7: a restored build record is checked field by field before anything reads it. The
 // Actions cache holds what others wrote; an invalid record is ignored, said once (naming the field,
 // never its content), and superseded by this build's record.
+// covers: src/build-action/history/record/record-schema.ts
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { makeRecord, parseRecord, serializeRecord } from '../../src/build-action/history/record/record.js';

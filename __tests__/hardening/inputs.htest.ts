@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { runAction as runBuildAction } from '../../src/build-action/main.js';
-import type { Buildx } from '../../src/build-action/ports.js';
+import type { ActionFS, Buildx } from '../../src/build-action/ports.js';
 import { fakeRunner } from '../support/fake-runner.js';
 import { MemoryFS } from '../support/memory-fs.js';
 import { ANALYZE_USAGE, parseAnalyzeArgs } from '../../src/cli/analyze.js';

@@ -2,6 +2,7 @@
 // (frontend/dockerfile/dockerfile_check_test.go, testSecretsUsedInArgOrEnv: every ARG/ENV name of
 // that Dockerfile, flagged or not) and the examples in its comment, then the rule's regexes
 // (validations.go, getSecretsRegex) as an oracle on generated names.
+// covers: src/shared/secret-names.ts
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { looksLikeSecretName } from '../../../../src/build-action/history/record/secret-names.js';
