@@ -50,7 +50,7 @@ export interface Execution {
   history: ExecutedHistory | null;
 }
 
-export interface ExecutedHistory {
+interface ExecutedHistory {
   result: HistoryResult;
   /** Where this build's record was written (the `history-record` output). */
   recordPath: string;

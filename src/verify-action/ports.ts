@@ -96,7 +96,7 @@ export interface Shell {
   ): Promise<ShellResult>;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   body: string;
 }

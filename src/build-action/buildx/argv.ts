@@ -25,7 +25,7 @@ export interface ArgvFacts {
 }
 
 /** One flag of the command and the input it came from: an error buildx prints about it names the input. */
-export interface FlagSource {
+interface FlagSource {
   flag: string;
   /** The value as passed (absent for a switch such as --load). */
   value?: string;

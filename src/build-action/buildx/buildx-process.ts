@@ -31,7 +31,7 @@ export interface SpawnBuildxOptions {
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 }
 
-export const DEFAULT_GRACE_MS = 5000;
+const DEFAULT_GRACE_MS = 5000;
 
 export function spawnBuildx(options: SpawnBuildxOptions): Buildx {
   const spawn = options.spawn ?? nodeSpawn;

@@ -6,7 +6,7 @@
 import { InputError } from '../../shared/input-error.js';
 import type { Inputs } from '../inputs.js';
 
-export type SecretSource =
+type SecretSource =
   { kind: 'value'; value: string } | { kind: 'file'; path: string } | { kind: 'env'; name: string };
 
 export interface SecretPlan {

@@ -21,7 +21,7 @@ const MAX_WARNINGS = 20;
 const MAX_MESSAGE_CHARS = 4000;
 const LOG_TAIL_LINES = 10;
 
-export const CATEGORY_LABELS: Record<string, string> = {
+const CATEGORY_LABELS: Record<string, string> = {
   'dockerfile-syntax': 'Dockerfile syntax error',
   'missing-file': 'file missing from the build context',
   'command-failed': 'command failed',

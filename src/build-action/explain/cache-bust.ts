@@ -17,7 +17,7 @@ import {
 import type { BuildReport, StepReport } from '../../engine/index.js';
 import { formatBytes, formatDuration } from '../../shared/units.js';
 
-export type FindingKind =
+type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';
 
 export interface CacheFinding {
@@ -44,7 +44,7 @@ export interface CacheBustFacts {
   largeContextBytes?: number;
 }
 
-export const DEFAULT_LARGE_CONTEXT_BYTES = 50_000_000;
+const DEFAULT_LARGE_CONTEXT_BYTES = 50_000_000;
 
 interface PackageManager {
   name: string;

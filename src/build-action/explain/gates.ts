@@ -14,7 +14,7 @@ export interface GateSettings {
   failOnWarnings: boolean;
 }
 
-export type GateName = 'min-cache-hit-ratio' | 'max-duration' | 'max-context-size' | 'fail-on-warnings';
+type GateName = 'min-cache-hit-ratio' | 'max-duration' | 'max-context-size' | 'fail-on-warnings';
 
 export interface GateResult {
   gate: GateName;

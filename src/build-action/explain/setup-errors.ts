@@ -5,7 +5,7 @@
 // the input. Pure: reads the spawn error, the last lines buildx printed and which
 // input each flag came from (buildx/argv.ts).
 
-export type SetupErrorKind =
+type SetupErrorKind =
   | 'docker-missing'
   | 'buildx-missing'
   | 'daemon-unreachable'

@@ -32,10 +32,10 @@ export interface SummaryInput {
   observedStartMs?: ReadonlyMap<string, number>;
 }
 
-export const MAX_SLOWEST_STEPS = 15;
-export const MAX_WARNINGS_LISTED = 30;
-export const MAX_ALL_STEPS = 200;
-export const MAX_SUMMARY_CHARS = 512 * 1024;
+const MAX_SLOWEST_STEPS = 15;
+const MAX_WARNINGS_LISTED = 30;
+const MAX_ALL_STEPS = 200;
+const MAX_SUMMARY_CHARS = 512 * 1024;
 
 const OUTCOME_HEADINGS: Record<BuildReport['outcome'], string> = {
   success: '✅ Docker build succeeded',

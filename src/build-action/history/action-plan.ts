@@ -11,11 +11,11 @@ import { actionsCacheStore, isActionsCacheAvailable } from './store/actions-cach
 import { recordPrefix, recordVariant } from './store/record-keys.js';
 import type { StoreFactory } from './store/store.js';
 
-export const HISTORY_UNAVAILABLE =
+const HISTORY_UNAVAILABLE =
   'Build history is off for this run: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset). Set history: false to silence this.';
 
 /** What history reads of the action's inputs (the build action's Inputs has these fields). */
-export interface HistoryInputs {
+interface HistoryInputs {
   file: string;
   target: string;
   platforms: string[];
@@ -109,7 +109,7 @@ async function planWith(
 }
 
 /** The workflow file (`.github/workflows/ci.yml` from GITHUB_WORKFLOW_REF), else its name. */
-export function workflowOf(env: NodeJS.ProcessEnv): string {
+function workflowOf(env: NodeJS.ProcessEnv): string {
   const ref = env.GITHUB_WORKFLOW_REF;
   if (ref) {
     const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(ref);

@@ -17,13 +17,8 @@
 // imports them.
 
 // A build's history: its plan, its start, what it finds.
-export { startHistory, type HistoryPlan, type HistoryResult, type HistorySession } from './session.js';
-export {
-  planActionHistory,
-  type ActionHistoryContext,
-  type ActionHistoryPlan,
-  type HistoryInputs,
-} from './action-plan.js';
+export { startHistory, type HistoryResult, type HistorySession } from './session.js';
+export { planActionHistory, type ActionHistoryContext } from './action-plan.js';
 export { addJobRow } from './job-rows.js';
 export { describeCause, historyAnnotations, renderHistorySection, type JobRow } from './render.js';
 
@@ -40,4 +35,3 @@ export { directoryStore } from './store/directory-store.js';
 export { recordPrefix, recordVariant } from './store/record-keys.js';
 export { cacheWorkerStores } from './store/cache-worker-store.js';
 export type { WorkerHandle } from './store/cache-worker-process.js';
-export { joinCacheWorker, type JoinResult } from './store/worker-join.js';

@@ -53,8 +53,8 @@ export interface HistoryResult {
 }
 
 /** How long the build waits, once buildx is done, for the record restore and the save. */
-export const RESTORE_WAIT_MS = 15_000;
-export const SAVE_WAIT_MS = 30_000;
+const RESTORE_WAIT_MS = 15_000;
+const SAVE_WAIT_MS = 30_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -66,7 +66,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
 }
 
 /** The build context's size as the action measured it (explain/context-size.ts has the same shape). */
-export interface MeasuredContext {
+interface MeasuredContext {
   bytes: number | null;
   measured: 'context-directory' | 'transferred';
   transferredBytes: number | null;

@@ -26,7 +26,7 @@ export interface ConnectionConfig {
   retries: number;
 }
 
-export interface FieldNames {
+interface FieldNames {
   timestamp: string;
   level: string;
   message: string;
@@ -93,7 +93,7 @@ export interface Thresholds {
   breachNotify: NotifyTarget[];
 }
 
-export interface Policies {
+interface Policies {
   onNoData: NoDataPolicy;
   onError: ErrorPolicy;
   onInconclusive: InconclusivePolicy;
@@ -112,7 +112,7 @@ export interface RollbackConfig {
 }
 
 /** Which logs are verified, around which deploy: what the searches filter on and the windows span. */
-export interface ScopeConfig {
+interface ScopeConfig {
   index: string;
   fields: FieldNames;
   levels: string[];
@@ -129,13 +129,13 @@ export interface ScopeConfig {
 }
 
 /** When the checks run: every interval, for duration (0: once, at once). */
-export interface ScheduleConfig {
+interface ScheduleConfig {
   intervalMs: number;
   durationMs: number;
 }
 
 /** What counts as a breach, and what the checks' breaches decide. */
-export interface JudgementConfig {
+interface JudgementConfig {
   thresholds: Thresholds;
   rules: Rule[];
   failureLimit: number;
@@ -152,7 +152,7 @@ export interface ResponseConfig {
 }
 
 /** Where the findings go besides the outputs and the summary. */
-export interface OutputConfig {
+interface OutputConfig {
   kibana?: { url: string; dataView?: string };
   reportPath?: string;
 }
@@ -226,7 +226,7 @@ function tokenLike(part: string): boolean {
  * (Express answers `Cannot POST /services/T0/B0/<token>`), its token-like segments and
  * query values, as written and decoded.
  */
-export function webhookSecrets(url: string): string[] {
+function webhookSecrets(url: string): string[] {
   const secrets = [url];
   let parsed: URL;
   try {

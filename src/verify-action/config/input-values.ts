@@ -33,7 +33,7 @@ export function duration(value: Read, name: InputName): number {
 }
 
 /** The longest delay a Node timer holds (2^31-1 ms); a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A duration that becomes a timer (a timeout, the wait between checks): refused past what a timer

@@ -18,13 +18,13 @@ export type RawNotifyInputs = Record<
   string
 >;
 
-export const ALERTMANAGER_PATH = '/api/v2/alerts';
+const ALERTMANAGER_PATH = '/api/v2/alerts';
 
 /** HTTP header names are RFC 9110 tokens. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** `Name: value` lines (blank lines and # comments skipped). Never quotes a value: they are credentials. */
-export function parseHeaders(text: string, input: string): Record<string, string> {
+function parseHeaders(text: string, input: string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [index, line] of text.split(/\r?\n/).entries()) {
     const trimmed = line.trim();

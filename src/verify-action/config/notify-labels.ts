@@ -16,7 +16,7 @@ export const NOTIFY_TARGETS: readonly NotifyTarget[] = ['alertmanager', 'webhook
  * not redefine them, or one rule's alert would silence or resolve another's.
  * severity is a default the user may override.
  */
-export const RESERVED_LABELS = ['alertname', 'service', 'environment', 'rule'] as const;
+const RESERVED_LABELS = ['alertname', 'service', 'environment', 'rule'] as const;
 
 /** Prometheus' label name syntax, which Alertmanager accepts in every mode. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

@@ -61,7 +61,7 @@ export function redactUrlUserinfo(text: string): string {
 }
 
 /** The generic credential shapes replaced with `***` (the names and schemes stay, to read what was there). */
-export function redactCredentials(text: string): string {
+function redactCredentials(text: string): string {
   return redactUrlUserinfo(text)
     .replace(AUTH_HEADER, '$1$2***')
     .replace(AUTH_SCHEME, '$1$2***')

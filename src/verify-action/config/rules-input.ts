@@ -135,7 +135,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * (the english analyzer keeps none of `to be or not to be`). A phrase of ordinary words is kept,
  * whatever the field's analyzer.
  */
-export function phraseWithoutTerms(phrase: string): string | null {
+function phraseWithoutTerms(phrase: string): string | null {
   const words = phrase.match(WORD) ?? [];
   if (words.length === 0) {
     return `the phrase '${phrase}' has no letter or digit, so the analyzer keeps no term of it and the rule would never match (for an exact keyword value, use query: {term: {field: value}})`;

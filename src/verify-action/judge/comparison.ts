@@ -13,7 +13,7 @@ import type { VerifyConfig } from '../config/config.js';
 import { formatDuration } from '../../shared/units.js';
 import type { Measurement } from '../measure/measurement.js';
 
-export interface RateSide {
+interface RateSide {
   errors: number;
   /** Minutes, or log lines when per log line. */
   exposure: number;
@@ -76,10 +76,7 @@ function compare(
 }
 
 /** The window against the baseline, or null when there is nothing to compare (no baseline, no logs in it, an empty window). */
-export function baselineComparison(
-  config: Pick<VerifyConfig, 'judgement'>,
-  m: Measurement,
-): RateComparison | null {
+function baselineComparison(config: Pick<VerifyConfig, 'judgement'>, m: Measurement): RateComparison | null {
   const t = config.judgement.thresholds;
   if (!m.baseline || t.maxIncrease === undefined || m.baselineTotal === 0) return null;
   const spanMs = m.window.end - m.window.start;
@@ -111,7 +108,7 @@ export function baselineComparison(
  * when both logged: the deployed version (the version input, or the one version
  * that did not log before the deploy) against the versions that did.
  */
-export function canaryComparison(
+function canaryComparison(
   config: Pick<VerifyConfig, 'scope' | 'judgement'>,
   m: Measurement,
 ): RateComparison | null {
@@ -145,7 +142,7 @@ function onlyOne<T>(items: readonly T[]): T | undefined {
 }
 
 /** How a comparison reads in the summary, the breach reason and the log. */
-export function describeComparison(c: RateComparison): string {
+function describeComparison(c: RateComparison): string {
   const show = (s: RateSide) =>
     c.unit === 'per-minute'
       ? `${s.rate} errors/min (${s.errors} in ${round(s.exposure, 1)} min)`

@@ -18,7 +18,7 @@ export type JudgeConfig = Pick<VerifyConfig, 'scope' | 'judgement'>;
 /** pause: stop the rollout and keep what runs (the job fails, nothing is rolled back). */
 export type Decision = 'pass' | 'fail' | 'pause' | 'rollback' | 'inconclusive';
 
-export type CheckStatus = 'ok' | 'breached' | 'no-data' | 'incomplete' | 'error';
+type CheckStatus = 'ok' | 'breached' | 'no-data' | 'incomplete' | 'error';
 
 export interface Breach {
   kind: 'max-errors' | 'max-error-rate' | 'baseline' | 'canary' | 'rule' | 'new-errors';
@@ -73,7 +73,7 @@ export interface CheckResult {
   error?: string;
 }
 
-export interface CheckFlags {
+interface CheckFlags {
   /** The window had not opened yet (the deploy is more recent than the ingest delay): nothing was measured. */
   emptyWindow: boolean;
   /**
@@ -95,13 +95,13 @@ export const MAX_KEPT_NEW_ERRORS = 20;
  * window of seconds, where one error would extrapolate to a rate (one in 10 s =
  * 6/min) that trips max-error-rate on noise.
  */
-export function perMinute(errors: number, spanMs: number): number {
+function perMinute(errors: number, spanMs: number): number {
   return spanMs > 0 ? errors / Math.max(1, spanMs / 60_000) : 0;
 }
 
 const NO_LEVEL_MATCH = 'zero errors may mean a wrong level field';
 
-export const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more recent than the ingest delay';
+const EMPTY_WINDOW_WARNING = 'the window is empty: the deploy is more recent than the ingest delay';
 
 /** A check that measured nothing: the search failed. Rule streaks carry over unchanged. */
 function unmeasured(

@@ -62,7 +62,7 @@ export type Observation =
   { kind: 'measured'; at: number; measurement: Measurement } | { kind: 'error'; at: number; message: string };
 
 /** A window kind with its exact count. */
-export interface TemplateCount {
+interface TemplateCount {
   template: string;
   /** One real line of the kind (untrusted: escape before rendering). */
   message: string;

@@ -41,7 +41,7 @@ export function mergeByShape(messages: readonly MessageCount[]): MessageCount[] 
 }
 
 /** Counts identical values, e.g. the messages of a bounded sample of hits. */
-export function countValues(values: readonly string[]): MessageCount[] {
+function countValues(values: readonly string[]): MessageCount[] {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].map(([message, count]) => ({ message, count }));

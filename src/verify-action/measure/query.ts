@@ -19,7 +19,7 @@ export const FUTURE_TOLERANCE_MS = 60_000;
 // strings and merge them by shape, rather than trust a top 20 of near-ties.
 const DISTINCT_MESSAGES = 500;
 /** Latest window errors returned as hits (a sample whose shares estimate counts). */
-export const WINDOW_SAMPLE = 500;
+const WINDOW_SAMPLE = 500;
 /** top_hits cannot return more than index.max_inner_result_window (100 by default). */
 const BASELINE_SAMPLE = 100;
 const MAX_TIMELINE_BUCKETS = 120;

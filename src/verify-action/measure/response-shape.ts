@@ -8,7 +8,7 @@
 import type { SearchRequest } from '../ports.js';
 
 /** A response that does not answer the request: the check could not measure. */
-export class ResponseShapeError extends Error {
+class ResponseShapeError extends Error {
   override name = 'ResponseShapeError';
 }
 

@@ -32,7 +32,7 @@ const range = (field: string, gte: number, end: number, inclusiveEnd: boolean): 
  * The query for one kind: its phrases, less the kinds shown whose lines also
  * hold them (a longer template of the same words), so the counts do not overlap.
  */
-export function kindQueries(field: string, kinds: readonly ErrorTemplate[]): (Query | null)[] {
+function kindQueries(field: string, kinds: readonly ErrorTemplate[]): (Query | null)[] {
   return kinds.map((kind, i) => {
     if (kind.phrases.length === 0) return null;
     const narrower = kinds.filter(
@@ -58,7 +58,7 @@ const keyed = (queries: readonly (Query | null)[], prefix: string): Record<strin
   Object.fromEntries(queries.flatMap((q, i) => (q ? [[`${prefix}${i}`, q]] : [])));
 
 /** The counting and confirming search, or null when the samples held no error. */
-export function buildTemplateRequest(
+function buildTemplateRequest(
   config: Pick<VerifyConfig, 'connection' | 'scope'>,
   plan: SearchPlan,
   window: CheckWindow,
@@ -143,7 +143,7 @@ function buckets(agg: unknown): Buckets {
 }
 
 /** Reads the counting search; without one (no errors sampled) everything is empty. */
-export function readTemplateResponse(
+function readTemplateResponse(
   mined: MinedErrors,
   response: Record<string, unknown> | null,
 ): TemplateFindings {

@@ -121,7 +121,7 @@ export function timelineChart(report: VerifyReport): string | null {
 }
 
 /** What the chart's colours mean, and how wide a bar is. */
-export function timelineLegend(report: VerifyReport): string {
+function timelineLegend(report: VerifyReport): string {
   const t = report.timeline;
   const barMinutes = t ? mergeBuckets(t).barMinutes : 1;
   const width =

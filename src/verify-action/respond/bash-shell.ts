@@ -45,7 +45,7 @@ export interface SignalSource {
  * The processes below `root`, found through /proc (Linux): a child that left the command's
  * process group (setsid) is still bash's child while bash runs. Empty where there is no /proc.
  */
-export function descendants(root: number): number[] {
+function descendants(root: number): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');

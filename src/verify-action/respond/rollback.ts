@@ -51,9 +51,9 @@ export function verdictFacts(
   };
 }
 
-export type TriggerKind = 'command' | 'workflow' | 'event' | 'deployment-status';
+type TriggerKind = 'command' | 'workflow' | 'event' | 'deployment-status';
 
-export interface TriggerResult {
+interface TriggerResult {
   kind: TriggerKind;
   triggered: boolean;
   succeeded: boolean;
@@ -68,7 +68,7 @@ export interface RollbackOutcome {
   results: TriggerResult[];
 }
 
-export function hasTriggers(config: RollbackConfig): boolean {
+function hasTriggers(config: RollbackConfig): boolean {
   return Boolean(config.command || config.workflow || config.event || config.deployment);
 }
 

@@ -62,7 +62,7 @@ export interface BlameInput {
 }
 
 /** Files named in a blame: the list is cut here, the count is kept. */
-export const MAX_BLAMED_FILES = 10;
+const MAX_BLAMED_FILES = 10;
 
 /** Instructions whose text changes the cache key of the steps after them. */
 const CACHE_KEYWORDS = new Set([
@@ -338,7 +338,7 @@ function fromStageOf(instruction: DockerfileInstruction, dockerfile: Dockerfile)
 }
 
 /** How a stage is named in messages: its AS name, or BuildKit's `stage-N`. */
-export function stageLabel(stage: { name: string | null; index: number }): string {
+function stageLabel(stage: { name: string | null; index: number }): string {
   return stage.name ?? `stage-${stage.index}`;
 }
 

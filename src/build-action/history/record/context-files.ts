@@ -23,7 +23,7 @@ export interface ContextListing {
   ignorePatterns: string[];
 }
 
-export const MAX_CONTEXT_FILES = 50_000;
+const MAX_CONTEXT_FILES = 50_000;
 
 /**
  * BuildKit's Dockerfile frontend reads `<Dockerfile>.dockerignore` next to the Dockerfile

@@ -28,9 +28,9 @@ export interface AdviceInput {
 }
 
 /** A file at least this large with a data/archive/media extension is proposed. */
-export const LARGE_FILE_BYTES = 5_000_000;
+const LARGE_FILE_BYTES = 5_000_000;
 /** Any file at least this large that nothing names is proposed. */
-export const HUGE_FILE_BYTES = 50_000_000;
+const HUGE_FILE_BYTES = 50_000_000;
 
 const MANIFESTS =
   /(^|\/)(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|go\.(mod|sum)|Cargo\.(toml|lock)|requirements[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(\.lock)?|setup\.(py|cfg)|Gemfile(\.lock)?|pom\.xml|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|composer\.(json|lock)|mix\.(exs|lock)|Makefile)$/;

@@ -32,7 +32,7 @@ export interface FileChange {
   change: 'modified' | 'added' | 'removed';
 }
 
-export const MAX_ENTRIES_PER_SOURCE = 100;
+const MAX_ENTRIES_PER_SOURCE = 100;
 
 /** Whether a context path is brought in by one of the sources (Go filepath.Match per segment). */
 export function sourceSelector(sources: readonly string[]): (file: string) => boolean {

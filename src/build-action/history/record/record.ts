@@ -9,9 +9,9 @@ import type { SourceFingerprint } from './fingerprint.js';
 import { checkRecord } from './record-schema.js';
 import { looksLikeSecretName } from './secret-names.js';
 
-export const RECORD_SCHEMA = 1;
+const RECORD_SCHEMA = 1;
 
-export interface RecordStep {
+interface RecordStep {
   /** Stage, platform and the step's text without the `[stage i/n]` prefix: stable across builds. */
   key: string;
   name: string;
@@ -99,12 +99,12 @@ export function instructionText(instruction: DockerfileInstruction): string {
 }
 
 /** `[build 2/5] RUN make` on linux/arm64 -> `linux/arm64|build|RUN make`. */
-export function stepKey(step: { name: string; stage: string | null; platform: string | null }): string {
+function stepKey(step: { name: string; stage: string | null; platform: string | null }): string {
   return `${step.platform ?? ''}|${step.stage ?? ''}|${step.name.replace(/^\[[^\]]*\]\s*/, '')}`;
 }
 
 /** `FROM docker.io/library/node:20@sha256:ab...` -> `sha256:ab...`. */
-export function digestOfFromStep(name: string): string | null {
+function digestOfFromStep(name: string): string | null {
   return /@(sha256:[0-9a-f]{64})\b/.exec(name)?.[1] ?? null;
 }
 
@@ -112,7 +112,7 @@ export function digestOfFromStep(name: string): string | null {
 export const NOT_RECORDED = 'not-recorded';
 
 /** Hex digits kept of a build-arg hash (comparableBuildArgHash checks for as many). */
-export const BUILD_ARG_HASH_CHARS = 8;
+const BUILD_ARG_HASH_CHARS = 8;
 
 const BUILD_ARG_HASH_DOMAIN = 'buildx-gate build-arg v1';
 
@@ -126,7 +126,7 @@ const BUILD_ARG_HASH_DOMAIN = 'buildx-gate build-arg v1';
  * A short list of likely values is still confirmed, so names that look like secrets are not
  * hashed at all (NOT_RECORDED).
  */
-export function buildArgHash(name: string, value: string): string {
+function buildArgHash(name: string, value: string): string {
   return createHash('sha256')
     .update(`${BUILD_ARG_HASH_DOMAIN}\0${name}\0${value}`)
     .digest('hex')
@@ -209,7 +209,7 @@ export function makeRecord(
 }
 
 /** The stage a step prefix names (`build`, `stage-2`, none for single-stage files). */
-export function stageOfStep(dockerfile: Dockerfile, name: string | null): number | undefined {
+function stageOfStep(dockerfile: Dockerfile, name: string | null): number | undefined {
   if (name === null) return dockerfile.stages.length === 1 ? 0 : undefined;
   const lower = name.toLowerCase();
   const named = dockerfile.stages.find((s) => s.name === lower);
@@ -219,7 +219,7 @@ export function stageOfStep(dockerfile: Dockerfile, name: string | null): number
 }
 
 /** A stored record this long is no record of ours (they are a few KB; the bounds allow far more). */
-export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
+const MAX_RECORD_CHARS = 4 * 1024 * 1024;
 
 /**
  * A record read back; null (with the reason) for anything that is not a record this code

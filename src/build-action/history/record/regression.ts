@@ -15,10 +15,10 @@ export interface RegressionSettings {
   maxCacheExport: Limit | null;
 }
 
-export type RegressionGateName =
+type RegressionGateName =
   'max-duration-increase' | 'max-cache-ratio-drop' | 'max-context-growth' | 'max-cache-export';
 
-export interface RegressionGate {
+interface RegressionGate {
   gate: RegressionGateName;
   passed: boolean;
   message: string;
@@ -30,7 +30,7 @@ export interface Delta {
   after: number | null;
 }
 
-export interface StepDelta {
+interface StepDelta {
   name: string;
   before: number | null;
   after: number | null;
@@ -47,7 +47,7 @@ export interface Regression {
   gates: RegressionGate[];
 }
 
-export const SLOWEST_STEPS = 5;
+const SLOWEST_STEPS = 5;
 
 export function compareWithBaseline(
   current: BuildRecord,

@@ -6,7 +6,7 @@ import { systemProcesses, type ProcessTable } from '../../../shared/process-grou
 import type { WorkerStatus } from './cache-worker.js';
 import { workerFiles, type WorkerHandle } from './cache-worker-process.js';
 
-export const JOIN_WAIT_MS = 30_000;
+const JOIN_WAIT_MS = 30_000;
 const POLL_MS = 50;
 /** Of a worker that ended without a status: the end of what it printed, enough for a stack trace. */
 const LOG_TAIL_CHARS = 2000;

@@ -8,7 +8,7 @@ import type { NotifyTarget, RuleAction, VerifyConfig } from '../../config/config
 import type { Breach, CheckResult } from '../../judge/decision.js';
 import type { MessageCount } from '../../measure/messages.js';
 
-export const ALERT_NAME = 'BuildxGateVerifyBreach';
+const ALERT_NAME = 'BuildxGateVerifyBreach';
 
 /** What the job does about the breach, as the alert says it. */
 const ACTION_TEXT: Record<RuleAction, string> = {
@@ -69,7 +69,7 @@ function severityOf(action: RuleAction): string {
 }
 
 /** The identity of a rule's (or threshold's) alert: the same in every run of the same configuration. */
-export function alertLabels(config: AlertConfig, rule: string, action: RuleAction): Record<string, string> {
+function alertLabels(config: AlertConfig, rule: string, action: RuleAction): Record<string, string> {
   const { service, environment } = config.scope;
   const own = config.judgement.rules.find((r) => r.name === rule)?.labels ?? {};
   return {

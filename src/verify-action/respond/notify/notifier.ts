@@ -16,7 +16,7 @@ import {
 } from './alerts.js';
 import { deliver } from './deliver.js';
 
-export interface AlertRecord {
+interface AlertRecord {
   rule: string;
   status: 'firing' | 'resolved';
   action: string;
@@ -27,7 +27,7 @@ export interface AlertRecord {
   endsAt: string;
 }
 
-export interface DeliveryRecord {
+interface DeliveryRecord {
   target: NotifyTarget;
   status: 'firing' | 'resolved';
   rules: string[];
@@ -91,7 +91,7 @@ export function notifierFor(config: AlertConfig, deps: NotifierDeps): Notifier |
   return createNotifier(config, deps, dryRun);
 }
 
-export function createNotifier(config: AlertConfig, deps: NotifierDeps, dryRun: boolean): Notifier {
+function createNotifier(config: AlertConfig, deps: NotifierDeps, dryRun: boolean): Notifier {
   const { rules, thresholds } = config.judgement;
   const { notify } = config.response;
   const alerted = new Set<string>();
