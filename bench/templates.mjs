@@ -7,7 +7,7 @@
 //
 //   npm run bench:templates [-- --corpus ../shared/corpus/logs] [--python .tmp/drain-venv/bin/python]
 //
-// Tuned on HPC, Linux and Mac; Apache, Proxifier and Windows are held out (never
+// Tuned on HDFS, Hadoop, HPC, Linux and Mac; Apache, Proxifier, Thunderbird and Windows are report-only (never
 // looked at while choosing masks and thresholds) and reported separately.
 // Without the corpus it says so and exits 0; without drain3 it reports ours only
 // and says how to install it (python3 -m venv .tmp/drain-venv && .tmp/drain-venv/bin/pip install drain3).

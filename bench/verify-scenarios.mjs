@@ -173,8 +173,8 @@ async function main() {
   const rows = [];
   const groups = [
     ...now.SYSTEMS.map((s) => [s, (o) => o.scenario.system === s]),
-    ['tuned (HPC, Linux, Mac)', (o) => now.TUNED.includes(o.scenario.system)],
-    ['held out (Apache, Proxifier, Windows)', (o) => now.HELD_OUT.includes(o.scenario.system)],
+    [`tuned (${now.TUNED.join(', ')})`, (o) => now.TUNED.includes(o.scenario.system)],
+    [`report-only (${now.HELD_OUT.join(', ')})`, (o) => now.HELD_OUT.includes(o.scenario.system)],
     ['all', () => true],
   ];
   console.log(

@@ -5,10 +5,25 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const SYSTEMS = ['Apache', 'HPC', 'Linux', 'Mac', 'Proxifier', 'Windows'];
-/** Masks and thresholds were chosen looking at these only. */
-export const TUNED = ['HPC', 'Linux', 'Mac'];
-export const HELD_OUT = ['Apache', 'Proxifier', 'Windows'];
+export const SYSTEMS = [
+  'Apache',
+  'HDFS',
+  'Hadoop',
+  'HPC',
+  'Linux',
+  'Mac',
+  'Proxifier',
+  'Thunderbird',
+  'Windows',
+];
+/**
+ * Masks, routing and thresholds are chosen looking at these only. HDFS and Hadoop joined them in
+ * issue 18 (its report quoted their lines); the choice was made and committed before any figure
+ * of the new miner was measured.
+ */
+export const TUNED = ['HDFS', 'Hadoop', 'HPC', 'Linux', 'Mac'];
+/** Report-only: never looked at while choosing a rule; a rule is not changed after their figures are seen. */
+export const HELD_OUT = ['Apache', 'Proxifier', 'Thunderbird', 'Windows'];
 
 /** { system: [{ template, pattern, message }] }, or null when the corpus is absent. */
 export async function readCorpus(dir) {
