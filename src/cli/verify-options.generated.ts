@@ -210,7 +210,7 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
   {
     name: 'rollback-command',
     description:
-      "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. Its environment is a run step's: this action's inputs (INPUT_*, with the credentials) and the runner's tokens for actions (ACTIONS_RUNTIME_TOKEN, ACTIONS_RUNTIME_URL, ACTIONS_RESULTS_URL, ACTIONS_CACHE_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN and _URL) are removed; pass what it needs through the step's env. The result is its exit code: a child left in the background is not waited for. SIGINT or SIGTERM to the step stops it, with all it started.",
+      "Shell command run with bash on a rollback decision; BXG_DECISION, BXG_REASON, BXG_ERROR_COUNT, BXG_ERROR_RATE, BXG_BASELINE_RATE, BXG_BREACHED_RULES, BXG_NEW_ERROR_COUNT, BXG_SERVICE, BXG_ENVIRONMENT, BXG_VERSION, BXG_DEPLOYED_AT and BXG_REPORT are set. Its environment is a run step's: this action's inputs (INPUT_*, with the credentials) and the runner's tokens for actions (ACTIONS_RUNTIME_TOKEN, ACTIONS_RUNTIME_URL, ACTIONS_RESULTS_URL, ACTIONS_CACHE_URL) are removed, the OIDC request pair a run step has stays; pass what it needs through the step's env. The result is its exit code: a child left in the background is not waited for. SIGINT or SIGTERM to the step stops it, with all it started.",
   },
   {
     name: 'rollback-timeout',

@@ -147,7 +147,7 @@ describe('a stop signal during the rollback or the pause', () => {
 });
 
 describe("the command's environment", () => {
-  it("holds neither this tool's inputs nor the runner's tokens for actions", async () => {
+  it("holds neither this tool's inputs nor the runner's tokens for actions; the OIDC request pair a run step has stays", async () => {
     const base = {
       PATH: process.env.PATH,
       'INPUT_API-KEY': 'es-api-key',
@@ -164,12 +164,23 @@ describe("the command's environment", () => {
     const output: string[] = [];
     expect(await bashShell(base).run('env', { BXG_DECISION: 'pause' }, (t) => output.push(t))).toBe(0);
     const env = output.join('');
-    for (const name of Object.keys(base).filter((n) => /^(INPUT_|BUILDX_GATE_|ACTIONS_)/.test(n))) {
+    for (const name of Object.keys(base).filter((n) =>
+      /^(INPUT_|BUILDX_GATE_|ACTIONS_(?!ID_TOKEN))/.test(n),
+    )) {
       expect({ name, present: env.includes(`${name}=`) }).toEqual({ name, present: false });
     }
     expect(env).toContain('KUBECONFIG=/home/runner/.kube/config');
     expect(env).toContain('GITHUB_RUN_ID=42');
     expect(env).toContain('BXG_DECISION=pause');
-    expect(Object.keys(inheritedEnv(base)).sort()).toEqual(['GITHUB_RUN_ID', 'KUBECONFIG', 'PATH']);
+    expect(env).toContain(
+      'ACTIONS_ID_TOKEN_REQUEST_URL=https://pipelines.actions.githubusercontent.com/oidc',
+    );
+    expect(Object.keys(inheritedEnv(base)).sort()).toEqual([
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'GITHUB_RUN_ID',
+      'KUBECONFIG',
+      'PATH',
+    ]);
   });
 });

@@ -17,15 +17,16 @@ import type { Shell, ShellResult } from '../ports.js';
  * runner passes `with:` values as INPUT_* variables and the CLI reads BUILDX_GATE_*, which hold
  * the Elasticsearch credentials and the GitHub token), and not the runner's credentials for
  * actions, which a `run:` step does not get either: the runtime token and its service URLs
- * (cache, results, pipelines) and the OIDC token request pair. What the user puts in the step's
- * `env:` under other names stays.
+ * (cache, results, pipelines). The OIDC token request pair stays: a `run:` step of a job with
+ * `id-token: write` has it (PyPI's and Vault's OIDC guides curl it from one), and a rollback that
+ * signs in to its cloud with OIDC needs it; it grants no cache or results access without the
+ * service URLs. What the user puts in the step's `env:` under other names stays.
  */
 export function inheritedEnv(baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !WITHHELD.test(name)));
 }
 
-const WITHHELD =
-  /^(?:INPUT_|BUILDX_GATE_|ACTIONS_(?:RUNTIME_TOKEN|RUNTIME_URL|RESULTS_URL|CACHE_URL|ID_TOKEN_REQUEST_TOKEN|ID_TOKEN_REQUEST_URL)$)/i;
+const WITHHELD = /^(?:INPUT_|BUILDX_GATE_|ACTIONS_(?:RUNTIME_TOKEN|RUNTIME_URL|RESULTS_URL|CACHE_URL)$)/i;
 
 /** After a timeout or a signal: SIGKILL to what is left this long after the first signal. */
 const KILL_GRACE_MS = 5000;
