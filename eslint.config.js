@@ -110,10 +110,9 @@ export default tseslint.config(
     rules: { 'redos/no-vulnerable': ['error', REDOS_OPTIONS] },
   },
   {
-    // Folders whose files other engineers were moving when the checker came in (issue 17): its 10
-    // findings there (cache-bust.ts x5, setup-errors.ts, mask.ts x3, redact.ts) were reported to
-    // them and are warnings until fixed or justified where they are. Remove a folder once clean.
-    files: ['src/build-action/**/*.ts', 'src/log-templates/**/*.ts', 'src/verify-action/**/*.ts'],
+    // The one folder with findings left from when the checker came in (issue 17): mask.ts's three
+    // are rewritten with the masking of issue 18. Warnings until then; remove the block once clean.
+    files: ['src/log-templates/**/*.ts'],
     rules: { 'redos/no-vulnerable': ['warn', REDOS_OPTIONS] },
   },
   {

@@ -16,6 +16,7 @@ import {
 } from '../../engine/index.js';
 import type { BuildReport, StepReport } from '../../engine/index.js';
 import { formatBytes, formatDuration } from '../../shared/units.js';
+import { packageManagerIn, type PackageManager } from './package-managers.js';
 
 type FindingKind =
   'cache-bust' | 'install-after-source-copy' | 'unpinned-base-image' | 'large-context-without-dockerignore';
@@ -46,42 +47,9 @@ export interface CacheBustFacts {
 
 const DEFAULT_LARGE_CONTEXT_BYTES = 50_000_000;
 
-interface PackageManager {
-  name: string;
-  pattern: RegExp;
-  /** Files to copy before the install so it reruns only when they change. */
-  manifests: string;
-}
-
-const PACKAGE_MANAGERS: readonly PackageManager[] = [
-  { name: 'npm', pattern: /\bnpm\s+(ci|install|i)\b/, manifests: 'package.json package-lock.json' },
-  { name: 'yarn', pattern: /\byarn(\s+install\b|\s*(&&|;|$))/, manifests: 'package.json yarn.lock' },
-  { name: 'pnpm', pattern: /\bpnpm\s+(install|i|fetch)\b/, manifests: 'package.json pnpm-lock.yaml' },
-  {
-    name: 'pip',
-    pattern: /\bpip3?\s+install\b[^&;|]*(\s-r\s|\s--requirement[\s=])/,
-    manifests: 'requirements.txt',
-  },
-  { name: 'poetry', pattern: /\bpoetry\s+install\b/, manifests: 'pyproject.toml poetry.lock' },
-  { name: 'pipenv', pattern: /\bpipenv\s+(install|sync)\b/, manifests: 'Pipfile Pipfile.lock' },
-  { name: 'uv', pattern: /\buv\s+(sync|pip\s+install\s+-r)\b/, manifests: 'pyproject.toml uv.lock' },
-  { name: 'go', pattern: /\bgo\s+mod\s+download\b/, manifests: 'go.mod go.sum' },
-  { name: 'bundler', pattern: /\bbundle\s+install\b/, manifests: 'Gemfile Gemfile.lock' },
-  { name: 'cargo', pattern: /\bcargo\s+(fetch|build)\b/, manifests: 'Cargo.toml Cargo.lock' },
-  { name: 'maven', pattern: /\bmvnw?\b[^&;|]*\bdependency:(go-offline|resolve)\b/, manifests: 'pom.xml' },
-  {
-    name: 'gradle',
-    pattern: /\bgradlew?\b[^&;|]*\bdependencies\b/,
-    manifests: 'build.gradle settings.gradle gradle.properties',
-  },
-  { name: 'composer', pattern: /\bcomposer\s+install\b/, manifests: 'composer.json composer.lock' },
-  { name: 'apt-get', pattern: /\bapt-get\s+(-\S+\s+)*install\b/, manifests: '' },
-  { name: 'apk', pattern: /\bapk\s+(--\S+\s+)*add\b/, manifests: '' },
-];
-
 function packageManagerOf(instruction: DockerfileInstruction): PackageManager | null {
   if (instruction.keyword !== 'RUN') return null;
-  return PACKAGE_MANAGERS.find((pm) => pm.pattern.test(instruction.argsWithoutFlags)) ?? null;
+  return packageManagerIn(instruction.argsWithoutFlags);
 }
 
 /** A copy of the whole context or of a directory tree: any source change invalidates it. */

@@ -42,15 +42,20 @@ const RULES: readonly Rule[] = [
         "The docker CLI has no buildx plugin ('docker buildx' is not a docker command). Add docker/setup-buildx-action before this step, or install the docker-buildx plugin on the runner.",
     }),
   },
-  {
-    kind: 'daemon-unreachable',
-    pattern:
-      /Cannot connect to the Docker daemon at (\S+?)\.? Is the docker daemon running\?|error during connect: .*?(?:(unix|tcp|npipe):\/\/\S+)|dial unix (\S+): connect: (?:no such file or directory|connection refused|permission denied)/i,
-    explain: (m) => ({
+  // The three ways the CLI says it: one pattern each, so none has to skip text before its address
+  // (one alternation that did scanned every "error during connect:" of a long line to its end).
+  ...[
+    /Cannot connect to the Docker daemon at (\S+?)\.? Is the docker daemon running\?/i,
+    /error during connect: \w+ "?([^\s"]+)/i,
+    /dial unix (\S+): connect: (?:no such file or directory|connection refused|permission denied)/i,
+  ].map((pattern) => ({
+    kind: 'daemon-unreachable' as const,
+    pattern,
+    explain: (m: RegExpExecArray) => ({
       title: 'The Docker daemon is not reachable',
-      message: `buildx could not connect to the Docker daemon${m[1] || m[2] || m[3] ? ` (${m[1] ?? m[2] ?? m[3]})` : ''}. Start Docker on the runner, or point DOCKER_HOST (or the Docker context) at a running daemon; on self-hosted runners check that the runner user may use the socket.`,
+      message: `buildx could not connect to the Docker daemon (${m[1]}). Start Docker on the runner, or point DOCKER_HOST (or the Docker context) at a running daemon; on self-hosted runners check that the runner user may use the socket.`,
     }),
-  },
+  })),
   {
     kind: 'builder-not-found',
     pattern:
