@@ -320,6 +320,78 @@ describe('the verdict', () => {
     });
   });
 
+  describe('the most severe action the evidence supports (rollback > pause > fail > notify > warn)', () => {
+    // A timeout storm: max-increase (breach-action fail) breaches at once, while the timeouts rule
+    // (action rollback, consecutive 2) is over max in 1 of 2 checks. Deciding fail there left the
+    // bad version deployed.
+    const config = configFrom({
+      rules: '- {name: timeouts, phrase: timeout, max: 5, action: rollback, consecutive: 2}',
+    });
+    const storm = (timeouts: number) =>
+      measured({ errors: 500, rules: [{ name: 'timeouts', count: timeouts }] });
+
+    it('keeps watching while the rollback rule is on its way, then rolls back, saying what waited', () => {
+      const first = run(config, [storm(40)]);
+      expect(first[0]!.breaches.map((b) => b.action)).toEqual(['fail']);
+      expect(verdict(config, first, false)).toBeNull();
+      const v = verdict(config, run(config, [storm(40), storm(60)]), false)!;
+      expect(v.decision).toBe('rollback');
+      expect(v.reasons[0]).toMatch(
+        /^rule 'timeouts' matched 60 times, max 5 .*\(action rollback, check 2\)$/,
+      );
+      expect(v.reasons[1]).toMatch(
+        /called for fail at check 1; the watch went on while a rule with a more severe action was on its way/,
+      );
+    });
+
+    it('decides the weaker action when the rule falls back under max, and says why no rollback ran', () => {
+      const v = verdict(config, run(config, [storm(40), storm(0)]), false)!;
+      expect(v.decision).toBe('fail');
+      expect(v.reasons.at(-1)).toBe(
+        "rule 'timeouts' (action rollback) was over max in at most 1 of 2 consecutive checks, then fell back under it: its rollback did not apply",
+      );
+    });
+
+    it('decides at the last check whatever is on its way', () => {
+      const v = verdict(config, run(config, [storm(40)]), true)!;
+      expect(v.decision).toBe('fail');
+      expect(v.reasons.at(-1)).toBe(
+        "rule 'timeouts' (action rollback) was over max in at most 1 of 2 consecutive checks, when the watch ended: its rollback did not apply",
+      );
+    });
+
+    it('a pause rule waits for a rollback rule on its way too', () => {
+      const both = configFrom({
+        rules: [
+          '- {name: auth, phrase: auth failed, max: 0, action: pause}',
+          '- {name: timeouts, phrase: timeout, max: 5, action: rollback, consecutive: 3}',
+        ].join('\n'),
+      });
+      const m = (t: number) =>
+        measured({
+          rules: [
+            { name: 'auth', count: 3 },
+            { name: 'timeouts', count: t },
+          ],
+        });
+      expect(verdict(both, run(both, [m(9), m(9)]), false)).toBeNull();
+      expect(verdict(both, run(both, [m(9), m(9), m(9)]), false)?.decision).toBe('rollback');
+      expect(verdict(both, run(both, [m(9), m(0)]), false)?.decision).toBe('pause');
+    });
+
+    it('a rule with a weaker action never holds a decision back', () => {
+      const weak = configFrom({
+        rules: '- {name: slow, phrase: slow, max: 0, action: warn, consecutive: 3}',
+      });
+      const v = verdict(
+        weak,
+        run(weak, [measured({ errors: 500, rules: [{ name: 'slow', count: 4 }] })]),
+        false,
+      );
+      expect(v?.decision).toBe('fail');
+    });
+  });
+
   it('rolls back when a threshold with breach-action rollback is exceeded', () => {
     const config = configFrom({ 'breach-action': 'rollback' });
     expect(verdict(config, run(config, [breach]), false)?.decision).toBe('rollback');

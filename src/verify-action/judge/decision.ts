@@ -457,48 +457,116 @@ export interface Verdict {
 
 const blocking = (c: CheckResult) => c.breaches.filter((b) => blocksDeploy(b.action));
 
+/** rollback > pause > fail > notify > warn: the verdict takes the most severe action the evidence supports. */
+const SEVERITY: Record<RuleAction, number> = { warn: 0, notify: 1, fail: 2, pause: 3, rollback: 4 };
+
 /**
  * The verdict over the checks so far. Before the last check it is null unless
- * the outcome is already settled: a rollback rule breached (fail fast), or more
- * breached checks than failure-limit tolerates.
+ * the outcome is already settled: a rollback or pause rule breached (fail fast), or more
+ * breached checks than failure-limit tolerates while no rule with a more severe action is on
+ * its way to its `consecutive` count.
  */
 export function verdict(config: JudgeConfig, checks: readonly CheckResult[], final: boolean): Verdict | null {
-  return final ? finalVerdict(config, checks) : settledEarly(config, checks);
+  return final ? finalVerdict(config, checks) : settledEarly(config, checks, false);
 }
 
-/** A rollback rule breached in the last check, or more breached checks than failure-limit tolerates. */
+/** Rules over max in the last check, short of their `consecutive` count, more severe than `action`. */
+function onTheirWay(last: CheckResult, action: RuleAction): RuleResult[] {
+  return last.rules.filter(
+    (r) => r.unmeasured === undefined && !r.breached && r.streak > 0 && SEVERITY[r.action] > SEVERITY[action],
+  );
+}
+
+/**
+ * Why a rule more severe than the decision did not decide: over max in some checks, never in
+ * `consecutive` of them. Said in the verdict so the summary tells why no rollback ran.
+ */
+function strongerNotReached(checks: readonly CheckResult[], decision: RuleAction): string[] {
+  const last = checks.at(-1);
+  const longest = new Map<string, { rule: RuleResult; streak: number }>();
+  for (const check of checks) {
+    for (const r of check.rules) {
+      if (SEVERITY[r.action] <= SEVERITY[decision] || r.streak === 0) continue;
+      if (r.streak > (longest.get(r.name)?.streak ?? 0)) longest.set(r.name, { rule: r, streak: r.streak });
+    }
+  }
+  return [...longest.values()].map(
+    ({ rule, streak }) =>
+      `rule '${rule.name}' (action ${rule.action}) was over max in at most ${streak} of ${rule.consecutive} consecutive checks, ` +
+      ((last?.rules.find((r) => r.name === rule.name)?.streak ?? 0) > 0
+        ? 'when the watch ended'
+        : 'then fell back under it') +
+      `: its ${rule.action} did not apply`,
+  );
+}
+
+/** The weaker decision a more severe rule overrode: said with the rule that won. */
+function overridden(
+  config: Pick<VerifyConfig, 'judgement'>,
+  checks: readonly CheckResult[],
+  action: RuleAction,
+) {
+  const breached = checks.filter((c) => blocking(c).length > 0);
+  if (breached.length <= config.judgement.failureLimit) return [];
+  const weaker = breached.flatMap(blocking).filter((b) => SEVERITY[b.action] < SEVERITY[action]);
+  const first = weaker[0];
+  const at = breached.find((c) => blocking(c).includes(first!));
+  return first && at
+    ? [
+        `${first.reason} called for ${first.action} at check ${at.check}; the watch went on while a rule with a more severe action was on its way to its consecutive count`,
+      ]
+    : [];
+}
+
+/**
+ * A rollback or pause rule breached in the last check, or more breached checks than failure-limit
+ * tolerates. Before the last check, a decision waits while a rule with a more severe action is
+ * over max and short of its `consecutive` count: a timeout storm that a rollback rule watches
+ * must not end as a fail one check before the rule would roll back.
+ */
 function settledEarly(
   config: Pick<VerifyConfig, 'judgement'>,
   checks: readonly CheckResult[],
+  final: boolean,
 ): Verdict | null {
   const { failureLimit } = config.judgement;
   const last = checks.at(-1);
+  if (last === undefined) return null;
   // Rollback and pause rules decide at once (fail fast); rollback wins over pause.
-  const ruleBreaches = last?.breaches.filter((b) => b.kind === 'rule') ?? [];
+  const ruleBreaches = last.breaches.filter((b) => b.kind === 'rule');
   const immediate =
     ruleBreaches.find((b) => b.action === 'rollback') ?? ruleBreaches.find((b) => b.action === 'pause');
-  if (last && immediate) {
+  if (immediate && (final || onTheirWay(last, immediate.action).length === 0)) {
     const action = immediate.action as 'rollback' | 'pause';
     return {
       decision: action,
-      reasons: [`${immediate.reason} (action ${action}, check ${last.check})`],
+      reasons: [
+        `${immediate.reason} (action ${action}, check ${last.check})`,
+        ...overridden(config, checks, action),
+        ...strongerNotReached(checks, action),
+      ],
     };
   }
+  if (immediate) return null;
   const breached = checks.filter((c) => blocking(c).length > 0);
   if (breached.length > failureLimit) {
     const all = breached.flatMap(blocking);
-    const decision = all.some((b) => b.action === 'rollback')
+    const decision: 'rollback' | 'pause' | 'fail' = all.some((b) => b.action === 'rollback')
       ? 'rollback'
       : all.some((b) => b.action === 'pause')
         ? 'pause'
         : 'fail';
+    if (!final && onTheirWay(last, decision).length > 0) return null;
     const latest = breached[breached.length - 1] ?? last;
-    if (latest === undefined) return null;
     const budget =
       failureLimit > 0 ? [`${breached.length} breached checks, failure-limit tolerates ${failureLimit}`] : [];
     return {
       decision,
-      reasons: [...budget, ...blocking(latest).map((b) => `${b.reason} (check ${latest.check})`)],
+      reasons: [
+        ...budget,
+        ...blocking(latest).map((b) => `${b.reason} (check ${latest.check})`),
+        ...strongerNotReached(checks, decision),
+      ],
     };
   }
   return null;
@@ -506,7 +574,7 @@ function settledEarly(
 
 /** The verdict after the last check: what settledEarly did not decide, decided by the last check's status. */
 export function finalVerdict(config: JudgeConfig, checks: readonly CheckResult[]): Verdict {
-  const settled = settledEarly(config, checks);
+  const settled = settledEarly(config, checks, true);
   const { failureLimit, policies } = config.judgement;
   const { scope } = config;
   if (settled) return settled;
