@@ -508,14 +508,15 @@ function overridden(
 ) {
   const breached = checks.filter((c) => blocking(c).length > 0);
   if (breached.length <= config.judgement.failureLimit) return [];
-  const weaker = breached.flatMap(blocking).filter((b) => SEVERITY[b.action] < SEVERITY[action]);
-  const first = weaker[0];
-  const at = breached.find((c) => blocking(c).includes(first!));
-  return first && at
-    ? [
-        `${first.reason} called for ${first.action} at check ${at.check}; the watch went on while a rule with a more severe action was on its way to its consecutive count`,
-      ]
-    : [];
+  // Only a weaker breach of an earlier check waited; one of the deciding check itself did not.
+  for (const check of breached.filter((c) => c !== checks.at(-1))) {
+    const weaker = blocking(check).find((b) => SEVERITY[b.action] < SEVERITY[action]);
+    if (weaker)
+      return [
+        `${weaker.reason} called for ${weaker.action} at check ${check.check}; the watch went on while a rule with a more severe action was on its way to its consecutive count`,
+      ];
+  }
+  return [];
 }
 
 /**
