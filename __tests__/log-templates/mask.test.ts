@@ -10,8 +10,6 @@ describe('masking', () => {
     ['from 103.99.0.122 port 50890 ssh2', 'from <*> port <*> ssh2'],
     ['proxy.cse.cuhk.edu.hk:5070 open', '<*> open'],
     ['Deleting /var/lib/nova/instances/17288ea8-2b5d-4f4c-9bc2-1b9f0f0e3c5a/disk', 'Deleting <*>'],
-    ['GET https://api.example.com/v1/x?y=1 failed', 'GET <*> failed'],
-    ['mail to ops@example.com bounced', 'mail to <*> bounced'],
     ['order 5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f failed', 'order <*> failed'],
     ['pointer 0x7ffd5e8c and hash deadbeef12345678', 'pointer <*> and hash <*>'],
     ['reading \'currency\' of "cart"', 'reading \'<*>\' of "<*>"'],

@@ -15,7 +15,8 @@ describe('template miner', () => {
         'Failed password for invalid user operator from 5.36.59.76 port 53492 ssh2',
         'Failed password for invalid user admin from 5.36.59.77 port 3333 ssh2',
       ]),
-    ).toEqual(['Failed password for invalid user <*> from <*> port <*> ssh2']);
+      // ssh2 holds a digit: a variable by Loghub's rule, one with the port before it.
+    ).toEqual(['Failed password for invalid user <*> from <*> port <*>']);
   });
 
   it('keeps kinds that differ in their words apart', () => {
@@ -32,7 +33,8 @@ describe('template miner', () => {
     const miner = new TemplateMiner();
     expect(miner.add('').tokens).toEqual([]);
     expect(miner.add('   ').tokens).toEqual([]);
-    expect(miner.add('42 10.0.0.1 0xff 2024-01-01').tokens).toEqual([WILDCARD, WILDCARD, WILDCARD, WILDCARD]);
+    // A run of variables is one.
+    expect(miner.add('42 10.0.0.1 0xff 2024-01-01').tokens).toEqual([WILDCARD]);
     expect(miner.add('Ошибка соединения с базой 5').tokens).toEqual([
       'Ошибка',
       'соединения',
@@ -41,7 +43,8 @@ describe('template miner', () => {
       WILDCARD,
     ]);
     expect(miner.add('接続 失敗 🙂 7').tokens).toEqual(['接続', '失敗', '🙂', WILDCARD]);
-    const long = Array.from({ length: 5000 }, (_, i) => `w${i % 7}`).join(' ');
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'];
+    const long = Array.from({ length: 5000 }, (_, i) => words[i % 7]).join(' ');
     const t = miner.add(long);
     expect(t.tokens).toHaveLength(200);
     expect(t.tokens.at(-1)).toBe(WILDCARD);

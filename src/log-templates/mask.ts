@@ -6,16 +6,9 @@
 /** The wildcard, in masked text and in templates alike. */
 export const WILDCARD = '<*>';
 
-// Order matters: the wider shapes go first, so a URL is not cut into a path and
-// numbers, and an IP address is not read as four numbers.
+// Order matters: the wider shapes go first, so an IP address is not read as four numbers.
 const MASKS: readonly [RegExp, string][] = [
-  // URLs and e-mail addresses.
-  // (a URL does not end in punctuation: "see (http://x/y)." keeps its ")."
-  // The scheme and the e-mail local part are bounded (64 characters, RFC 5321's limit for a
-  // local part; registered schemes are shorter): unbounded, every start in a long run of their
-  // characters scans to its end, quadratic on an untrusted 100 KB message (ReDoS suite).
-  [/\b[a-z][a-z0-9+.-]{0,63}:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)\]}]/gi, WILDCARD],
-  [/\b[\w.+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, WILDCARD],
+  // (URLs and e-mail addresses are whole tokens: tokens.ts takes them before these masks.)
   // UUIDs, before hex and numbers eat their parts.
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, WILDCARD],
   // Dates and times of day (2016/9/27:20:30:31.455, 2026-11-27T11:50:00Z, 20:30:31).
@@ -51,8 +44,6 @@ const MASKS: readonly [RegExp, string][] = [
   ],
 ];
 
-/** Tokens made only of wildcards and punctuation ((<*>), <*>:<*>, [<*>]) are one wildcard. */
-const ALL_VARIABLE = /^(?:<\*>|[^\p{L}\p{N}])*<\*>(?:<\*>|[^\p{L}\p{N}])*$/u;
 const RUN_OF_WILDCARDS = /(?:<\*>){2,}/g;
 
 /** The line with its variable parts replaced by the wildcard. */
@@ -60,20 +51,4 @@ export function maskLine(line: string): string {
   let out = line;
   for (const [pattern, replacement] of MASKS) out = out.replace(pattern, replacement);
   return out.replace(RUN_OF_WILDCARDS, WILDCARD);
-}
-
-/** Masked tokens of a line, split on whitespace, at most `maxTokens` (the rest joins the last one). */
-export function tokenize(line: string, maxTokens = 200): string[] {
-  const tokens = maskLine(line)
-    .split(/\s+/)
-    .filter((t) => t !== '')
-    .map((t) => (t !== WILDCARD && ALL_VARIABLE.test(t) ? WILDCARD : t));
-  if (tokens.length <= maxTokens) return tokens;
-  // A very long line keeps a bounded shape: its tail is one variable token.
-  return [...tokens.slice(0, maxTokens - 1), WILDCARD];
-}
-
-/** Whether a token holds a digit (Drain routes such tokens to the wildcard branch). */
-export function hasDigit(token: string): boolean {
-  return /\d/.test(token);
 }

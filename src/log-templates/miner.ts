@@ -5,7 +5,12 @@
 // and positions where they differ become the wildcard. Deterministic (no
 // randomness, insertion order only) and bounded: at most `maxTemplates` templates,
 // the least recently used one dropping out when a new one would exceed the cap.
-import { hasDigit, tokenize, WILDCARD } from './mask.js';
+import { WILDCARD } from './mask.js';
+import { mergeTemplates } from './merge.js';
+import type { Template } from './template.js';
+
+export type { Template } from './template.js';
+import { tokenize } from './tokens.js';
 
 export interface MinerOptions {
   /** Tree depth counting the root, the length layer and the leaf (Drain's depth: 4 routes on the first token, 5 on two). */
@@ -18,18 +23,6 @@ export interface MinerOptions {
   maxTemplates?: number;
   /** Tokens per line at most; a longer line's tail becomes one wildcard. */
   maxTokens?: number;
-}
-
-export interface Template {
-  id: number;
-  tokens: string[];
-  /** Lines that joined it, in total and by label. */
-  count: number;
-  counts: Map<string, number>;
-  /** The first line of each label, as logged. */
-  examples: Map<string, string>;
-  /** Insertion index of the first line of each label. */
-  firstSeen: Map<string, number>;
 }
 
 interface Node {
@@ -48,6 +41,8 @@ const DEFAULTS: Required<MinerOptions> = {
 export class TemplateMiner {
   readonly options: Required<MinerOptions>;
   private readonly root: Node = { children: new Map(), templates: [] };
+  /** Live templates by token count, for the search when the tree's leaf has no match (Drain3's fallback). */
+  private readonly byLength = new Map<number, Template[]>();
   /** Live templates in least-recently-used order (Map keeps insertion order; a hit re-inserts). */
   private readonly live = new Map<number, { template: Template; leaf: Node }>();
   private nextId = 1;
@@ -80,6 +75,9 @@ export class TemplateMiner {
         firstSeen: new Map(),
       };
       leaf.templates.push(template);
+      const sameLength = this.byLength.get(tokens.length);
+      if (sameLength) sameLength.push(template);
+      else this.byLength.set(tokens.length, [template]);
       if (this.live.size >= this.options.maxTemplates) this.evictOldest();
     }
     this.live.set(template.id, { template, leaf });
@@ -98,32 +96,8 @@ export class TemplateMiner {
    * branches (a routing token generalized after both were made) are merged, so
    * one kind is one template.
    */
-  templates(): Template[] {
-    const byText = new Map<string, Template>();
-    for (const { template } of [...this.live.values()].sort((a, b) => a.template.id - b.template.id)) {
-      const key = template.tokens.join(' ');
-      const same = byText.get(key);
-      if (!same) {
-        byText.set(key, {
-          ...template,
-          tokens: [...template.tokens],
-          counts: new Map(template.counts),
-          examples: new Map(template.examples),
-          firstSeen: new Map(template.firstSeen),
-        });
-        continue;
-      }
-      same.count += template.count;
-      for (const [label, n] of template.counts) same.counts.set(label, (same.counts.get(label) ?? 0) + n);
-      for (const [label, example] of template.examples) {
-        const at = template.firstSeen.get(label)!;
-        if (!same.examples.has(label) || at < same.firstSeen.get(label)!) {
-          same.examples.set(label, example);
-          same.firstSeen.set(label, at);
-        }
-      }
-    }
-    return [...byText.values()].sort((a, b) => b.count - a.count || a.id - b.id);
+  templates(): (Template & { members: number[] })[] {
+    return mergeTemplates([...this.live.values()].map((entry) => entry.template));
   }
 
   get size(): number {
@@ -134,13 +108,33 @@ export class TemplateMiner {
   match(line: string): Template | null {
     const tokens = tokenize(line, this.options.maxTokens);
     const leaf = this.findLeaf(tokens);
-    return leaf ? this.bestMatch(leaf.templates, tokens) : null;
+    return (leaf ? this.bestMatch(leaf.templates, tokens) : null) ?? this.fallbackMatch(tokens);
+  }
+
+  /**
+   * The best template of the same length anywhere in the tree: a line whose first token varies
+   * (com.apple.X: …) is routed to a leaf of its own, where its kind is not (Drain3's "fallback"
+   * full search, taken only when the leaf has no match).
+   */
+  private fallbackMatch(tokens: readonly string[]): Template | null {
+    // Only a template that agrees with the line everywhere past the routing tokens: the tree sent
+    // the line elsewhere for its first words alone, and nothing else tells the two apart.
+    const routed = this.options.depth - 3;
+    const candidates = (this.byLength.get(tokens.length) ?? []).filter((t) =>
+      t.tokens.every((token, i) => i < routed || token === WILDCARD || token === tokens[i]),
+    );
+    return this.bestMatch(candidates, tokens);
   }
 
   private evictOldest(): void {
     const [id, entry] = this.live.entries().next().value as [number, { template: Template; leaf: Node }];
     this.live.delete(id);
     entry.leaf.templates = entry.leaf.templates.filter((t) => t.id !== id);
+    const length = entry.template.tokens.length;
+    this.byLength.set(
+      length,
+      this.byLength.get(length)!.filter((t) => t.id !== id),
+    );
     this.evicted++;
   }
 
@@ -159,7 +153,7 @@ export class TemplateMiner {
         continue;
       }
       const wildcard = node.children.get(WILDCARD);
-      if (token === WILDCARD || hasDigit(token)) node = child(node, WILDCARD);
+      if (token === WILDCARD) node = child(node, WILDCARD);
       else if (wildcard) node = node.children.size < this.options.maxChildren ? child(node, token) : wildcard;
       else if (node.children.size + 1 < this.options.maxChildren) node = child(node, token);
       else node = child(node, WILDCARD);

@@ -15,7 +15,7 @@ describe('new error kinds', () => {
       'kernel: Out of memory: Killed process 4242',
     ]);
     expect(mined.kinds.map((k) => k.template)).toEqual([
-      'Failed password for invalid user <*> from <*> port <*> ssh2',
+      'Failed password for invalid user <*> from <*> port <*>',
       'kernel: Out of memory: Killed process <*>',
     ]);
     expect(mined.candidates.map((c) => c.example)).toEqual(['kernel: Out of memory: Killed process 4242']);
