@@ -17,6 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadTemplatesLibrary, readCorpus, SYSTEMS, TUNED, HELD_OUT } from './lib/corpus.mjs';
+import { haystackOf, holdsPhrases } from './lib/match-phrase.mjs';
 
 const args = Object.fromEntries(
   process.argv
@@ -66,9 +67,7 @@ function drainGroups(files) {
 function newErrorScores(lib, rows) {
   const byKind = new Map();
   for (const r of rows) (byKind.get(r.template) ?? byKind.set(r.template, []).get(r.template)).push(r);
-  // What match_phrase sees of each line: its words, once.
-  const haystacks = new Map(rows.map((r) => [r, ` ${lib.words(r.message).join(' ')} `]));
-  const phraseIn = (hay, phrases) => phrases.every((p) => hay.includes(` ${lib.words(p).join(' ')} `));
+  const haystacks = new Map(rows.map((r) => [r, haystackOf(r.message)]));
   let truePositive = 0;
   let falsePositive = 0;
   let found = 0;
@@ -87,7 +86,7 @@ function newErrorScores(lib, rows) {
     const verdicts = lib.detectNew(
       baseline.map((r) => r.message),
       window.map((r) => r.message),
-      (phrases) => baseline.filter((r) => phraseIn(haystacks.get(r), phrases)).length,
+      (phrases) => baseline.filter((r) => holdsPhrases(haystacks.get(r), phrases)).length,
     );
     let hit = false;
     for (const v of verdicts) {
