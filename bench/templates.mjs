@@ -1,55 +1,51 @@
 #!/usr/bin/env node
-// Error templates, measured: grouping accuracy on real log lines with known
-// templates (Loghub's definition) side by side with the reference Drain (the
-// drain3 Python package) on the same lines in the same run; "new error"
-// precision and recall when one known kind at a time appears only after a
-// simulated deploy; and the miner's throughput and memory over 100,000 lines.
+// Error templates, measured on real log lines with known templates (the shared Loghub corpus), for
+// three miners in the same run on the same lines: this tree (`ours`), the tree at a git ref
+// (`before`, default 9635df3: its src/ extracted with git archive into bench/out/before-<ref>/ and
+// bundled the same way) and the reference Drain (the drain3 Python package). It prints, per system:
+// - grouping: Loghub's grouping accuracy (GA, a share of lines), the F1 of grouping accuracy (FGA,
+//   Loghub-2.0: a share of kinds, each kind counting once) and templates found / true templates;
+// - time to group the system's lines, per miner;
+// - "new error" precision and recall, ours and before (drain3 has no detector): one known kind at a
+//   time appears only after a simulated deploy;
+// then the means of each set, and each tree's throughput over 100,000 lines (tuned systems' lines,
+// numbers varied), heap growth and what a 100-template cap keeps. Everything goes to
+// bench/out/templates.json.
 //
 //   npm run bench:templates [-- --corpus ../shared/corpus/logs] [--python .tmp/drain-venv/bin/python]
+//                              [--before <git-ref>] [--report-only]
 //
-// Tuned on HDFS, Hadoop, HPC, Linux and Mac; Apache, Proxifier, Thunderbird and Windows are report-only (never
-// looked at while choosing masks and thresholds) and reported separately.
-// Without the corpus it says so and exits 0; without drain3 it reports ours only
-// and says how to install it (python3 -m venv .tmp/drain-venv && .tmp/drain-venv/bin/pip install drain3).
+// Tuned on HDFS, Hadoop, HPC, Linux and Mac; Apache, Proxifier, Thunderbird and Windows are
+// report-only (never looked at while choosing masks and thresholds): they are neither measured nor
+// printed unless --report-only is given, and then their mean is a line of its own.
+// Without the corpus it says so and exits 0; without drain3 it reports the two trees and says how to
+// install it (python3 -m venv .tmp/drain-venv && .tmp/drain-venv/bin/pip install drain3).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { extractSources } from './lib/before-ref.mjs';
 import { loadTemplatesLibrary, readCorpus, SYSTEMS, TUNED, HELD_OUT } from './lib/corpus.mjs';
+import { groupingScores, minerGroups } from './lib/grouping.mjs';
+import { haystackOf, holdsPhrases } from './lib/match-phrase.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs),
-      [],
-    ),
-);
-const CORPUS = args.corpus ?? '../shared/corpus/logs';
-const PYTHON = args.python ?? '.tmp/drain-venv/bin/python';
+const { values: args } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: '../shared/corpus/logs' },
+    python: { type: 'string', default: '.tmp/drain-venv/bin/python' },
+    before: { type: 'string', default: '9635df3' },
+    'report-only': { type: 'boolean', default: false },
+  },
+});
+const CORPUS = args.corpus;
+const PYTHON = args.python;
+const REPORT_ONLY = args['report-only'];
 const OUT = 'bench/out';
-
-/** Loghub's grouping accuracy: a line is right when its predicted group holds exactly its true group's lines. */
-export function groupingAccuracy(truth, predicted) {
-  const byPredicted = new Map();
-  predicted.forEach((p, i) => (byPredicted.get(p) ?? byPredicted.set(p, []).get(p)).push(i));
-  const truthSize = new Map();
-  for (const t of truth) truthSize.set(t, (truthSize.get(t) ?? 0) + 1);
-  let right = 0;
-  for (const lines of byPredicted.values()) {
-    const kinds = new Set(lines.map((i) => truth[i]));
-    if (kinds.size === 1 && truthSize.get(truth[lines[0]]) === lines.length) right += lines.length;
-  }
-  return right / truth.length;
-}
-
-function oursGroups(lib, messages) {
-  const miner = new lib.TemplateMiner();
-  const joined = messages.map((m) => miner.add(m));
-  // A line's group is its template at the end (templates that ended equal are one).
-  return joined.map((t) => t.tokens.join(' '));
-}
+const TREES = ['ours', 'before'];
+const MINERS = [...TREES, 'drain3'];
+const THROUGHPUT_LINES = 100_000;
 
 function drainGroups(files) {
   if (!existsSync(PYTHON)) return null;
@@ -66,9 +62,7 @@ function drainGroups(files) {
 function newErrorScores(lib, rows) {
   const byKind = new Map();
   for (const r of rows) (byKind.get(r.template) ?? byKind.set(r.template, []).get(r.template)).push(r);
-  // What match_phrase sees of each line: its words, once.
-  const haystacks = new Map(rows.map((r) => [r, ` ${lib.words(r.message).join(' ')} `]));
-  const phraseIn = (hay, phrases) => phrases.every((p) => hay.includes(` ${lib.words(p).join(' ')} `));
+  const haystacks = new Map(rows.map((r) => [r, haystackOf(r.message)]));
   let truePositive = 0;
   let falsePositive = 0;
   let found = 0;
@@ -87,7 +81,7 @@ function newErrorScores(lib, rows) {
     const verdicts = lib.detectNew(
       baseline.map((r) => r.message),
       window.map((r) => r.message),
-      (phrases) => baseline.filter((r) => phraseIn(haystacks.get(r), phrases)).length,
+      (phrases) => baseline.filter((r) => holdsPhrases(haystacks.get(r), phrases)).length,
     );
     let hit = false;
     for (const v of verdicts) {
@@ -107,12 +101,14 @@ function newErrorScores(lib, rows) {
   };
 }
 
-function throughput(lib, corpus) {
-  const lines = Object.values(corpus).flatMap((rows) => rows.map((r) => r.message));
-  const messages = Array.from({ length: 100_000 }, (_, i) =>
-    // Vary the variable parts so repeated corpus lines are not identical.
+/** 100,000 lines cycled from the given ones, the variable parts varied so repeats are not identical. */
+function throughputLines(lines) {
+  return Array.from({ length: THROUGHPUT_LINES }, (_, i) =>
     lines[i % lines.length].replace(/\d+/g, (d) => String((Number(d.slice(0, 9)) + i) % 1e9)),
   );
+}
+
+function throughput(lib, messages) {
   globalThis.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const miner = new lib.TemplateMiner();
@@ -125,12 +121,126 @@ function throughput(lib, corpus) {
   for (const m of messages) capped.add(m);
   return {
     messages: messages.length,
-    seconds: Math.round(seconds * 1000) / 1000,
+    seconds: round(seconds),
     messagesPerSecond: Math.round(messages.length / seconds),
     templates: miner.size,
     heapGrowthMB: Math.round(((heapAfter - heapBefore) / 2 ** 20) * 10) / 10,
     cappedAt100: { templates: capped.size, evicted: capped.evicted },
   };
+}
+
+const round = (x) => (x === null ? null : Math.round(x * 1000) / 1000);
+
+function measureSystem(system, lines, libs, drain) {
+  const truth = lines.map((r) => r.template);
+  const messages = lines.map((r) => r.message);
+  const scores = {};
+  const ms = {};
+  for (const tree of TREES) {
+    const started = performance.now();
+    const groups = minerGroups(libs[tree], messages);
+    ms[tree] = Math.round(performance.now() - started);
+    scores[tree] = groupingScores(truth, groups);
+  }
+  if (drain) {
+    scores.drain3 = groupingScores(truth, drain.groups);
+    ms.drain3 = Math.round(drain.seconds * 1000);
+  }
+  const pick = (key) => Object.fromEntries(MINERS.map((m) => [m, round(scores[m]?.[key] ?? null)]));
+  return {
+    system,
+    set: TUNED.includes(system) ? 'tuned' : 'held out',
+    lines: lines.length,
+    kinds: new Set(truth).size,
+    ga: pick('ga'),
+    fga: pick('fga'),
+    pga: pick('pga'),
+    rga: pick('rga'),
+    found: pick('found'),
+    ms: Object.fromEntries(MINERS.map((m) => [m, ms[m] ?? null])),
+    newErrors: Object.fromEntries(TREES.map((tree) => [tree, newErrorScores(libs[tree], lines)])),
+  };
+}
+
+/** The mean over a set's systems of row[measure][miner], per miner (null where a miner has none). */
+function meansOf(rows, measure) {
+  return Object.fromEntries(
+    MINERS.map((m) => {
+      const xs = rows.map((r) => r[measure][m]).filter((x) => x !== null);
+      return [m, xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null];
+    }),
+  );
+}
+
+const cell = (x, width) => (x === null || x === undefined ? 'n/a' : x.toFixed(3)).padStart(width);
+const triple = (byMiner) => MINERS.map((m) => cell(byMiner[m], 7)).join('');
+
+function printGrouping(bySet, means) {
+  console.log(''.padEnd(27), 'GA'.padEnd(21), 'FGA'.padEnd(21), 'templates found / true');
+  console.log(
+    'system'.padEnd(12),
+    'lines'.padStart(6),
+    'kinds'.padStart(6),
+    ...Array.from({ length: 3 }, () => MINERS.map((m) => m.padStart(7)).join('')),
+  );
+  for (const [set, rows] of bySet) {
+    for (const r of rows)
+      console.log(
+        r.system.padEnd(12),
+        String(r.lines).padStart(6),
+        String(r.kinds).padStart(6),
+        triple(r.ga),
+        triple(r.fga),
+        triple(r.found),
+      );
+    const m = means[set];
+    console.log(`mean ${set}`.padEnd(26), triple(m.ga), triple(m.fga), triple(m.found));
+  }
+}
+
+function printPerSystem(bySet) {
+  console.log(
+    '\n' + 'system'.padEnd(12),
+    'ms:',
+    ...MINERS.map((m) => m.padStart(7)),
+    '  new-err P',
+    'ours'.padStart(7),
+    'before'.padStart(7),
+    '  new-err R',
+    'ours'.padStart(7),
+    'before'.padStart(7),
+    '  reported',
+    'ours'.padStart(5),
+    'before'.padStart(6),
+    '  scenarios',
+  );
+  for (const rows of bySet.values())
+    for (const r of rows)
+      console.log(
+        r.system.padEnd(12),
+        '   ',
+        ...MINERS.map((m) => String(r.ms[m] ?? 'n/a').padStart(7)),
+        ''.padEnd(11),
+        ...TREES.map((t) => cell(r.newErrors[t].precision, 7)),
+        ''.padEnd(11),
+        ...TREES.map((t) => cell(r.newErrors[t].recall, 7)),
+        ''.padEnd(10),
+        String(r.newErrors.ours.reportedNew).padStart(5),
+        String(r.newErrors.before.reportedNew).padStart(6),
+        String(r.newErrors.ours.scenarios).padStart(11),
+      );
+}
+
+function printThroughput(perf) {
+  console.log(
+    `\nThroughput over ${THROUGHPUT_LINES.toLocaleString('en')} lines (the tuned systems' lines, cycled):`,
+  );
+  for (const tree of TREES) {
+    const p = perf[tree];
+    console.log(
+      `  ${tree.padEnd(7)} ${p.messagesPerSecond.toLocaleString('en').padStart(9)} lines/s (${p.seconds}s), ${p.templates} templates, heap growth ${p.heapGrowthMB} MB; capped at 100 templates: ${p.cappedAt100.templates} kept, ${p.cappedAt100.evicted} evicted`,
+    );
+  }
 }
 
 async function main() {
@@ -140,83 +250,51 @@ async function main() {
     return;
   }
   await mkdir(OUT, { recursive: true });
-  const lib = await loadTemplatesLibrary(OUT);
-  const files = SYSTEMS.map((s) => join(CORPUS, `${s}.tsv`));
+  const before = await extractSources(args.before, OUT);
+  const libs = {
+    ours: await loadTemplatesLibrary(OUT),
+    before: await loadTemplatesLibrary(before.dir, before.dir),
+  };
+  // Report-only systems are not even measured unless asked for, so no figure of theirs is seen by chance.
+  const systems = SYSTEMS.filter((s) => TUNED.includes(s) || (REPORT_ONLY && HELD_OUT.includes(s)));
+  const files = systems.map((s) => join(CORPUS, `${s}.tsv`));
   const drain = drainGroups(files);
   if (!drain)
     console.log(
       `drain3 not found at ${PYTHON}: python3 -m venv .tmp/drain-venv && .tmp/drain-venv/bin/pip install drain3`,
     );
-  const rows = [];
-  for (const [i, system] of SYSTEMS.entries()) {
-    const lines = corpus[system];
-    const truth = lines.map((r) => r.template);
-    const started = performance.now();
-    const ours = oursGroups(
-      lib,
-      lines.map((r) => r.message),
-    );
-    const oursMs = performance.now() - started;
-    const d = drain?.[files[i]];
-    rows.push({
-      system,
-      set: TUNED.includes(system) ? 'tuned' : 'held out',
-      lines: lines.length,
-      kinds: new Set(truth).size,
-      ours: Math.round(groupingAccuracy(truth, ours) * 1000) / 1000,
-      drain: d ? Math.round(groupingAccuracy(truth, d.groups) * 1000) / 1000 : null,
-      oursMs: Math.round(oursMs),
-      drainMs: d ? Math.round(d.seconds * 1000) : null,
-      newErrors: newErrorScores(lib, lines),
-    });
-  }
-  const perf = throughput(lib, corpus);
-  const mean = (set, key) => {
-    const xs = rows.filter((r) => r.set === set && r[key] !== null).map((r) => r[key]);
-    return xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1000) / 1000 : null;
-  };
-  console.log(
-    'Grouping accuracy (Loghub 2k lines per system; tuned on',
-    TUNED.join(', '),
-    '; held out',
-    HELD_OUT.join(', '),
-    ')\n',
+  const rows = systems.map((system, i) => measureSystem(system, corpus[system], libs, drain?.[files[i]]));
+  const bySet = new Map(
+    ['tuned', 'held out']
+      .map((set) => [set, rows.filter((r) => r.set === set)])
+      .filter(([, setRows]) => setRows.length > 0),
   );
-  console.log(
-    'system'.padEnd(10),
-    'set'.padEnd(9),
-    'kinds'.padStart(5),
-    '  ours',
-    ' drain3',
-    ' ours ms',
-    'drain ms',
-    ' new-err P',
-    ' new-err R',
-    'scenarios',
+  const means = Object.fromEntries(
+    [...bySet].map(([set, setRows]) => [
+      set,
+      {
+        systems: setRows.length,
+        ga: meansOf(setRows, 'ga'),
+        fga: meansOf(setRows, 'fga'),
+        found: meansOf(setRows, 'found'),
+      },
+    ]),
   );
-  for (const r of rows)
-    console.log(
-      r.system.padEnd(10),
-      r.set.padEnd(9),
-      String(r.kinds).padStart(5),
-      r.ours.toFixed(3).padStart(6),
-      (r.drain === null ? 'n/a' : r.drain.toFixed(3)).padStart(7),
-      String(r.oursMs).padStart(8),
-      String(r.drainMs ?? 'n/a').padStart(8),
-      r.newErrors.precision.toFixed(3).padStart(10),
-      r.newErrors.recall.toFixed(3).padStart(10),
-      String(r.newErrors.scenarios).padStart(9),
-    );
-  for (const set of ['tuned', 'held out'])
-    console.log(
-      `mean ${set.padEnd(9)}`.padEnd(26),
-      String(mean(set, 'ours')).padStart(6),
-      String(mean(set, 'drain')).padStart(7),
-    );
+  const messages = throughputLines(TUNED.flatMap((s) => corpus[s].map((r) => r.message)));
+  const perf = Object.fromEntries(TREES.map((tree) => [tree, throughput(libs[tree], messages)]));
+
   console.log(
-    `\nThroughput: ${perf.messages.toLocaleString('en')} lines in ${perf.seconds}s = ${perf.messagesPerSecond.toLocaleString('en')} lines/s, ${perf.templates} templates, heap growth ${perf.heapGrowthMB} MB; capped at 100 templates: ${perf.cappedAt100.templates} kept, ${perf.cappedAt100.evicted} evicted`,
+    `Grouping on Loghub's 2k-line samples: ours = this tree, before = ${args.before} (${before.commit}), drain3 = the reference Drain\n`,
   );
-  await writeFile(join(OUT, 'templates.json'), `${JSON.stringify({ rows, throughput: perf }, null, 2)}\n`);
+  printGrouping(bySet, means);
+  if (!REPORT_ONLY)
+    console.log(`(report-only systems hidden: ${HELD_OUT.join(', ')}; --report-only shows them)`);
+  printPerSystem(bySet);
+  printThroughput(perf);
+  await writeFile(
+    join(OUT, 'templates.json'),
+    `${JSON.stringify({ before: { ref: args.before, commit: before.commit }, systems, rows, means, throughput: perf }, null, 2)}\n`,
+  );
 }
 
 main().catch((error) => {

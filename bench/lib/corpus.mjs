@@ -2,7 +2,7 @@
 // ../shared/corpus/logs/README.md), read in place: it is never copied into the project.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const SYSTEMS = [
@@ -47,16 +47,19 @@ export async function readCorpus(dir) {
   return corpus;
 }
 
-/** The real sources, bundled like dist/, so the bench measures what ships. */
-export async function loadTemplatesLibrary(outDir) {
-  const outfile = join(outDir, 'templates-lib.mjs');
+/**
+ * The real sources under `root` (this tree by default, or an extracted older tree), bundled like
+ * dist/ into `outDir`, so the bench measures what ships.
+ */
+export async function loadTemplatesLibrary(outDir, root = '.') {
+  const outfile = resolve(outDir, 'templates-lib.mjs');
   await build({
     stdin: {
       contents: [
         "export * from './src/log-templates/index.js';",
         "export { detectNew } from './src/verify-action/measure/error-templates.js';",
       ].join('\n'),
-      resolveDir: process.cwd(),
+      resolveDir: resolve(root),
       loader: 'ts',
     },
     outfile,
@@ -66,5 +69,5 @@ export async function loadTemplatesLibrary(outDir) {
     target: 'node20',
     logLevel: 'warning',
   });
-  return import(`${pathToFileURL(join(process.cwd(), outfile)).href}?${Date.now()}`);
+  return import(`${pathToFileURL(outfile).href}?${Date.now()}`);
 }
