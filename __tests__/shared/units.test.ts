@@ -29,9 +29,12 @@ describe('parseDuration: one grammar for every duration input', () => {
     // What formatDuration prints reads back.
     ['1m05s', 65_000],
     ['1h00m05s', 3_605_000],
+    // Days, for a lookback (new-error-lookback: 7d).
+    ['7d', 604_800_000],
+    ['1d12h', 129_600_000],
   ])('%j is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', '10', '30', '5 m', 'm', '1d', '5d', '-5s', '1.s', 's5', '0.5'])('refuses %j', (text) =>
+  it.each(['', '10', '30', '5 m', 'm', '5 d', 'd', '-5s', '1.s', 's5', '0.5'])('refuses %j', (text) =>
     expect(parseDuration(text)).toBeNull(),
   );
 });

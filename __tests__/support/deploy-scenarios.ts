@@ -2,7 +2,7 @@
 // corpus, ../shared/corpus/logs, read in place and never copied), seeded as ECS
 // documents into a real Elasticsearch node around a deploy, with the decision
 // and the new kind of error each should produce. Used by the integration test
-// (scenarios.itest.ts, the held-out systems) and bench/verify-scenarios.mjs
+// (scenarios.itest.ts, the tuned systems) and bench/verify-scenarios.mjs
 // (every system, today's behaviour side by side).
 //
 // Each service is one scenario: 30 minutes of baseline and 5 minutes after the
@@ -10,11 +10,23 @@
 // are Poisson draws (seeded), so low volume is noisy as it is in life.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { containsPhrases, covers, queryPhrases, TemplateMiner } from '../../src/log-templates/index.js';
 
-export const SYSTEMS = ['Apache', 'HPC', 'Linux', 'Mac', 'Proxifier', 'Windows'] as const;
-/** Masks and thresholds were chosen looking at these only (see bench/templates.mjs). */
-export const TUNED = ['HPC', 'Linux', 'Mac'];
-export const HELD_OUT = ['Apache', 'Proxifier', 'Windows'];
+export const SYSTEMS = [
+  'Apache',
+  'HDFS',
+  'Hadoop',
+  'HPC',
+  'Linux',
+  'Mac',
+  'Proxifier',
+  'Thunderbird',
+  'Windows',
+] as const;
+/** Masks and thresholds are chosen looking at these only (the same sets as bench/lib/corpus.mjs). */
+export const TUNED = ['HDFS', 'Hadoop', 'HPC', 'Linux', 'Mac'];
+/** Report-only: measured once, by the bench, after the rules were fixed; never by a test that could steer them. */
+export const HELD_OUT = ['Apache', 'Proxifier', 'Thunderbird', 'Windows'];
 
 export const CORPUS_DIR = join(process.cwd(), '..', 'shared', 'corpus', 'logs');
 
@@ -226,6 +238,31 @@ export function buildScenarios(
   return scenarios;
 }
 
+/**
+ * Whether a kind can be new at all by the masking rule (Loghub's: a token with a digit is a
+ * variable): its lines make one template, and no line of another kind has its shape or holds all
+ * its constant words. Loghub's labels split some kinds on such a value ("via interface alt0"
+ * beside "via interface ee0"): held back, one of those is a known kind with another value, not a
+ * new one, and a scenario that expects it to fail a deploy would count the right answer wrong.
+ */
+function tellsApart(kind: string, byKind: Map<string, CorpusLine[]>): boolean {
+  const miner = new TemplateMiner();
+  for (const line of byKind.get(kind)!) miner.add(line.message);
+  const templates = miner.templates();
+  if (templates.length !== 1) return false;
+  const tokens = templates[0]!.tokens;
+  const phrases = queryPhrases(tokens);
+  if (phrases.length === 0) return false;
+  for (const [other, lines] of byKind) {
+    if (other === kind) continue;
+    if (lines.some((l) => covers(tokens, l.message) || containsPhrases(l.message, phrases))) return false;
+  }
+  return true;
+}
+
+/** Days of history before the baseline. */
+const HISTORY_DAYS = 7;
+
 function buildOne(
   system: string,
   kind: ScenarioKind,
@@ -236,7 +273,9 @@ function buildOne(
 ): DeployScenario {
   const plan = PLANS[kind];
   const service = `${system}-${kind}-${repeat}`.toLowerCase();
-  const eligible = [...byKind.entries()].filter(([, ls]) => ls.length >= 3).map(([k]) => k);
+  const eligible = [...byKind.entries()]
+    .filter(([k, ls]) => ls.length >= 3 && tellsApart(k, byKind))
+    .map(([k]) => k);
   const newKind = plan.extra === 'new' ? eligible[Math.floor(rng() * eligible.length)]! : null;
   const beforePool: CorpusLine[] = [];
   const afterPool = new Map<string, CorpusLine[]>();
@@ -284,6 +323,10 @@ function buildOne(
     const make = plan.extra === 'timeout' ? timeoutLine : authLine;
     spread(6, baselineStart, BASELINE_MINUTES, () => [make(rng), 'error']);
   }
+  // The week before, as a real cluster holds it: a trickle of the service's known errors (one
+  // every six hours), so new-error-lookback (7d) has history to cover. The new kind is never there.
+  for (let hours = 6; hours <= HISTORY_DAYS * 24; hours += 6)
+    add(baselineStart - hours * 60 * MINUTE + rng() * MINUTE, pick(beforePool), 'error', '1.0.0');
   // After: traffic, errors of kinds the baseline holds (other lines of them where there are).
   const known = [...seenBefore].sort();
   spread(poisson(rng, plan.after.traffic * AFTER_MINUTES), deployAt, AFTER_MINUTES, () => [

@@ -88,7 +88,7 @@ describe('watching a deploy on Elasticsearch 8', () => {
     // Every error belongs to one of the kinds shown, each counted once.
     const counted = report.topMessages.reduce((s, m) => s + m.count, 0);
     expect(counted + (report.unmatchedErrors ?? 0)).toBe(report.errorCount);
-    expect(report.topMessages.map((m) => m.template)).toContain('auth failed for user u-<*>: invalid token');
+    expect(report.topMessages.map((m) => m.template)).toContain('auth failed for user <*> invalid token');
     expect(report.newErrors.map((m) => m.message).join('\n')).toMatch(/reading 'currency'/);
   });
 });

@@ -161,6 +161,11 @@ export const VERIFY_OPTION_DOCS: readonly OptionDoc[] = [
       'Most new kinds of error tolerated: error templates of the window that no baseline template matches and no baseline log holds the constant parts of (unset = report only).',
   },
   {
+    name: 'new-error-lookback',
+    description:
+      'How long before the baseline a new kind of error must be absent too (one more search of the same request; capped by the oldest error the index holds): a kind logged last week is known, not new. A kind is new only with at least two lines in the window and a count that is not chance after that much quiet (at confidence). A duration like 7d, 24h or 0 (the baseline only). Default: 7d.',
+  },
+  {
     name: 'breach-action',
     description:
       'What a breach of max-errors, max-error-rate, max-increase or max-new-errors leads to: rollback, pause, fail, notify or warn (see rules). Default: fail.',

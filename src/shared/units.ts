@@ -3,11 +3,11 @@
 // print. Parsers return null for text that is not a value, so the caller can
 // name the input in its error.
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
 
 /**
- * `90s`, `10m`, `1h30m`, `1.5h`, `250ms`, `1m05s` -> milliseconds; `0` alone is
+ * `90s`, `10m`, `1h30m`, `1.5h`, `250ms`, `1m05s`, `7d` -> milliseconds; `0` alone is
  * zero. A bare number other than 0 is refused: seconds or minutes, the reader
  * could not tell. Null when the text is not a duration.
  */

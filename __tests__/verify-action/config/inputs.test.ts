@@ -49,6 +49,7 @@ describe('inputs', () => {
     expect(config.judgement.thresholds).toEqual({
       maxIncrease: 2,
       minErrors: 5,
+      newErrorLookbackMs: 7 * 24 * 3_600_000,
       normalizeByVolume: false,
       confidence: 0.99,
       breachAction: 'fail',

@@ -163,7 +163,7 @@ describe.each(['8', '9'] as const)('counting on Elasticsearch %s', (node) => {
       scenario.summary,
       (r) => checkoutProd(r) && after(r) && isError(r) && r.kind === 'auth_failed',
     );
-    const auth = report.topMessages.find((m) => m.template === 'auth failed for user u-<*>: invalid token');
+    const auth = report.topMessages.find((m) => m.template === 'auth failed for user <*> invalid token');
     expect(auth?.message).toMatch(/^auth failed for user u-\d+: invalid token$/);
     expect(auth?.count).toBe(authFailed);
     // The README's timeouts, one row for every API, path and request id.

@@ -87,6 +87,8 @@ export interface Thresholds {
   confidence: number;
   /** Most new error messages (absent from the baseline) tolerated; undefined = report only. */
   maxNewErrors?: number;
+  /** How far before the baseline a new kind must be absent too (capped by what the index holds), ms. */
+  newErrorLookbackMs: number;
   /** What a breach of the global thresholds (not rules) leads to. */
   breachAction: RuleAction;
   /** Targets alerted when a global threshold breaches. */

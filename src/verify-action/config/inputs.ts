@@ -104,6 +104,7 @@ export function readInputs(getInput: GetInput, context: InputContext): VerifyCon
     normalizeByVolume: bool(value, 'normalize-by-volume'),
     confidence: confidence(value('confidence')),
     ...optional('max-new-errors', raw, (v) => ({ maxNewErrors: wholeNumber('max-new-errors', v) })),
+    newErrorLookbackMs: duration(value, 'new-error-lookback'),
     breachAction: oneOf(value, 'breach-action', ACTIONS) as RuleAction,
     breachNotify: parseTargets(raw('breach-notify'), 'breach-notify'),
   };

@@ -76,11 +76,15 @@ export interface NewError extends TemplateCount {
   firstSeen: number | null;
   /** A variant of a known kind (differs where the baseline never varied), or a kind of its own. */
   variantOf: string | null;
+  /** The chance of its window lines all falling after the deploy were nothing changed (new-kind-evidence.ts). */
+  chance?: number;
 }
 
 export interface TemplateFindings {
   top: TemplateCount[];
   newErrors: NewError[];
+  /** Kinds the baseline and lookback never held, but with too few lines to tell from chance ("seen once, not judged"). */
+  unjudged: NewError[];
   /** Window errors matching none of the shown kinds (a kind the samples missed, or lines too varied to template). */
   unmatched: number;
   /** Kinds without a constant phrase: shown with their sample count, never called new. */

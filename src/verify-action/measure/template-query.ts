@@ -1,7 +1,8 @@
 // The second round trip of a check with messages: each mined window kind counted
 // exactly (filters of match_phrase on its constant runs over every error of the
 // window, not the sample), and each candidate new kind confirmed against the
-// whole baseline period. One search for all of them. Pure.
+// whole baseline period and the lookback before it (new-kind-evidence.ts). One
+// search for all of them. Pure.
 import type { VerifyConfig } from '../config/config.js';
 import { containsPhrases } from '../../log-templates/index.js';
 import {
@@ -11,6 +12,7 @@ import {
   type MinedErrors,
   type NewCandidate,
 } from './error-templates.js';
+import { judgeNewKind } from './new-kind-evidence.js';
 import { miningText } from './log-text.js';
 import { levelsQuery, scopeFilters, TOP_MESSAGES } from './query.js';
 import type { SearchRequest } from '../ports.js';
@@ -57,9 +59,14 @@ function kindQueries(field: string, kinds: readonly ErrorTemplate[]): (Query | n
 const keyed = (queries: readonly (Query | null)[], prefix: string): Record<string, Query> =>
   Object.fromEntries(queries.flatMap((q, i) => (q ? [[`${prefix}${i}`, q]] : [])));
 
+/** Where the lookback before the baseline starts (== baselineStart: no lookback). */
+function lookbackStart(config: Pick<VerifyConfig, 'judgement'>, window: CheckWindow): number {
+  return window.baselineStart - config.judgement.thresholds.newErrorLookbackMs;
+}
+
 /** The counting and confirming search, or null when the samples held no error. */
 function buildTemplateRequest(
-  config: Pick<VerifyConfig, 'connection' | 'scope'>,
+  config: Pick<VerifyConfig, 'connection' | 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   mined: MinedErrors,
@@ -104,6 +111,16 @@ function buildTemplateRequest(
     if (Object.keys(general).length) baselineAggs.general = { filters: { filters: general } };
     aggs.baseline = { filter: range(ts, window.baselineStart, window.deployedAt, false), aggs: baselineAggs };
   }
+  // The lookback: candidates logged there are known kinds, and its oldest error says how much
+  // quiet before the deploy the chance test may count (the index may hold less than asked).
+  const lookback = lookbackStart(config, window);
+  const withLookback = hasBaseline && mined.candidates.length > 0 && lookback < window.baselineStart;
+  if (withLookback) {
+    const lookbackAggs: Query = { earliest: { min: { field: ts } } };
+    if (Object.keys(keyed(candidates, 'c')).length)
+      lookbackAggs.own = { filters: { filters: keyed(candidates, 'c') } };
+    aggs.lookback = { filter: range(ts, lookback, window.baselineStart, false), aggs: lookbackAggs };
+  }
   return {
     index: config.scope.index,
     params: { allow_no_indices: false, ignore_unavailable: false },
@@ -116,7 +133,7 @@ function buildTemplateRequest(
           filter: [
             range(
               ts,
-              hasBaseline ? window.baselineStart : window.deployedAt,
+              withLookback ? lookback : hasBaseline ? window.baselineStart : window.deployedAt,
               Math.max(window.end, window.baselineStart),
               true,
             ),
@@ -144,6 +161,9 @@ function buckets(agg: unknown): Buckets {
 
 /** Reads the counting search; without one (no errors sampled) everything is empty. */
 function readTemplateResponse(
+  config: Pick<VerifyConfig, 'judgement'>,
+  window: CheckWindow,
+  m: Pick<Measurement, 'baselineTotal'>,
   mined: MinedErrors,
   response: Record<string, unknown> | null,
 ): TemplateFindings {
@@ -155,6 +175,17 @@ function readTemplateResponse(
   const own = buckets(base.own);
   const baseOf = buckets(base.base);
   const generalOf = buckets(base.general);
+  const earlier = aggs.lookback ?? {};
+  const ownEarlier = buckets(earlier.own);
+  const earliest = (earlier.earliest as { value?: number | null } | undefined)?.value;
+  // Time observed before the deploy: the baseline when it held logs, and the lookback back to its
+  // oldest error (none there: no credit, so a quiet history never makes a kind look rarer).
+  const priorMs =
+    (m.baselineTotal > 0 ? window.deployedAt - window.baselineStart : 0) +
+    (typeof earliest === 'number'
+      ? Math.max(0, window.baselineStart - Math.max(earliest, lookbackStart(config, window)))
+      : 0);
+  const unjudged: NewError[] = [];
   const top = mined.kinds
     .map((k, i) => ({
       template: k.template,
@@ -172,18 +203,29 @@ function readTemplateResponse(
       } as { own: number; base?: number; general?: number };
       if (!isNew(c, counts)) return;
       const first = inWindow[key]?.first?.value;
-      newErrors.push({
+      const count = inWindow[key]?.doc_count ?? c.windowSample;
+      const verdict = judgeNewKind({
+        windowCount: count,
+        lookbackCount: ownEarlier[key]?.doc_count ?? 0,
+        windowMs: Math.max(0, window.end - window.deployedAt),
+        priorMs,
+        confidence: config.judgement.thresholds.confidence,
+      });
+      if (verdict.kind === 'seen-before') return;
+      (verdict.kind === 'new' ? newErrors : unjudged).push({
         template: c.template,
         message: c.example,
-        count: inWindow[key]?.doc_count ?? c.windowSample,
+        count,
         firstSeen: typeof first === 'number' ? first : null,
         variantOf: c.variant ? c.variant.baseTemplate : null,
+        chance: verdict.pValue,
       });
     });
   }
   return {
     top,
     newErrors: newErrors.sort((a, b) => b.count - a.count),
+    unjudged: unjudged.sort((a, b) => b.count - a.count),
     unmatched: (win.unmatched as { doc_count?: number } | undefined)?.doc_count ?? 0,
     uncountable: mined.kinds.filter((k) => k.phrases.length === 0).length,
   };
@@ -197,7 +239,7 @@ function readTemplateResponse(
  */
 export async function countTemplates(
   search: (request: SearchRequest) => Promise<Record<string, unknown>>,
-  config: Pick<VerifyConfig, 'connection' | 'scope'>,
+  config: Pick<VerifyConfig, 'connection' | 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   m: Measurement,
@@ -215,12 +257,13 @@ export async function countTemplates(
   const mined = mineErrorTemplates(view(m.samples.baseline), view(m.samples.window));
   const request = buildTemplateRequest(config, plan, window, mined);
   const response = request ? await search(request) : null;
-  const read = readTemplateResponse(mined, response);
+  const read = readTemplateResponse(config, window, m, mined, response);
   const shown = (line: string) => kept.get(line) ?? line;
   const findings: TemplateFindings = {
     ...read,
     top: read.top.map((t) => ({ ...t, message: shown(t.message) })),
     newErrors: read.newErrors.map((e) => ({ ...e, message: shown(e.message) })),
+    unjudged: read.unjudged.map((e) => ({ ...e, message: shown(e.message) })),
   };
   m.templates = findings;
   m.topMessages = findings.top.slice(0, TOP_MESSAGES).map((t) => ({

@@ -105,6 +105,10 @@ export function assembleReport(
     pause: pause.outcome ?? { triggered: false, succeeded: null, detail: '', resume: [] },
     notifications,
     unmatchedErrors: (measured.messages?.templates ?? m?.templates)?.unmatched ?? null,
+    unjudgedNewErrors: ((measured.messages?.templates ?? m?.templates)?.unjudged ?? []).slice(
+      0,
+      MAX_KEPT_NEW_ERRORS,
+    ),
     comparison: last.comparison,
     comparisons: last.comparisons,
     performance: {

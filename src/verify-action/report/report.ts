@@ -26,6 +26,11 @@ export interface VerifyReport {
   /** New kinds of error (the first 20; newErrorCount counts them all): with templates, each has template, firstSeen (epoch ms) and variantOf. */
   newErrors: (MessageCount | NewError)[];
   newErrorCount: number;
+  /**
+   * Kinds the baseline and the lookback never held, with too few window lines to tell from chance
+   * (templates only; the first 20): listed as "seen once, not judged", never counted as new.
+   */
+  unjudgedNewErrors: NewError[];
   /** Top error kinds since the deploy: with templates, each has its template and an exact count. */
   topMessages: MessageCount[];
   /** Window errors matching none of the top kinds shown (templates only; null otherwise). */

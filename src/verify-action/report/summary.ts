@@ -373,7 +373,7 @@ function messageSection(report: VerifyReport): string[] {
           inlineCode(truncate(m.message, 160)),
         ]);
       out.push(
-        `**New kinds of error** (no baseline template matches them and no baseline log holds their constant parts): ${report.newErrorCount}`,
+        `**New kinds of error** (no baseline template matches them, no log of the baseline or the lookback before it holds their constant parts, and their count is not chance): ${report.newErrorCount}`,
         '',
         ...table(['First seen', 'Count', 'Template', 'Example'], ['left', 'right', 'left', 'left'], rows),
       );
@@ -383,6 +383,20 @@ function messageSection(report: VerifyReport): string[] {
         out.push(`- ${inlineCode(truncate(m.message, 200))} × ${m.count}`);
     }
     out.push('');
+  }
+  const unjudged = report.unjudgedNewErrors ?? [];
+  if (unjudged.length) {
+    out.push(
+      `**Seen once, not judged** (never logged before, but too few lines to tell from chance, so not counted as new): ${unjudged.length}`,
+      '',
+      ...unjudged
+        .slice(0, 10)
+        .map(
+          (m) =>
+            `- ${inlineCode(truncate(m.template, 160))} × ${m.count}: ${inlineCode(truncate(m.message, 160))}`,
+        ),
+      '',
+    );
   }
   return out;
 }
