@@ -83,6 +83,8 @@ export interface DeployScenario {
 export const MINUTE = 60_000;
 export const BASELINE_MINUTES = 30;
 export const AFTER_MINUTES = 5;
+/** Hours of history before the baseline (the scenarios' new-error-lookback). */
+const HISTORY_HOURS = 6;
 
 /** The README's verify configuration, plus normalize-by-volume and max-new-errors 0 (so new kinds decide). */
 export function scenarioInputs(url: string, index: string, s: DeployScenario, deployAt: number) {
@@ -98,6 +100,8 @@ export function scenarioInputs(url: string, index: string, s: DeployScenario, de
     'min-errors': '5',
     'normalize-by-volume': 'true',
     'max-new-errors': '0',
+    // The history each scenario seeds (HISTORY_HOURS): the lookback covers it.
+    'new-error-lookback': `${HISTORY_HOURS}h`,
     retries: '0',
     rules: [
       '- {name: timeouts, phrase: timeout, levels: [error], max: 20, consecutive: 2, action: rollback}',
@@ -260,9 +264,6 @@ function tellsApart(kind: string, byKind: Map<string, CorpusLine[]>): boolean {
   return true;
 }
 
-/** Days of history before the baseline. */
-const HISTORY_DAYS = 7;
-
 function buildOne(
   system: string,
   kind: ScenarioKind,
@@ -323,10 +324,15 @@ function buildOne(
     const make = plan.extra === 'timeout' ? timeoutLine : authLine;
     spread(6, baselineStart, BASELINE_MINUTES, () => [make(rng), 'error']);
   }
-  // The week before, as a real cluster holds it: a trickle of the service's known errors (one
-  // every six hours), so new-error-lookback (7d) has history to cover. The new kind is never there.
-  for (let hours = 6; hours <= HISTORY_DAYS * 24; hours += 6)
-    add(baselineStart - hours * 60 * MINUTE + rng() * MINUTE, pick(beforePool), 'error', '1.0.0');
+  // The hours before, as a real cluster holds them: the service's known errors at the baseline's
+  // rate, so the lookback sees what a week of a real service shows (every kind it logs), only
+  // shorter to seed. The new kind is never there.
+  spread(
+    poisson(rng, plan.before.errors * HISTORY_HOURS * 60),
+    baselineStart - HISTORY_HOURS * 60 * MINUTE,
+    HISTORY_HOURS * 60,
+    () => [pick(beforePool), 'error'],
+  );
   // After: traffic, errors of kinds the baseline holds (other lines of them where there are).
   const known = [...seenBefore].sort();
   spread(poisson(rng, plan.after.traffic * AFTER_MINUTES), deployAt, AFTER_MINUTES, () => [
@@ -414,6 +420,8 @@ export interface ScenarioOutcome {
   newExamples: string[];
   latenciesMs: number[];
   roundTrips: number[];
+  /** New kinds the A/A check found between the baseline's halves (null: no A/A check). */
+  aaNewKinds?: number | null;
 }
 
 /** Decisions right, and new-error precision and recall (a reported kind is right when its example is of the held-back kind). */

@@ -51,6 +51,7 @@ let scenarios: DeployScenario[] = [];
         newExamples: report.newErrors.map((m) => m.message),
         latenciesMs: report.performance.checkLatencyMs,
         roundTrips: report.performance.checkRoundTrips,
+        aaNewKinds: report.aa?.newKindCount ?? null,
       });
     }
     const result = score(outcomes);
@@ -58,6 +59,21 @@ let scenarios: DeployScenario[] = [];
     expect(result.decisionsRight).toBe(scenarios.length);
     expect(result.precision).toBeGreaterThanOrEqual(0.95);
     expect(result.recall).toBeGreaterThanOrEqual(0.95);
+    // The A/A check ran on every scenario, and called a kind new between the baseline's halves
+    // (where nothing changed) in at most 5% of them.
+    // (Not judged where the window held no error to judge: no template search is made then.)
+    const judged = outcomes.filter((o) => o.aaNewKinds !== null && o.aaNewKinds !== undefined);
+    console.log(
+      `A/A: judged in ${judged.length} of ${outcomes.length} scenarios, new kinds in ${
+        judged
+          .filter((o) => o.aaNewKinds! > 0)
+          .map((o) => o.scenario.service)
+          .join(', ') || 'none'
+      }`,
+    );
+    expect(judged.length).toBeGreaterThanOrEqual(outcomes.length * 0.9);
+    const noisy = judged.filter((o) => o.aaNewKinds! > 0).length;
+    expect(noisy / judged.length).toBeLessThanOrEqual(0.05);
     // One or two round trips per check: the counts, then the template counts.
     expect(Math.max(...outcomes.flatMap((o) => o.roundTrips))).toBeLessThanOrEqual(2);
   });

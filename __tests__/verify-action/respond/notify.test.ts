@@ -199,6 +199,7 @@ describe('alert payloads', () => {
     breaches: [],
     warnings: [],
     newErrorCount: 1,
+    aa: null,
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
   };
   const now = DEPLOYED + 301_000;

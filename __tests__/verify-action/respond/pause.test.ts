@@ -157,6 +157,7 @@ describe('pause in the verdict', () => {
     breaches,
     warnings: [],
     newErrorCount: 0,
+    aa: null,
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
   });
   const pauseRule = { kind: 'rule' as const, rule: 'auth failed', action: 'pause' as const, reason: 'auth' };

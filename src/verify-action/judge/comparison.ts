@@ -75,6 +75,40 @@ function compare(
   };
 }
 
+/**
+ * The baseline's second half against its first (A/A): the baseline test on a split where nothing
+ * changed, so a significant rise there is noise the gate would report on any deploy. Null when a
+ * half is empty or the baseline test is off.
+ */
+export function halvesComparison(
+  config: Pick<VerifyConfig, 'judgement'>,
+  m: Measurement,
+): RateComparison | null {
+  const t = config.judgement.thresholds;
+  const halves = m.baselineHalves;
+  if (!m.baseline || !halves || t.maxIncrease === undefined) return null;
+  const { first, second, splitAt } = halves;
+  if (first.total === 0 || second.total === 0) return null;
+  const minutes = (ms: number) => ms / 60_000;
+  return t.normalizeByVolume
+    ? compare(
+        'baseline',
+        'per-log-line',
+        { errors: second.errors, exposure: second.total },
+        { errors: first.errors, exposure: first.total },
+        t.maxIncrease,
+        t.confidence,
+      )
+    : compare(
+        'baseline',
+        'per-minute',
+        { errors: second.errors, exposure: minutes(m.baseline.end - splitAt) },
+        { errors: first.errors, exposure: minutes(splitAt - m.baseline.start) },
+        t.maxIncrease,
+        t.confidence,
+      );
+}
+
 /** The window against the baseline, or null when there is nothing to compare (no baseline, no logs in it, an empty window). */
 function baselineComparison(config: Pick<VerifyConfig, 'judgement'>, m: Measurement): RateComparison | null {
   const t = config.judgement.thresholds;

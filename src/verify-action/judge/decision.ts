@@ -1,6 +1,7 @@
 // Pure evaluation: one check's measurement against the thresholds and rules, and
 // the verdict over all checks so far. Every branch says why, in words that go to
 // the summary and the annotations.
+import { aaCheck, newKindsUnreliable, type AaCheck } from './aa-check.js';
 import { truncate } from '../../github/escape.js';
 import { blocksDeploy, type RuleAction, type VerifyConfig } from '../config/config.js';
 import { formatDuration } from '../../shared/units.js';
@@ -66,6 +67,8 @@ export interface CheckResult {
   newErrors: (MessageCount | NewError)[];
   /** How many new kinds of error there were, kept or not. */
   newErrorCount: number;
+  /** The same judgement between the baseline's halves (aa-check.ts); null without a baseline cut in two. */
+  aa: AaCheck | null;
   breaches: Breach[];
   warnings: string[];
   /** What the verdict reads, so it never has to match the prose of the warnings. */
@@ -136,6 +139,7 @@ function unmeasured(
     })),
     newErrors: [],
     newErrorCount: 0,
+    aa: null,
     breaches: [],
     warnings: [],
     flags: { emptyWindow: false, incomplete: null, levelMismatch: null },
@@ -171,7 +175,8 @@ export function evaluateCheck(
   const baseline = lowerBoundsOnly ? notCompared : compareBaseline(config, m);
   const rules = evaluateRules(config, m, previous, lowerBoundsOnly);
   const newErrors = newErrorsOf(m);
-  const fresh = lowerBoundsOnly ? { breaches: [], warnings: [] } : newErrorBreaches(config, m, newErrors);
+  const aa = aaCheck(config, m);
+  const fresh = lowerBoundsOnly ? { breaches: [], warnings: [] } : newErrorBreaches(config, m, newErrors, aa);
   // Zero errors with the errors stamped ahead is not a wrong level field.
   const levelMismatch = (m.future?.errors ?? 0) > 0 ? null : levelMismatchWarning(config, m);
   // A window that has not opened yet measured nothing, which is not "no logs":
@@ -189,6 +194,7 @@ export function evaluateCheck(
   const warnings = [
     ...baseline.warnings,
     ...rules.warnings,
+    ...fresh.warnings,
     ...(levelMismatch ? [levelMismatch] : []),
     ...(ahead.warning ? [ahead.warning] : []),
     ...(emptyWindow ? [EMPTY_WINDOW_WARNING] : []),
@@ -217,6 +223,7 @@ export function evaluateCheck(
     rules: rules.results,
     newErrors: newErrors.slice(0, MAX_KEPT_NEW_ERRORS),
     newErrorCount: newErrors.length,
+    aa,
     breaches,
     warnings,
     flags: { emptyWindow, incomplete, levelMismatch },
@@ -343,10 +350,20 @@ function newErrorBreaches(
   config: Pick<VerifyConfig, 'judgement'>,
   m: Measurement,
   newErrors: readonly (MessageCount | NewError)[],
+  aa: AaCheck | null,
 ): Findings {
   const { maxNewErrors: max, breachAction } = config.judgement.thresholds;
   if (!m.messagesIncluded || max === undefined || newErrors.length <= max)
     return { breaches: [], warnings: [] };
+  if (newKindsUnreliable(aa)) {
+    const noise = aa!.newKinds!.length;
+    return {
+      breaches: [],
+      warnings: [
+        `${newErrors.length} new kinds of error, but max-new-errors is not applied: the same judgement between the two halves of the baseline (A/A) finds ${noise} new kind${noise === 1 ? '' : 's'} where nothing changed, so it is unreliable for this service`,
+      ],
+    };
+  }
   return {
     breaches: [
       {

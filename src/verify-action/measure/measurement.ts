@@ -33,8 +33,21 @@ export interface Measurement {
   /** Top error messages in the window, merged by shape; counts are estimates when `sampled`. */
   topMessages: MessageCount[];
   baselineMessages: string[];
-  /** The error lines sampled from each period, for template mining (the templates strategy with messages only). */
-  samples?: { window: string[]; baseline: string[] } | null;
+  /** The baseline's two halves, cut at `splitAt` (absent: no baseline), for the A/A check. */
+  baselineHalves?: {
+    splitAt: number;
+    first: { total: number; errors: number };
+    second: { total: number; errors: number };
+  };
+  /**
+   * The error lines sampled from each period, for template mining (the templates strategy with
+   * messages only); `baselineHalves` is the baseline's spread sample cut in two, for the A/A check.
+   */
+  samples?: {
+    window: string[];
+    baseline: string[];
+    baselineHalves?: { first: string[]; second: string[] };
+  } | null;
   /** The kinds counted exactly and the new ones confirmed (template-query.ts); null until then or without templates. */
   templates?: TemplateFindings | null;
   messageStrategy: MessageStrategy['kind'];
@@ -89,6 +102,11 @@ export interface TemplateFindings {
   unmatched: number;
   /** Kinds without a constant phrase: shown with their sample count, never called new. */
   uncountable: number;
+  /**
+   * The same judgement between the baseline's two halves (cut at `splitAt`): kinds it calls new
+   * there are noise on a service that changed nothing. Null: no baseline, or a half without errors.
+   */
+  aa: { newKinds: NewError[]; splitAt: number } | null;
 }
 
 /** Errors and log lines of one service.version in the window (and whether it logged before the deploy). */

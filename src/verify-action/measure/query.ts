@@ -80,6 +80,11 @@ export function timelineStepMinutes(spanMs: number): number {
   return TIMELINE_STEPS_MIN.find((step) => minutes / step <= MAX_TIMELINE_BUCKETS) ?? 1440;
 }
 
+/** Where the baseline is cut in two for the A/A check: its middle, to the millisecond. */
+function baselineSplit(window: CheckWindow): number {
+  return Math.floor((window.baselineStart + window.deployedAt) / 2);
+}
+
 /** Earliest errors of each slice of a period (see STRATA). */
 function stratifiedSample(field: string, ts: string, start: number, end: number): Query {
   const sliceSeconds = Math.max(1, Math.ceil((end - start) / STRATA / 1000));
@@ -239,9 +244,22 @@ export function buildCheckRequest(
     };
   }
   if (hasBaseline) {
+    const splitAt = baselineSplit(window);
     aggs.baseline = {
       filter: range(ts, window.baselineStart, window.deployedAt, false),
       aggs: {
+        // The baseline's two halves, for the A/A check (judge/aa-check.ts): the same rate test
+        // between them as between the baseline and the window.
+        halves: {
+          range: {
+            field: ts,
+            ranges: [
+              { from: window.baselineStart, to: splitAt },
+              { from: splitAt, to: window.deployedAt },
+            ],
+          },
+          aggs: { errors: { filter: errors } },
+        },
         errors: withAggs(
           errors,
           messages
@@ -354,6 +372,7 @@ export function parseCheckResponse(
     baselineErrors: baseErrors.doc_count ?? 0,
     leveled: (win.leveled as Bucket | undefined)?.doc_count ?? 0,
     baselineLeveled: (base?.leveled as Bucket | undefined)?.doc_count ?? 0,
+    ...(base?.halves ? { baselineHalves: readHalves(base.halves as Bucket, baselineSplit(window)) } : {}),
     rules: config.judgement.rules.map((rule, i) => {
       const unmeasured = plan.unmeasuredRules?.[rule.name];
       return {
@@ -380,6 +399,7 @@ export function parseCheckResponse(
               ...baseline_.map((m) => m.message),
               ...readSpread(baseErrors, plan.messages.field, text),
             ],
+            baselineHalves: readSpreadHalves(baseErrors, plan.messages.field, text, baselineSplit(window)),
           }
         : null,
     templates: null,
@@ -458,6 +478,32 @@ function readSample(response: Record<string, unknown>, field: string, text: LogT
 }
 
 /** The stratified sample's lines (see stratifiedSample). */
+/** The baseline's spread sample cut at `splitAt`: each slice falls in the half its start is in. */
+function readSpreadHalves(
+  bucket: Bucket,
+  field: string,
+  text: LogText,
+  splitAt: number,
+): { first: string[]; second: string[] } {
+  const slices =
+    (bucket.spread as { buckets?: { key?: number; first?: { hits?: { hits?: Hit[] } } }[] } | undefined)
+      ?.buckets ?? [];
+  const lines = (half: typeof slices) =>
+    half.flatMap((slice) => hitValues(slice.first?.hits?.hits ?? [], field, text));
+  return {
+    first: lines(slices.filter((s) => (s.key ?? 0) < splitAt)),
+    second: lines(slices.filter((s) => (s.key ?? 0) >= splitAt)),
+  };
+}
+
+function readHalves(agg: Bucket, splitAt: number): NonNullable<Measurement['baselineHalves']> {
+  const [first, second] = ((agg as { buckets?: Bucket[] }).buckets ?? []).map((b) => ({
+    total: b.doc_count ?? 0,
+    errors: ((b.errors as Bucket | undefined)?.doc_count ?? 0) as number,
+  }));
+  return { splitAt, first: first ?? { total: 0, errors: 0 }, second: second ?? { total: 0, errors: 0 } };
+}
+
 function readSpread(bucket: Bucket, field: string, text: LogText): string[] {
   const slices = (bucket.spread as { buckets?: { first?: { hits?: { hits?: Hit[] } } }[] } | undefined)
     ?.buckets;

@@ -64,62 +64,130 @@ function lookbackStart(config: Pick<VerifyConfig, 'judgement'>, window: CheckWin
   return window.baselineStart - config.judgement.thresholds.newErrorLookbackMs;
 }
 
+/** A filters aggregation over keyed queries, or nothing when there are none. */
+function filtersOf(queries: Record<string, Query>, aggs?: Query): Query | null {
+  if (Object.keys(queries).length === 0) return null;
+  return { filters: { filters: queries }, ...(aggs ? { aggs } : {}) };
+}
+
+/** Non-empty aggregations only. */
+function present(aggs: Record<string, Query | null>): Query {
+  return Object.fromEntries(Object.entries(aggs).filter(([, a]) => a !== null));
+}
+
+/**
+ * The candidates' queries, keyed by `prefix` and index: their own phrases, and for a variant the
+ * phrases of the known kind it joined and of that kind generalized where it differs.
+ */
+function candidateQueries(field: string, candidates: readonly NewCandidate[], prefix: string) {
+  const variant = (pick: (v: NonNullable<NewCandidate['variant']>) => string[]) =>
+    keyed(
+      candidates.map((c) =>
+        c.variant && pick(c.variant).length ? phrasesQuery(field, pick(c.variant)) : null,
+      ),
+      prefix,
+    );
+  return {
+    own: keyed(
+      candidates.map((c) => (c.phrases.length ? phrasesQuery(field, c.phrases) : null)),
+      prefix,
+    ),
+    base: variant((v) => v.basePhrases),
+    general: variant((v) => v.generalPhrases),
+  };
+}
+
+/**
+ * One judgement of candidates: where they are counted ("after") and where they must be absent
+ * ("before", with the variant counts). The real one is the window against the baseline; the A/A
+ * one is the baseline's second half against its first.
+ */
+function judgementAggs(
+  field: string,
+  ts: string,
+  candidates: readonly NewCandidate[],
+  prefix: string,
+  after: Query,
+  before: Query,
+): { after: Query; before: Query } {
+  const q = candidateQueries(field, candidates, prefix);
+  return {
+    after: {
+      filter: after,
+      aggs: present({ candidates: filtersOf(q.own, { first: { min: { field: ts } } }) }),
+    },
+    before: {
+      filter: before,
+      aggs: present({ own: filtersOf(q.own), base: filtersOf(q.base), general: filtersOf(q.general) }),
+    },
+  };
+}
+
 /** The counting and confirming search, or null when the samples held no error. */
 function buildTemplateRequest(
   config: Pick<VerifyConfig, 'connection' | 'scope' | 'judgement'>,
   plan: SearchPlan,
   window: CheckWindow,
   mined: MinedErrors,
+  aa: { mined: MinedErrors; splitAt: number } | null,
 ): SearchRequest | null {
   if (mined.kinds.length === 0 && mined.candidates.length === 0) return null;
   const ts = plan.fields.timestamp;
   const field = config.scope.fields.message;
   const kinds = kindQueries(field, mined.kinds);
-  const candidates = mined.candidates.map((c) => (c.phrases.length ? phrasesQuery(field, c.phrases) : null));
-  const windowAggs: Query = {
+  const own = candidateQueries(field, mined.candidates, 'c').own;
+  const windowAggs: Query = present({
     unmatched: {
       filter: {
         bool: { must_not: kinds.filter((q): q is Query => q !== null).map((q) => stripNarrower(q)) },
       },
     },
-  };
-  if (Object.keys(keyed(kinds, 'k')).length) windowAggs.kinds = { filters: { filters: keyed(kinds, 'k') } };
-  if (Object.keys(keyed(candidates, 'c')).length) {
-    windowAggs.candidates = {
-      filters: { filters: keyed(candidates, 'c') },
-      aggs: { first: { min: { field: ts } } },
-    };
-  }
+    kinds: filtersOf(keyed(kinds, 'k')),
+    candidates: filtersOf(own, { first: { min: { field: ts } } }),
+  });
   const aggs: Query = {
     window: { filter: range(ts, window.deployedAt, window.end, true), aggs: windowAggs },
   };
   const hasBaseline = window.baselineStart < window.deployedAt;
   if (hasBaseline && mined.candidates.length > 0) {
-    const variant = (pick: (v: NonNullable<NewCandidate['variant']>) => string[]) =>
-      keyed(
-        mined.candidates.map((c) =>
-          c.variant && pick(c.variant).length ? phrasesQuery(field, pick(c.variant)) : null,
-        ),
-        'c',
-      );
-    const baselineAggs: Query = {};
-    if (Object.keys(keyed(candidates, 'c')).length)
-      baselineAggs.own = { filters: { filters: keyed(candidates, 'c') } };
-    const base = variant((v) => v.basePhrases);
-    const general = variant((v) => v.generalPhrases);
-    if (Object.keys(base).length) baselineAggs.base = { filters: { filters: base } };
-    if (Object.keys(general).length) baselineAggs.general = { filters: { filters: general } };
-    aggs.baseline = { filter: range(ts, window.baselineStart, window.deployedAt, false), aggs: baselineAggs };
+    const { before } = judgementAggs(
+      field,
+      ts,
+      mined.candidates,
+      'c',
+      range(ts, window.deployedAt, window.end, true),
+      range(ts, window.baselineStart, window.deployedAt, false),
+    );
+    aggs.baseline = before;
+  }
+  // A/A: the same judgement between the baseline's halves, in the same search.
+  const aaCandidates = hasBaseline && aa ? aa.mined.candidates : [];
+  if (aa && aaCandidates.length > 0) {
+    const split = judgementAggs(
+      field,
+      ts,
+      aaCandidates,
+      'a',
+      range(ts, aa.splitAt, window.deployedAt, false),
+      range(ts, window.baselineStart, aa.splitAt, false),
+    );
+    aggs.aa_after = split.after;
+    aggs.aa_before = split.before;
   }
   // The lookback: candidates logged there are known kinds, and its oldest error says how much
   // quiet before the deploy the chance test may count (the index may hold less than asked).
   const lookback = lookbackStart(config, window);
-  const withLookback = hasBaseline && mined.candidates.length > 0 && lookback < window.baselineStart;
+  const withLookback =
+    hasBaseline && mined.candidates.length + aaCandidates.length > 0 && lookback < window.baselineStart;
   if (withLookback) {
-    const lookbackAggs: Query = { earliest: { min: { field: ts } } };
-    if (Object.keys(keyed(candidates, 'c')).length)
-      lookbackAggs.own = { filters: { filters: keyed(candidates, 'c') } };
-    aggs.lookback = { filter: range(ts, lookback, window.baselineStart, false), aggs: lookbackAggs };
+    aggs.lookback = {
+      filter: range(ts, lookback, window.baselineStart, false),
+      aggs: present({
+        earliest: { min: { field: ts } },
+        own: filtersOf(own),
+        aa_own: filtersOf(candidateQueries(field, aaCandidates, 'a').own),
+      }),
+    };
   }
   return {
     index: config.scope.index,
@@ -159,33 +227,79 @@ function buckets(agg: unknown): Buckets {
   return ((agg as { buckets?: Buckets } | undefined)?.buckets ?? {}) as Buckets;
 }
 
+/** Where one judgement's counts are in the response. */
+interface JudgementCounts {
+  after: Buckets;
+  own: Buckets;
+  base: Buckets;
+  general: Buckets;
+  lookback: Buckets;
+}
+
+/**
+ * The candidates that are new, and those never logged before but too few to tell from chance:
+ * (a) and (b) by isNew on the "before" counts, (c) and (d) by judgeNewKind.
+ */
+function confirm(
+  candidates: readonly NewCandidate[],
+  prefix: string,
+  counts: JudgementCounts,
+  exposure: { afterMs: number; priorMs: number; confidence: number },
+): { newErrors: NewError[]; unjudged: NewError[] } {
+  const newErrors: NewError[] = [];
+  const unjudged: NewError[] = [];
+  candidates.forEach((c, i) => {
+    const key = `${prefix}${i}`;
+    const before = {
+      own: counts.own[key]?.doc_count ?? 1,
+      ...(c.variant ? { base: counts.base[key]?.doc_count, general: counts.general[key]?.doc_count } : {}),
+    } as { own: number; base?: number; general?: number };
+    if (!isNew(c, before)) return;
+    const first = counts.after[key]?.first?.value;
+    const count = counts.after[key]?.doc_count ?? c.windowSample;
+    const verdict = judgeNewKind({
+      windowCount: count,
+      lookbackCount: counts.lookback[key]?.doc_count ?? 0,
+      windowMs: exposure.afterMs,
+      priorMs: exposure.priorMs,
+      confidence: exposure.confidence,
+    });
+    if (verdict.kind === 'seen-before') return;
+    (verdict.kind === 'new' ? newErrors : unjudged).push({
+      template: c.template,
+      message: c.example,
+      count,
+      firstSeen: typeof first === 'number' ? first : null,
+      variantOf: c.variant ? c.variant.baseTemplate : null,
+      chance: verdict.pValue,
+    });
+  });
+  const byCount = (a: NewError, b: NewError) => b.count - a.count;
+  return { newErrors: newErrors.sort(byCount), unjudged: unjudged.sort(byCount) };
+}
+
 /** Reads the counting search; without one (no errors sampled) everything is empty. */
 function readTemplateResponse(
   config: Pick<VerifyConfig, 'judgement'>,
   window: CheckWindow,
-  m: Pick<Measurement, 'baselineTotal'>,
+  m: Pick<Measurement, 'baselineTotal' | 'baselineHalves'>,
   mined: MinedErrors,
+  aa: { mined: MinedErrors; splitAt: number } | null,
   response: Record<string, unknown> | null,
 ): TemplateFindings {
   const aggs = (response?.aggregations ?? {}) as Record<string, Record<string, unknown>>;
   const win = aggs.window ?? {};
   const base = aggs.baseline ?? {};
-  const kinds = buckets(win.kinds);
-  const inWindow = buckets(win.candidates);
-  const own = buckets(base.own);
-  const baseOf = buckets(base.base);
-  const generalOf = buckets(base.general);
   const earlier = aggs.lookback ?? {};
-  const ownEarlier = buckets(earlier.own);
+  const kinds = buckets(win.kinds);
   const earliest = (earlier.earliest as { value?: number | null } | undefined)?.value;
-  // Time observed before the deploy: the baseline when it held logs, and the lookback back to its
-  // oldest error (none there: no credit, so a quiet history never makes a kind look rarer).
-  const priorMs =
-    (m.baselineTotal > 0 ? window.deployedAt - window.baselineStart : 0) +
-    (typeof earliest === 'number'
+  // The lookback observed: back to its oldest error (none there: no credit, so a quiet history
+  // never makes a kind look rarer than the index can show).
+  const lookbackMs =
+    typeof earliest === 'number'
       ? Math.max(0, window.baselineStart - Math.max(earliest, lookbackStart(config, window)))
-      : 0);
-  const unjudged: NewError[] = [];
+      : 0;
+  const { confidence } = config.judgement.thresholds;
   const top = mined.kinds
     .map((k, i) => ({
       template: k.template,
@@ -193,41 +307,52 @@ function readTemplateResponse(
       count: kinds[`k${i}`]?.doc_count ?? k.windowSample,
     }))
     .sort((a, b) => b.count - a.count);
-  const newErrors: NewError[] = [];
-  if (response && aggs.baseline) {
-    mined.candidates.forEach((c, i) => {
-      const key = `c${i}`;
-      const counts = {
-        own: own[key]?.doc_count ?? 1,
-        ...(c.variant ? { base: baseOf[key]?.doc_count, general: generalOf[key]?.doc_count } : {}),
-      } as { own: number; base?: number; general?: number };
-      if (!isNew(c, counts)) return;
-      const first = inWindow[key]?.first?.value;
-      const count = inWindow[key]?.doc_count ?? c.windowSample;
-      const verdict = judgeNewKind({
-        windowCount: count,
-        lookbackCount: ownEarlier[key]?.doc_count ?? 0,
-        windowMs: Math.max(0, window.end - window.deployedAt),
-        priorMs,
-        confidence: config.judgement.thresholds.confidence,
-      });
-      if (verdict.kind === 'seen-before') return;
-      (verdict.kind === 'new' ? newErrors : unjudged).push({
-        template: c.template,
-        message: c.example,
-        count,
-        firstSeen: typeof first === 'number' ? first : null,
-        variantOf: c.variant ? c.variant.baseTemplate : null,
-        chance: verdict.pValue,
-      });
-    });
-  }
+  const judged =
+    response && aggs.baseline
+      ? confirm(
+          mined.candidates,
+          'c',
+          {
+            after: buckets(win.candidates),
+            own: buckets(base.own),
+            base: buckets(base.base),
+            general: buckets(base.general),
+            lookback: buckets(earlier.own),
+          },
+          {
+            afterMs: Math.max(0, window.end - window.deployedAt),
+            // The baseline when it held logs, and the lookback observed.
+            priorMs: (m.baselineTotal > 0 ? window.deployedAt - window.baselineStart : 0) + lookbackMs,
+            confidence,
+          },
+        )
+      : { newErrors: [], unjudged: [] };
+  const aaJudged =
+    response && aa && m.baselineHalves
+      ? confirm(
+          aa.mined.candidates,
+          'a',
+          {
+            after: buckets((aggs.aa_after ?? {}).candidates),
+            own: buckets((aggs.aa_before ?? {}).own),
+            base: buckets((aggs.aa_before ?? {}).base),
+            general: buckets((aggs.aa_before ?? {}).general),
+            lookback: buckets(earlier.aa_own),
+          },
+          {
+            afterMs: window.deployedAt - aa.splitAt,
+            priorMs: (m.baselineHalves.first.total > 0 ? aa.splitAt - window.baselineStart : 0) + lookbackMs,
+            confidence,
+          },
+        )
+      : null;
   return {
     top,
-    newErrors: newErrors.sort((a, b) => b.count - a.count),
-    unjudged: unjudged.sort((a, b) => b.count - a.count),
+    newErrors: judged.newErrors,
+    unjudged: judged.unjudged,
     unmatched: (win.unmatched as { doc_count?: number } | undefined)?.doc_count ?? 0,
     uncountable: mined.kinds.filter((k) => k.phrases.length === 0).length,
+    aa: aaJudged ? { newKinds: aaJudged.newErrors, splitAt: aa!.splitAt } : null,
   };
 }
 
@@ -255,15 +380,26 @@ export async function countTemplates(
       return seen;
     });
   const mined = mineErrorTemplates(view(m.samples.baseline), view(m.samples.window));
-  const request = buildTemplateRequest(config, plan, window, mined);
+  const halves = m.samples.baselineHalves;
+  const aa =
+    halves && m.baselineHalves
+      ? {
+          mined: mineErrorTemplates(view(halves.first), view(halves.second)),
+          splitAt: m.baselineHalves.splitAt,
+        }
+      : null;
+  const request = buildTemplateRequest(config, plan, window, mined, aa);
   const response = request ? await search(request) : null;
-  const read = readTemplateResponse(config, window, m, mined, response);
+  const read = readTemplateResponse(config, window, m, mined, aa, response);
   const shown = (line: string) => kept.get(line) ?? line;
   const findings: TemplateFindings = {
     ...read,
     top: read.top.map((t) => ({ ...t, message: shown(t.message) })),
     newErrors: read.newErrors.map((e) => ({ ...e, message: shown(e.message) })),
     unjudged: read.unjudged.map((e) => ({ ...e, message: shown(e.message) })),
+    aa: read.aa
+      ? { ...read.aa, newKinds: read.aa.newKinds.map((e) => ({ ...e, message: shown(e.message) })) }
+      : null,
   };
   m.templates = findings;
   m.topMessages = findings.top.slice(0, TOP_MESSAGES).map((t) => ({

@@ -9,6 +9,7 @@ import {
   type CheckResult,
   type Verdict,
 } from '../judge/decision.js';
+import { newKindsUnreliable } from '../judge/aa-check.js';
 import type { NewError } from '../measure/measurement.js';
 import type { MeasureRecord } from '../measure/measurer.js';
 import type { MessageCount } from '../measure/messages.js';
@@ -111,6 +112,15 @@ export function assembleReport(
     ),
     comparison: last.comparison,
     comparisons: last.comparisons,
+    aa: last.aa
+      ? {
+          splitAt: new Date(last.aa.splitAt).toISOString(),
+          newKindCount: last.aa.newKinds?.length ?? null,
+          newKinds: (last.aa.newKinds ?? []).slice(0, MAX_KEPT_NEW_ERRORS),
+          rate: last.aa.rate,
+          newKindsReliable: !newKindsUnreliable(last.aa),
+        }
+      : null,
     performance: {
       requestsPerCheck: Math.max(1, ...measured.roundTrips),
       messageRequests: measured.messageRequests,

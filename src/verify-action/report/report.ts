@@ -31,6 +31,19 @@ export interface VerifyReport {
    * (templates only; the first 20): listed as "seen once, not judged", never counted as new.
    */
   unjudgedNewErrors: NewError[];
+  /**
+   * The gate's own noise (A/A): the same judgement between the baseline's halves, where nothing
+   * changed. newKindsReliable is false when it found new kinds there: max-new-errors is then not
+   * applied. Null without a baseline cut in two.
+   */
+  aa: {
+    splitAt: string;
+    /** Null when kinds were not judged (no templates). */
+    newKindCount: number | null;
+    newKinds: NewError[];
+    rate: RateComparison | null;
+    newKindsReliable: boolean;
+  } | null;
   /** Top error kinds since the deploy: with templates, each has its template and an exact count. */
   topMessages: MessageCount[];
   /** Window errors matching none of the top kinds shown (templates only; null otherwise). */

@@ -11,6 +11,7 @@ import { formatDuration } from '../../shared/units.js';
 import type { RateComparison } from '../judge/comparison.js';
 import type { MessageCount } from '../measure/messages.js';
 import type { VerifyReport } from './report.js';
+import { renderAaCheck } from './summary-aa.js';
 import { alertsTo, renderNotifications, renderPause } from './summary-actions.js';
 import type { NewError } from '../measure/measurement.js';
 
@@ -258,6 +259,7 @@ export function renderSummary(report: VerifyReport, rules: readonly Rule[] = [])
 
   out.push(...comparisonSection(report));
   out.push(...messageSection(report));
+  out.push(...renderAaCheck(report));
 
   if (report.kibanaUrl)
     out.push(`<a href="${escapeHtml(report.kibanaUrl)}">Open these errors in Kibana Discover</a>`, '');
