@@ -189,7 +189,7 @@ describe('parseSeedArgs', () => {
     [['--docs', '-3'], '--docs expects a positive integer'],
     [['--deploy-at', 'yesterday'], '--deploy-at expects an ISO 8601 time'],
     [['--index-prefix', 'Logs*'], '--index-prefix expects a lowercase index name prefix'],
-    [['--message-type', 'keyword'], '--message-type expects one of auto, text, match_only_text'],
+    [['--message-type', 'wildcard'], '--message-type expects one of auto, text, match_only_text, keyword'],
     [['--docs'], '--docs expects a value'],
     [['--nope'], "unknown option '--nope'"],
   ])('rejects %j', (argv, message) => {

@@ -4,7 +4,7 @@
 //
 //   node scripts/es/seed.mjs [--url http://127.0.0.1:9200] [--docs 60000] [--deploy-at <iso>]
 //        [--history-minutes 40] [--after-minutes 10] [--storm-share 0.25] [--seed 42]
-//        [--index-prefix logs] [--message-type auto|text|match_only_text] [--message-keyword]
+//        [--index-prefix logs] [--message-type auto|text|match_only_text|keyword] [--message-keyword]
 //        [--batch 5000] [--concurrency 3] [--summary-file path] [--keep-existing] [--allow-remote]
 //        [--username u --password p | --api-key k | --bearer-token t] [--ca-cert path]
 //
@@ -60,7 +60,7 @@ const FLAGS = {
   '--storm-share': ['stormShare', nonNegativeNumber],
   '--seed': ['seed', positiveInteger],
   '--index-prefix': ['indexPrefix', indexPrefix],
-  '--message-type': ['messageType', oneOf('auto', 'text', 'match_only_text')],
+  '--message-type': ['messageType', oneOf('auto', 'text', 'match_only_text', 'keyword')],
   '--message-keyword': ['messageKeyword', true],
   '--batch': ['batch', positiveInteger],
   '--concurrency': ['concurrency', positiveInteger],
@@ -310,7 +310,7 @@ const USAGE = `usage: node scripts/es/seed.mjs [options]
   --storm-share <0..1>      share of the documents that are the post-deploy error storm (default 0.25)
   --seed <n>                random seed (default 42)
   --index-prefix <prefix>   indices <prefix>-<service>-YYYY.MM.DD (default logs); <prefix>-* is replaced
-  --message-type <type>     auto | text | match_only_text (default auto)
+  --message-type <type>     auto | text | match_only_text | keyword (default auto)
   --message-keyword         add a message.keyword subfield
   --batch <n>, --concurrency <n>   bulk request size and parallelism (default 5000, 3)
   --summary-file <path>     also write the summary with per-minute rows

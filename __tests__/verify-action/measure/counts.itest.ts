@@ -225,3 +225,36 @@ describe.each(['8', '9'] as const)('counting on Elasticsearch %s', (node) => {
     expect(report.errorCount).toBeGreaterThan(10_000);
   });
 });
+
+// A keyword-only message (no text field, no phrases): the same templates and checks, counted by
+// wildcard queries of each kind's words in order.
+describe.each(['8', '9'] as const)('error kinds on a keyword-only message on Elasticsearch %s', (node) => {
+  let scenario: Scenario;
+  beforeAll(async () => {
+    await waitForElasticsearch(node);
+    scenario = await seedScenario(`counts-kw-${node}`, ['--docs', '6000', '--message-type', 'keyword'], {
+      url: ES_URLS[node],
+    });
+  }, 120_000);
+  afterAll(() => dropScenario(scenario));
+
+  it('lists the error kinds by template, counted exactly, and the new kinds', async () => {
+    const report = await verifyScenario(scenario, {
+      ...checkout,
+      'max-increase': 'off',
+      'max-new-errors': '0',
+    });
+    expect(report.messageStrategy).toBe('templates');
+    const authFailed = count(
+      scenario.summary,
+      (r) => checkoutProd(r) && after(r) && isError(r) && r.kind === 'auth_failed',
+    );
+    const auth = report.topMessages.find((m) => m.template === 'auth failed for user <*> invalid token');
+    expect(auth?.count).toBe(authFailed);
+    expect(report.newErrors.map((m) => m.message).join('\n')).toMatch(
+      /Cannot read properties of undefined \(reading 'currency'\)/,
+    );
+    expect(report.newErrors.map((m) => m.message).join('\n')).not.toMatch(/auth failed/);
+    expect(report.decision).toBe('fail');
+  });
+});

@@ -25,15 +25,17 @@ describe('resolving fields against the mapping', () => {
   });
 
   it.each([
-    [{ message: kw }, { kind: 'terms', field: 'message' }],
+    // A keyword-only field (and the wildcard type) gets the same templates, counted by their words in order.
+    [{ message: kw }, { kind: 'templates', field: 'message', match: 'words-in-order' }],
+    [{ message: { wildcard: {} } }, { kind: 'templates', field: 'message', match: 'words-in-order' }],
     // A text field (searchable with match_phrase) gets error templates, keyword sub-field or not.
     [
       { message: text, 'message.keyword': kw },
-      { kind: 'templates', field: 'message' },
+      { kind: 'templates', field: 'message', match: 'phrase' },
     ],
-    [{ message: text }, { kind: 'templates', field: 'message' }],
-    [{ message: { match_only_text: {} } }, { kind: 'templates', field: 'message' }],
-    [{ message: { wildcard: {} } }, { kind: 'sample', field: 'message' }],
+    [{ message: text }, { kind: 'templates', field: 'message', match: 'phrase' }],
+    [{ message: { match_only_text: {} } }, { kind: 'templates', field: 'message', match: 'phrase' }],
+    [{ message: { long: {} } }, { kind: 'sample', field: 'message' }],
   ])('message strategy for %j', (caps, strategy) => {
     expect(messageStrategy(caps as FieldCaps, 'message')).toEqual(strategy);
   });
@@ -72,7 +74,7 @@ describe('resolving fields against the mapping', () => {
     });
     const { 'service.name': _s, ...caps } = KEYWORD_CAPS;
     const { plan, warnings } = resolvePlan(config, caps as FieldCaps);
-    expect(plan.messages).toEqual({ kind: 'templates', field: 'message' });
+    expect(plan.messages).toEqual({ kind: 'templates', field: 'message', match: 'phrase' });
     expect(warnings).toEqual([
       "service-field: 'service.name' is not in the mapping, so no log can match 'checkout'",
     ]);

@@ -39,6 +39,8 @@ export function templateBody(prefix, { messageType, messageKeyword }) {
           '@timestamp': { type: 'date' },
           message: {
             type: messageType,
+            // A keyword-only message (some pipelines map it so): one term per line, no phrases.
+            ...(messageType === 'keyword' ? { ignore_above: 8191 } : {}),
             ...(messageKeyword ? { fields: { keyword: { type: 'keyword', ignore_above: 2048 } } } : {}),
           },
           log: { properties: { level: keyword, logger: keyword } },

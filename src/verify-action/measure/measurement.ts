@@ -8,8 +8,12 @@ import type { MessageCount } from './messages.js';
 export type MessageStrategy =
   | { kind: 'terms'; field: string }
   | { kind: 'sample'; field: string }
-  /** Templates mined from samples of both periods, each counted exactly with match_phrase (template-query.ts). */
-  | { kind: 'templates'; field: string };
+  /**
+   * Templates mined from samples of both periods, each counted exactly by its constant parts
+   * (template-query.ts): with match_phrase on a text field, with a wildcard query of its words in
+   * order on a keyword-only one (the whole value is one term there, so a phrase matches nothing).
+   */
+  | { kind: 'templates'; field: string; match: 'phrase' | 'words-in-order' };
 
 /** What one check measured. */
 export interface Measurement {

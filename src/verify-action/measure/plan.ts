@@ -135,9 +135,9 @@ export function resolvePlan(config: PlanConfig, caps: FieldCaps): { plan: Search
 
 /**
  * A text field (what match_phrase searches) gets error templates: mined from
- * samples of both periods, each counted exactly by its constant phrases. A
- * keyword-only field gets exact distinct messages (terms), anything else a
- * sample of hits. categorize_text is no longer used: it needs the ML plugin
+ * samples of both periods, each counted exactly by its constant phrases; a
+ * keyword-only field (and the wildcard type) the same templates, counted by a
+ * wildcard query of their words in order; anything else a sample of hits. categorize_text is no longer used: it needs the ML plugin
  * (absent from the basic-licence nodes here, so it could not be measured),
  * costs a probe round trip, and its counts are per category, not per kind;
  * templates group at least as well as Drain and are counted exactly
@@ -145,9 +145,9 @@ export function resolvePlan(config: PlanConfig, caps: FieldCaps): { plan: Search
  */
 export function messageStrategy(caps: FieldCaps, field: string): MessageStrategy {
   const own = types(caps, field);
-  if (own.some((t) => TEXT_TYPES.includes(t))) return { kind: 'templates', field };
+  if (own.some((t) => TEXT_TYPES.includes(t))) return { kind: 'templates', field, match: 'phrase' };
   const keyword = termField(caps, field);
-  if (types(caps, keyword).some((t) => KEYWORD_TYPES.includes(t) && t !== 'wildcard'))
-    return { kind: 'terms', field: keyword };
+  if (types(caps, keyword).some((t) => KEYWORD_TYPES.includes(t)))
+    return { kind: 'templates', field: keyword, match: 'words-in-order' };
   return { kind: 'sample', field };
 }

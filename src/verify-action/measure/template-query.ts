@@ -22,8 +22,36 @@ import type { CheckWindow } from './window.js';
 
 type Query = Record<string, unknown>;
 
-function phrasesQuery(field: string, phrases: readonly string[]): Query {
-  return { bool: { filter: phrases.map((p) => ({ match_phrase: { [field]: p } })) } };
+/** How a kind's constant parts are searched for: the strategy's field and way of matching. */
+interface Matcher {
+  field: string;
+  match: 'phrase' | 'words-in-order';
+}
+
+/** `*`, `?` and `\` are the wildcard query's own syntax: escaped, they match themselves. */
+const escapeWildcard = (text: string) => text.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+/**
+ * Every phrase, as match_phrase on a text field; on a keyword the whole value is one term, so a
+ * phrase becomes a wildcard query of its words in order (`*could*not*connect*`), which also
+ * holds where the line had other spaces between them. A leading wildcard scans the field's terms:
+ * a cluster with search.allow_expensive_queries false refuses it, and the check says so.
+ */
+function phrasesQuery(matcher: Matcher, phrases: readonly string[]): Query {
+  const { field, match } = matcher;
+  return {
+    bool: {
+      filter: phrases.map((p) =>
+        match === 'phrase'
+          ? { match_phrase: { [field]: p } }
+          : {
+              wildcard: {
+                [field]: { value: `*${p.split(/\s+/).filter(Boolean).map(escapeWildcard).join('*')}*` },
+              },
+            },
+      ),
+    },
+  };
 }
 
 const range = (field: string, gte: number, end: number, inclusiveEnd: boolean): Query => ({
@@ -34,7 +62,7 @@ const range = (field: string, gte: number, end: number, inclusiveEnd: boolean): 
  * The query for one kind: its phrases, less the kinds shown whose lines also
  * hold them (a longer template of the same words), so the counts do not overlap.
  */
-function kindQueries(field: string, kinds: readonly ErrorTemplate[]): (Query | null)[] {
+function kindQueries(field: Matcher, kinds: readonly ErrorTemplate[]): (Query | null)[] {
   return kinds.map((kind, i) => {
     if (kind.phrases.length === 0) return null;
     const narrower = kinds.filter(
@@ -79,7 +107,7 @@ function present(aggs: Record<string, Query | null>): Query {
  * The candidates' queries, keyed by `prefix` and index: their own phrases, and for a variant the
  * phrases of the known kind it joined and of that kind generalized where it differs.
  */
-function candidateQueries(field: string, candidates: readonly NewCandidate[], prefix: string) {
+function candidateQueries(field: Matcher, candidates: readonly NewCandidate[], prefix: string) {
   const variant = (pick: (v: NonNullable<NewCandidate['variant']>) => string[]) =>
     keyed(
       candidates.map((c) =>
@@ -103,7 +131,7 @@ function candidateQueries(field: string, candidates: readonly NewCandidate[], pr
  * one is the baseline's second half against its first.
  */
 function judgementAggs(
-  field: string,
+  field: Matcher,
   ts: string,
   candidates: readonly NewCandidate[],
   prefix: string,
@@ -133,7 +161,10 @@ function buildTemplateRequest(
 ): SearchRequest | null {
   if (mined.kinds.length === 0 && mined.candidates.length === 0) return null;
   const ts = plan.fields.timestamp;
-  const field = config.scope.fields.message;
+  const field: Matcher =
+    plan.messages.kind === 'templates'
+      ? { field: plan.messages.field, match: plan.messages.match }
+      : { field: config.scope.fields.message, match: 'phrase' };
   const kinds = kindQueries(field, mined.kinds);
   const own = candidateQueries(field, mined.candidates, 'c').own;
   const windowAggs: Query = present({
