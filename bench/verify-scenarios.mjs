@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // The verify gate's judgement, measured: deploy scenarios built from real log
-// lines with known templates (every corpus system; see
-// __tests__/support/deploy-scenarios.ts), seeded into a real Elasticsearch
-// node, each verified by this tree and by the verify action as of 03d1a15
-// (extracted with git archive and bundled), in the same run on the same data.
-// Reports decisions right, new-error precision and recall, and the cost per
-// check (latency p50/p95, round trips), per system and for the held-out ones.
+// lines with known templates (see __tests__/support/deploy-scenarios.ts), seeded
+// into a real Elasticsearch node, each verified by this tree and by the verify
+// action as of --baseline-commit (default 9635df3; extracted with git archive and
+// bundled), in the same run on the same data. Reports decisions right, new-error
+// precision and recall, the cost per check (latency p50/p95, round trips), and an
+// A/A check: steady services under other seeds whose baseline halves are judged
+// against each other (no false new kind, no rise).
 //
-//   npm run bench:verify-scenarios [-- --url http://127.0.0.1:9200] [--baseline-commit 03d1a15]
+//   npm run bench:verify-scenarios [-- --url http://127.0.0.1:9200] [--baseline-commit 9635df3]
 //        [--low-volume 3] [--new-kind 5]   (repeats of those scenarios per system, other seeds)
+//        [--aa-splits 20]                  (A/A services per system)
+//        [--report-only]                   (also the report-only systems: measured once, after the rules are fixed)
 //
 // Without the corpus (../shared/corpus/logs) it says so and exits 0.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +32,11 @@ const args = Object.fromEntries(
     ),
 );
 const URL_ = args.url ?? process.env.BXG_ES8_URL ?? 'http://127.0.0.1:9200';
-const BEFORE = args['baseline-commit'] ?? '03d1a15';
+const BEFORE = args['baseline-commit'] ?? '9635df3';
+/** The report-only systems are measured only when asked, once, after the rules are fixed. */
+const REPORT_ONLY = process.argv.includes('--report-only');
+/** A/A: steady scenarios of this many seeds per system, each judged between its baseline halves. */
+const AA_SPLITS = Number(args['aa-splits'] ?? 20);
 const LOW_VOLUME = Number(args['low-volume'] ?? 3);
 const NEW_KIND = Number(args['new-kind'] ?? 5);
 const OUT = 'bench/out';
@@ -129,23 +137,39 @@ async function main() {
     LAYOUT.now,
     "export * from './__tests__/support/deploy-scenarios.js';",
   );
-  const corpus = now.SYSTEMS.map((s) => [s, now.readSystem(s)]);
+  const systems = REPORT_ONLY ? now.SYSTEMS : now.TUNED;
+  if (!REPORT_ONLY)
+    console.log(`report-only systems hidden (${now.HELD_OUT.join(', ')}): --report-only measures them`);
+  const corpus = systems.map((s) => [s, now.readSystem(s)]);
   if (corpus.some(([, lines]) => lines === null)) {
     console.log(`bench:verify-scenarios: no corpus at ${now.CORPUS_DIR}; nothing measured`);
     return;
   }
-  const before = await bundle(await extractBefore(), 'scenarios-before', LAYOUT.before);
+  const beforeDir = await extractBefore();
+  // Trees from issue 16 on have the phase folders; older ones the flat layout.
+  const phased = existsSync(join(beforeDir, 'src/verify-action/config/inputs.ts'));
+  const before = await bundle(beforeDir, 'scenarios-before', phased ? LAYOUT.now : LAYOUT.before);
   const deployAt = Math.floor(Date.now() / now.MINUTE) * now.MINUTE - 20 * now.MINUTE;
   const scenarios = corpus.flatMap(([system, lines]) =>
     now.buildScenarios(system, lines, deployAt, {
       repeats: { 'low-volume': LOW_VOLUME, 'new-kind': NEW_KIND },
     }),
   );
-  const docs = await now.seedScenarios(URL_, INDEX, scenarios);
+  // A/A: steady services (nothing changes at the deploy) under other seeds: the baseline halves
+  // judged against each other should find no new kind and no rise.
+  const aaScenarios = corpus.flatMap(([system, lines]) =>
+    Array.from({ length: AA_SPLITS }, (_, i) =>
+      now
+        .buildScenarios(system, lines, deployAt, { seed: 100 + i, kinds: ['steady'] })
+        .map((sc) => ({ ...sc, service: `${sc.service}-aa${i}` })),
+    ).flat(),
+  );
+  for (const sc of aaScenarios) for (const d of sc.docs) d.service.name = sc.service;
+  const docs = await now.seedScenarios(URL_, INDEX, [...scenarios, ...aaScenarios]);
   console.log(
     `${scenarios.length} scenarios, ${docs.toLocaleString('en')} documents in ${INDEX} on ${URL_}\n`,
   );
-  const outcomes = { after: [], before: [] };
+  const outcomes = { after: [], before: [], aa: [] };
   try {
     for (const scenario of scenarios) {
       const inputs = now.scenarioInputs(URL_, INDEX, scenario, deployAt);
@@ -167,14 +191,32 @@ async function main() {
         });
       }
     }
+    for (const scenario of aaScenarios) {
+      const inputs = now.scenarioInputs(URL_, INDEX, scenario, deployAt);
+      const config = now.readInputs((n) => inputs[n] ?? '', { now: deployAt, env: {} });
+      const report = await now.runVerification(config, deps(now, deployAt));
+      outcomes.aa.push({
+        system: scenario.system,
+        judged: report.aa?.newKindCount !== null && report.aa?.newKindCount !== undefined,
+        newKinds: report.aa?.newKindCount ?? 0,
+        rateRise: report.aa?.rate?.significant === true,
+        decision: report.decision,
+        kinds: (report.aa?.newKinds ?? []).map(
+          (k) =>
+            `${scenario.service}: ${k.template.slice(0, 100)} x${k.count} (p ${k.chance?.toPrecision(2)})`,
+        ),
+      });
+    }
   } finally {
     await globalThis.fetch(`${URL_}/${INDEX}`, { method: 'DELETE' }).catch(() => {});
   }
   const rows = [];
   const groups = [
-    ...now.SYSTEMS.map((s) => [s, (o) => o.scenario.system === s]),
+    ...systems.map((s) => [s, (o) => o.scenario.system === s]),
     [`tuned (${now.TUNED.join(', ')})`, (o) => now.TUNED.includes(o.scenario.system)],
-    [`report-only (${now.HELD_OUT.join(', ')})`, (o) => now.HELD_OUT.includes(o.scenario.system)],
+    ...(REPORT_ONLY
+      ? [[`report-only (${now.HELD_OUT.join(', ')})`, (o) => now.HELD_OUT.includes(o.scenario.system)]]
+      : []),
     ['all', () => true],
   ];
   console.log(
@@ -221,10 +263,46 @@ async function main() {
       );
     }
   }
+  console.log(
+    `\nA/A over ${AA_SPLITS} steady services per system (seeds 100..${99 + AA_SPLITS}): the baseline halves judged against each other`,
+  );
+  console.log(
+    'system'.padEnd(14),
+    'judged'.padStart(7),
+    'no false new'.padStart(13),
+    'no rise'.padStart(8),
+    'passed'.padStart(7),
+  );
+  const aaRows = [];
+  for (const system of [...systems, 'all']) {
+    const os = outcomes.aa.filter((o) => system === 'all' || o.system === system);
+    const judged = os.filter((o) => o.judged);
+    const share = (xs, ok) =>
+      xs.length ? Math.round((xs.filter(ok).length / xs.length) * 1000) / 1000 : null;
+    const row = {
+      system,
+      judged: judged.length,
+      noFalseNew: share(judged, (o) => o.newKinds === 0),
+      noRise: share(os, (o) => !o.rateRise),
+      passed: share(os, (o) => o.decision === 'pass'),
+    };
+    aaRows.push(row);
+    console.log(
+      system.padEnd(14),
+      `${row.judged}/${os.length}`.padStart(7),
+      String(row.noFalseNew).padStart(13),
+      String(row.noRise).padStart(8),
+      String(row.passed).padStart(7),
+    );
+  }
+  const aaKinds = outcomes.aa.flatMap((o) => o.kinds);
+  if (aaKinds.length) console.log(`A/A false new kinds:\n  ${aaKinds.join('\n  ')}`);
   const wrong = rows.filter((r) => r.systems === 'all');
   for (const r of wrong)
     if (r.wrong.length) console.log(`\nwrong decisions (${r.version}):\n  ${r.wrong.join('\n  ')}`);
-  await writeFile(join(OUT, 'verify-scenarios.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  const mistakes = now.score(outcomes.after).mistakes;
+  if (mistakes.length) console.log(`\nnew-kind mistakes (this tree):\n  ${mistakes.join('\n  ')}`);
+  await writeFile(join(OUT, 'verify-scenarios.json'), `${JSON.stringify({ rows, aa: aaRows }, null, 2)}\n`);
   console.log(`\nwritten to ${join(OUT, 'verify-scenarios.json')}`);
 }
 

@@ -432,12 +432,25 @@ export function score(outcomes: readonly ScenarioOutcome[]) {
   const truth = new Map<string, string>();
   for (const o of outcomes)
     for (const d of o.scenario.docs) truth.set(`${o.scenario.service}\u0000${d.message}`, d.truth.template);
+  const mistakes: string[] = [];
   for (const o of outcomes) {
-    const hits = o.newExamples.map((m) => truth.get(`${o.scenario.service}\u0000${m}`));
+    // A long line is reported capped (log-text.ts): matched then by its first 100 characters.
+    const truthOf = (m: string) =>
+      truth.get(`${o.scenario.service}\u0000${m}`) ??
+      o.scenario.docs.find((d) => d.message.startsWith(m.slice(0, 100)))?.truth.template;
+    const hits = o.newExamples.map(truthOf);
     reported += hits.length;
     const correct = hits.filter((t) => t !== undefined && t === o.scenario.expected.newKind).length;
     right += correct;
     if (o.scenario.expected.newKind && correct > 0) found++;
+    o.newExamples.forEach((m, i) => {
+      if (hits[i] !== o.scenario.expected.newKind)
+        mistakes.push(
+          `${o.scenario.service}: called new ${hits[i] ?? '?'} (${JSON.stringify(m.slice(0, 120))})`,
+        );
+    });
+    if (o.scenario.expected.newKind && correct === 0)
+      mistakes.push(`${o.scenario.service}: missed ${o.scenario.expected.newKind}`);
   }
   const withNew = outcomes.filter((o) => o.scenario.expected.newKind).length;
   return {
@@ -446,6 +459,8 @@ export function score(outcomes: readonly ScenarioOutcome[]) {
     newReported: reported,
     precision: reported === 0 ? 1 : right / reported,
     recall: withNew === 0 ? 1 : found / withNew,
+    /** Kinds called new that were not the held-back one, and held-back kinds missed. */
+    mistakes,
     wrong: outcomes
       .filter((o) => !o.scenario.expected.decisions.includes(o.decision))
       .map(

@@ -12,7 +12,7 @@ import {
   type MinedErrors,
   type NewCandidate,
 } from './error-templates.js';
-import { judgeNewKind } from './new-kind-evidence.js';
+import { judgeNewKinds } from './new-kind-evidence.js';
 import { miningText } from './log-text.js';
 import { levelsQuery, scopeFilters, TOP_MESSAGES } from './query.js';
 import type { SearchRequest } from '../ports.js';
@@ -273,34 +273,44 @@ interface JudgementCounts {
  */
 function confirm(
   candidates: readonly NewCandidate[],
+  /** Every window kind the judgement looked at: the family of hypotheses (Holm). */
+  family: number,
   prefix: string,
   counts: JudgementCounts,
   exposure: { afterMs: number; priorMs: number; confidence: number },
 ): { newErrors: NewError[]; unjudged: NewError[] } {
   const newErrors: NewError[] = [];
   const unjudged: NewError[] = [];
-  candidates.forEach((c, i) => {
+  // (a) and (b) first; the rest are judged together (Holm), so first gather their evidence.
+  const open = candidates.flatMap((c, i) => {
     const key = `${prefix}${i}`;
     const before = {
       own: counts.own[key]?.doc_count ?? 1,
       ...(c.variant ? { base: counts.base[key]?.doc_count, general: counts.general[key]?.doc_count } : {}),
     } as { own: number; base?: number; general?: number };
-    if (!isNew(c, before)) return;
+    if (!isNew(c, before)) return [];
     const first = counts.after[key]?.first?.value;
     const count = counts.after[key]?.doc_count ?? c.windowSample;
-    const verdict = judgeNewKind({
+    return [{ c, key, count, first: typeof first === 'number' ? first : null }];
+  });
+  const verdicts = judgeNewKinds(
+    open.map(({ key, count }) => ({
       windowCount: count,
       lookbackCount: counts.lookback[key]?.doc_count ?? 0,
       windowMs: exposure.afterMs,
       priorMs: exposure.priorMs,
       confidence: exposure.confidence,
-    });
+    })),
+    family,
+  );
+  open.forEach(({ c, count, first }, i) => {
+    const verdict = verdicts[i]!;
     if (verdict.kind === 'seen-before') return;
     (verdict.kind === 'new' ? newErrors : unjudged).push({
       template: c.template,
       message: c.example,
       count,
-      firstSeen: typeof first === 'number' ? first : null,
+      firstSeen: first,
       variantOf: c.variant ? c.variant.baseTemplate : null,
       chance: verdict.pValue,
     });
@@ -342,6 +352,7 @@ function readTemplateResponse(
     response && aggs.baseline
       ? confirm(
           mined.candidates,
+          Math.max(mined.kinds.length, mined.candidates.length),
           'c',
           {
             after: buckets(win.candidates),
@@ -362,6 +373,7 @@ function readTemplateResponse(
     response && aa && m.baselineHalves
       ? confirm(
           aa.mined.candidates,
+          Math.max(aa.mined.kinds.length, aa.mined.candidates.length),
           'a',
           {
             after: buckets((aggs.aa_after ?? {}).candidates),
