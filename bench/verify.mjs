@@ -5,6 +5,7 @@
 // the errors), in the same run, on the same data and windows.
 //
 //   npm run bench:verify [-- --url http://127.0.0.1:9200] [--docs 1000000] [--iterations 30] [--rules 5]
+//        [--today-commit 9635df3]   (its last check with templates beside this tree's)
 //
 // Each iteration moves the window end by a few milliseconds, as consecutive
 // checks do, and every request bypasses the shard request cache.
@@ -33,6 +34,8 @@ const WARMUP = 3;
 const PREFIX = args.prefix ?? 'bxgverifybench';
 const OUT = 'bench/out';
 const BEFORE = args['baseline-commit'] ?? '03d1a15';
+/** The tree before the current round of work (issue 18's "today"): its checks side by side with this tree's. */
+const TODAY = args['today-commit'] ?? '9635df3';
 
 const RULES = [
   '- {name: timeouts, phrase: timeout, max: 100, action: rollback}',
@@ -90,16 +93,17 @@ async function loadLibrary(root = '.', name = 'verify-lib', layout = LAYOUT.now)
   return import(pathToFileURL(join(process.cwd(), OUT, `${name}.mjs`)).href);
 }
 
-/** The verify action as of BEFORE (03d1a15: one search per check, top messages by terms), from git. */
-async function loadBefore() {
-  const dir = join('.tmp', `verify-${BEFORE}`);
+/** The verify action as of a commit, from git (BEFORE, 03d1a15: one search per check, top messages by terms). */
+async function loadCommit(commit, layout) {
+  const dir = join('.tmp', `verify-${commit}`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   execFileSync('tar', ['-x', '-C', dir], {
-    input: execFileSync('git', ['archive', BEFORE, 'src'], { maxBuffer: 1 << 28 }),
+    input: execFileSync('git', ['archive', commit, 'src'], { maxBuffer: 1 << 28 }),
   });
-  return loadLibrary(dir, 'verify-lib-before', LAYOUT.before);
+  return loadLibrary(dir, `verify-lib-${commit}`, layout);
 }
+const loadBefore = () => loadCommit(BEFORE, LAYOUT.before);
 
 async function json(path, init = {}) {
   const response = await globalThis.fetch(`${URL_}${path}`, {
@@ -191,6 +195,9 @@ async function main() {
   // BEFORE reads its own config shape (flat, where this tree's has sections).
   const configBefore = before.readInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
   const planBefore = before.resolvePlan(configBefore, caps, false).plan;
+  const today = await loadCommit(TODAY, LAYOUT.now);
+  const configToday = today.readInputs((n) => inputs[n] ?? '', { now: end + 60_000, env: {} });
+  const planToday = today.resolvePlan(configToday, caps).plan;
   const docs = (await json(`/${PREFIX}-*/_count`)).body.count;
 
   const windowFor = (i) => ({
@@ -218,12 +225,20 @@ async function main() {
   // The last check with messages: this tree samples both periods, mines error
   // templates and counts them exactly in a second search; BEFORE took the top
   // distinct messages (terms on message.keyword) in the one search.
-  async function lastCheckNow(i) {
+  async function lastCheckNow(i, tree = { lib, config, plan }) {
     const window = windowFor(i);
     const started = performance.now();
-    const response = await store.search(noRequestCache(lib.buildCheckRequest(config, plan, window)));
-    const m = lib.parseCheckResponse(config, plan, window, response);
-    const more = await lib.countTemplates((r) => store.search(noRequestCache(r)), config, plan, window, m);
+    const response = await store.search(
+      noRequestCache(tree.lib.buildCheckRequest(tree.config, tree.plan, window)),
+    );
+    const m = tree.lib.parseCheckResponse(tree.config, tree.plan, window, response);
+    const more = await tree.lib.countTemplates(
+      (r) => store.search(noRequestCache(r)),
+      tree.config,
+      tree.plan,
+      window,
+      m,
+    );
     return {
       ms: performance.now() - started,
       roundTrips: 1 + more,
@@ -293,6 +308,7 @@ async function main() {
     'buildx-gate check (1 search: counts+baseline+timeline)': (i) => gateCheck(i),
     'buildx-gate last check (the same + top messages)': (i) => gateCheck(i, true),
     'last check with error templates (2 searches)': (i) => lastCheckNow(i),
+    [`the same as of ${TODAY}`]: (i) => lastCheckNow(i, { lib: today, config: configToday, plan: planToday }),
     [`last check as of ${BEFORE} (terms, 1 search)`]: (i) => lastCheckBefore(i),
     'buildx-gate, counts only (what naive gets, 1 search)': (i) => countsOnlyCheck(i),
     'naive sequential (_count per rule + total + errors)': (i) => naiveCheck(i, false),
