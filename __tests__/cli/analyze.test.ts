@@ -97,9 +97,9 @@ describe('buildx-gate analyze', () => {
     ['success', join(CORPUS, '01-multistage-clean', 'plain.log'), 'success'],
     ['failure', FAILURE, 'failure'],
     ['cancelled', 'stdin:cancelled', 'cancelled'],
-    ['empty input', 'stdin:empty', 'unknown'],
+    ['log with no build in it', 'stdin:unknown', 'unknown'],
   ])('--json for a %s has every documented key with its type', async (_, input, outcome) => {
-    const stdin = input === 'stdin:cancelled' ? CANCELLED : '';
+    const stdin = input === 'stdin:cancelled' ? CANCELLED : 'make: Nothing to be done for all.\n';
     const { io, stdout } = fakeIO(stdin);
     expect(await runAnalyze(input.startsWith('stdin:') ? ['--json'] : [input, '--json'], io)).toBe(0);
     const report = JSON.parse(stdout());
@@ -114,6 +114,16 @@ describe('buildx-gate analyze', () => {
       expect(report.steps).toEqual([]);
       expect(report.totals).toMatchObject({ instructionSteps: 0, cacheHitRatio: null, contextBytes: null });
     }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['whitespace only', ' \n\t\r\n'],
+  ])('says nothing was read from %s input, and exits 2', async (_, stdin) => {
+    const { io, stdout, stderr } = fakeIO(Buffer.from(stdin));
+    expect(await runAnalyze(['--json'], io)).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toMatch(/^buildx-gate analyze: nothing was read from standard input: it is empty/);
   });
 
   it('--json prints exactly one JSON document with every documented key', async () => {

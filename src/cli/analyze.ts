@@ -47,9 +47,16 @@ warnings.
 ${HISTORY_USAGE}
 
 exit status: 0 when the log was analysed (whatever the build's outcome), 1 when a regression gate
-failed, 2 when the log could not be read or the arguments are wrong.`;
+failed, 2 when the log could not be read, was empty, or the arguments are wrong.`;
 
 const READ_CHUNK_BYTES = 256 * 1024;
+
+/** Whether a chunk holds anything but ASCII whitespace (space, tab, CR, LF). */
+function hasContent(chunk: string | Uint8Array): boolean {
+  if (typeof chunk === 'string') return chunk.trim() !== '';
+  for (const byte of chunk) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return true;
+  return false;
+}
 
 export type AnalyzeFormat = 'text' | 'json' | 'markdown';
 const FORMATS: readonly AnalyzeFormat[] = ['text', 'json', 'markdown'];
@@ -164,12 +171,24 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const fromStdin = args.file === null || args.file === '-';
   const label = fromStdin ? 'standard input' : `'${args.file}'`;
   const analyzer = new BuildLogAnalyzer();
+  // Whether anything but whitespace was read: an empty log is a mistake (a wrong redirect, a
+  // step that printed nothing), never an empty report that exits 0.
+  let content = false;
   try {
     const input = fromStdin ? io.stdin : await openLog(resolve(io.cwd, args.file!));
-    for await (const chunk of input)
-      analyzer.write(typeof chunk === 'string' ? chunk : (chunk as Uint8Array));
+    for await (const chunk of input) {
+      const bytes = typeof chunk === 'string' ? chunk : (chunk as Uint8Array);
+      content ||= hasContent(bytes);
+      analyzer.write(bytes);
+    }
   } catch (error) {
     io.stderr(`buildx-gate analyze: cannot read ${label}: ${describeReadError(error)}\n`);
+    return 2;
+  }
+  if (!content) {
+    io.stderr(
+      `buildx-gate analyze: nothing was read from ${label}: it is empty (give the log of 'docker buildx build --progress=plain' or rawjson)\n`,
+    );
     return 2;
   }
   const report = analyzer.end();
