@@ -170,7 +170,7 @@ describe('the actions under nektos/act (self-hosted runner)', () => {
       /^bxg-act gate outcome=failure ratio=0\.\d+ imageid=sha256:[0-9a-f]{64}$/,
     );
     expect(summaries(lines)).toContainEqual(
-      expect.stringMatching(/^## ✅ Docker build succeeded, but 1 gate failed/),
+      expect.stringMatching(/^## ❌ Docker build succeeded, but 1 gate failed/),
     );
   });
 

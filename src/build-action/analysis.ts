@@ -148,6 +148,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 digest: run.produced.digest,
                 tags: inputs.tags,
                 observedStartMs: streamed.startTimes,
+                failedHistoryGates: regressionBreaches.length,
               }) +
               historySection +
               notes,

@@ -83,7 +83,12 @@ describe('renderSummary on real builds', () => {
     const md = renderSummary(
       input(partial03, { dockerfile, findings, gates, digest: 'sha256:abc', tags: ['blc/03:latest'] }),
     );
-    expect(md).toMatch(/^## ✅ Docker build succeeded, but 1 gate failed\n/);
+    expect(md).toMatch(/^## ❌ Docker build succeeded, but 1 gate failed\n/);
+    // A failed history gate (its section follows) is the headline's too: the worst result leads.
+    expect(renderSummary(input(partial03, { failedHistoryGates: 1 }))).toMatch(
+      /^## ❌ Docker build succeeded, but 1 gate failed\n/,
+    );
+    expect(renderSummary(input(partial03, {}))).toMatch(/^## ✅ Docker build succeeded\n/);
     expect(md).toContain('89% (8/9 steps cached)');
     expect(md).toContain('Tags: <code>blc/03:latest</code> · Digest: <code>sha256:abc</code>');
     expect(md).toContain(

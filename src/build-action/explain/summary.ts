@@ -30,6 +30,8 @@ export interface SummaryInput {
   digest: string | null;
   tags: readonly string[];
   observedStartMs?: ReadonlyMap<string, number>;
+  /** History gates (regression against the last record) that failed: their section follows the summary, the headline counts them. */
+  failedHistoryGates?: number;
 }
 
 const MAX_SLOWEST_STEPS = 15;
@@ -126,11 +128,13 @@ function errorSection(input: SummaryInput): string[] {
 }
 
 /** A build buildx passed but a gate failed still fails the step: the heading says both. */
+/** The headline carries the worst result: a build that succeeded with a failed gate is a ❌. */
 function heading(input: SummaryInput): string {
-  const breached = input.gates.filter((g) => !g.passed).length;
+  const breached = input.gates.filter((g) => !g.passed).length + (input.failedHistoryGates ?? 0);
   const base = OUTCOME_HEADINGS[input.report.outcome];
   if (breached === 0) return base;
-  return `${base}, but ${breached} gate${breached === 1 ? '' : 's'} failed`;
+  const worst = input.report.outcome === 'success' ? base.replace(/^✅/u, '❌') : base;
+  return `${worst}, but ${breached} gate${breached === 1 ? '' : 's'} failed`;
 }
 
 function gateSection(gates: readonly GateResult[]): string[] {
