@@ -149,10 +149,20 @@ describe('the check request', () => {
       date_histogram: {
         field: '@timestamp',
         fixed_interval: '1m',
+        offset: '0ms',
         min_doc_count: 0,
         extended_bounds: { min: WINDOW.baselineStart, max: WINDOW.end },
       },
     });
+  });
+
+  it('puts a bucket edge on the deploy, so no bucket mixes minutes before and after it', () => {
+    const window = { ...WINDOW, deployedAt: WINDOW.deployedAt + 25_500 };
+    const body = buildCheckRequest(configFrom({}), PLAN, window).body as Body;
+    const histogram = (body.aggs.timeline!.aggs!.per_step as { date_histogram: { offset: string } })
+      .date_histogram;
+    expect(histogram.offset).toBe(`${window.deployedAt % 60_000}ms`);
+    expect((window.deployedAt - Number.parseInt(histogram.offset, 10)) % 60_000).toBe(0);
   });
 
   it.each([

@@ -77,6 +77,33 @@ describe('the job summary', () => {
     );
   });
 
+  it('draws a bucket cut by the window end at the rate of the minutes it covers', () => {
+    const step = 5 * 60_000;
+    const at = (i: number) => DEPLOYED + (i - 2) * step;
+    const report = {
+      baselineRate: null,
+      timeline: {
+        stepMinutes: 5,
+        deployedAt: DEPLOYED,
+        start: at(0),
+        // The last bucket is two minutes old at the check: 20 errors in 2 minutes is 10/min, not 4.
+        end: at(3) + 2 * 60_000,
+        buckets: [0, 1, 2, 3].map((i) => ({ at: at(i), errors: i < 2 ? 5 : 20 })),
+      },
+    } as unknown as VerifyReport;
+    const values = timelineChart(report)!
+      .split('\n')
+      .filter((l) => /^\s+bar \[/.test(l))
+      .map((l) =>
+        l
+          .replace(/^\s+bar \[|\]$/g, '')
+          .split(', ')
+          .map(Number),
+      );
+    expect(values[0]).toEqual([1, 1, 0, 0]);
+    expect(values[1]).toEqual([0, 0, 4, 10]);
+  });
+
   it.each([
     // [buckets, step minutes, deploy bucket index, bar minutes, bars]
     [10, 1, 5, 1, 10],

@@ -80,6 +80,12 @@ export function timelineStepMinutes(spanMs: number): number {
   return TIMELINE_STEPS_MIN.find((step) => minutes / step <= MAX_TIMELINE_BUCKETS) ?? 1440;
 }
 
+/** The histogram's offset that puts a bucket edge on the deploy (0 <= offset < step). */
+function deployOffsetMs(window: CheckWindow): number {
+  const stepMs = timelineStepMinutes(window.end - window.baselineStart) * 60_000;
+  return ((window.deployedAt % stepMs) + stepMs) % stepMs;
+}
+
 /** Where the baseline is cut in two for the A/A check: its middle, to the millisecond. */
 function baselineSplit(window: CheckWindow): number {
   return Math.floor((window.baselineStart + window.deployedAt) / 2);
@@ -179,6 +185,9 @@ export function buildCheckRequest(
           date_histogram: {
             field: ts,
             fixed_interval: `${timelineStepMinutes(window.end - window.baselineStart)}m`,
+            // Bucket edges on the deploy: no bucket mixes minutes before and after it, so the
+            // chart's first bar after the deploy is the window's rate, not half the baseline's.
+            offset: `${deployOffsetMs(window)}ms`,
             min_doc_count: 0,
             // Zero-filled from the baseline start to the window end, so quiet minutes show as 0.
             extended_bounds: { min: window.baselineStart, max: Math.max(window.end, window.baselineStart) },

@@ -86,7 +86,13 @@ export function assembleReport(
     rules: last.rules,
     checks: parts.checks,
     timeline: m
-      ? { stepMinutes: m.timeline.stepMinutes, deployedAt: scope.deployedAt, buckets: m.timeline.buckets }
+      ? {
+          stepMinutes: m.timeline.stepMinutes,
+          deployedAt: scope.deployedAt,
+          start: m.baseline?.start ?? m.window.start,
+          end: m.window.end,
+          buckets: m.timeline.buckets,
+        }
       : null,
     scope: {
       index: scope.index,

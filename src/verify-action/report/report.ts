@@ -58,7 +58,14 @@ export interface VerifyReport {
   messagesSampled: boolean;
   rules: RuleResult[];
   checks: CheckResult[];
-  timeline: { stepMinutes: number; deployedAt: number; buckets: { at: number; errors: number }[] } | null;
+  /** Errors per bucket from `start` (the baseline's) to `end` (the window's), edges on the deploy. */
+  timeline: {
+    stepMinutes: number;
+    deployedAt: number;
+    start: number;
+    end: number;
+    buckets: { at: number; errors: number }[];
+  } | null;
   scope: {
     index: string;
     service: string | null;

@@ -49,7 +49,9 @@ interface ChartBar {
 /**
  * The histogram's buckets merged into bars of `barMinutes`, aligned on the bucket
  * holding the deploy so no bar mixes minutes before and after it. Each bar is a
- * rate (errors per minute), so a shorter first bar is drawn at the same scale.
+ * rate (errors per minute over the minutes it covers: a bucket cut by the baseline's
+ * start or the window's end counts only its covered part), so a partial bar is drawn
+ * at the same scale and the bars after the deploy average to the table's rate.
  */
 function mergeBuckets(t: NonNullable<VerifyReport['timeline']>): { barMinutes: number; bars: ChartBar[] } {
   const stepMs = t.stepMinutes * 60_000;
@@ -61,19 +63,23 @@ function mergeBuckets(t: NonNullable<VerifyReport['timeline']>): { barMinutes: n
     CHART_STEPS_MIN.filter((m) => m % t.stepMinutes === 0)
       .map((m) => m / t.stepMinutes)
       .find((k) => count(k) <= MAX_CHART_BARS) ?? Math.max(1, Math.ceil(n / MAX_CHART_BARS));
-  const groups = new Map<number, { at: number; errors: number; buckets: number }>();
+  const groups = new Map<number, { at: number; errors: number; coveredMs: number }>();
+  // Reports written before the timeline carried its span cover whole buckets.
+  const start = t.start ?? Number.NEGATIVE_INFINITY;
+  const end = t.end ?? Number.POSITIVE_INFINITY;
   t.buckets.forEach((bucket, i) => {
     const key = Math.floor((i - deployIndex) / per);
-    const group = groups.get(key) ?? { at: bucket.at, errors: 0, buckets: 0 };
+    const group = groups.get(key) ?? { at: bucket.at, errors: 0, coveredMs: 0 };
     group.errors += bucket.errors;
-    group.buckets += 1;
+    group.coveredMs += Math.max(0, Math.min(bucket.at + stepMs, end) - Math.max(bucket.at, start));
     groups.set(key, group);
   });
   const bars = [...groups.entries()]
     .sort(([a], [b]) => a - b)
     .map(([key, g]) => ({
       at: g.at,
-      errorsPerMinute: g.errors / (g.buckets * t.stepMinutes),
+      // At least a minute, as the table's rate: a few seconds of a bucket are not a rate.
+      errorsPerMinute: g.coveredMs > 0 ? g.errors / Math.max(1, g.coveredMs / 60_000) : 0,
       afterDeploy: key >= 0,
     }));
   return { barMinutes: per * t.stepMinutes, bars };
