@@ -239,9 +239,18 @@ COPY --from=build /app/out.txt /out.txt
   });
 
   it('main: no record yet, the record is saved', async () => {
-    const run = await runAction(workspace, host, server, { branch: 'main', pr: false }, inputs());
+    // The first build has no cache to hit: a cache-ratio gate says so instead of failing it.
+    const run = await runAction(
+      workspace,
+      host,
+      server,
+      { branch: 'main', pr: false },
+      inputs({ 'min-cache-hit-ratio': '0.9' }),
+    );
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/no cache record yet/);
+    // (Markdown-escaped in the summary: `\(`.)
+    expect(run.summary).toMatch(/✅ passed \| no cache yet: no earlier build to hit \\\(cache hit ratio \d+%, minimum 90%/);
     expect(run.record).not.toBeNull();
     mainBaseDigest = run.record!.stages[0]!.baseDigest;
     // Saved by the cache worker after the step, joined by the post step.

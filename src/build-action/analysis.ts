@@ -92,7 +92,9 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
       [],
     )
     .filter((f) => !(f.kind === 'cache-bust' && f.line !== null && blamedLines.has(f.line)));
-  const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs, run.context);
+  // History that read no earlier record: the first build has no cache to hit (not a regression).
+  const coldCache = history !== null && history.previous === null;
+  const gates = buildFailed ? [] : evaluateGates(report, inputs, durationMs, run.context, coldCache);
   const regressionBreaches =
     buildFailed || history === null ? [] : history.regression.gates.filter((g) => !g.passed);
   const breached = breaches(gates);

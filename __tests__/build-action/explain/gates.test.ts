@@ -44,6 +44,31 @@ describe('evaluateGates', () => {
     );
   });
 
+  it('min-cache-hit-ratio: the first build, with no earlier record, says "no cache yet" instead of failing', () => {
+    const cold = evaluateGates(clean01, { ...off, minCacheHitRatio: 0.6 }, null, undefined, true)[0];
+    expect(cold).toEqual({
+      gate: 'min-cache-hit-ratio',
+      passed: true,
+      message:
+        'no cache yet: no earlier build to hit (cache hit ratio 0%, minimum 60%); the gate applies from the next build',
+      excess: null,
+    });
+    // A build that hit its cache is judged as usual, cold record or not.
+    expect(
+      evaluateGates(partial03, { ...off, minCacheHitRatio: 0.95 }, null, undefined, true)[0],
+    ).toMatchObject({
+      passed: true,
+      message:
+        'no cache yet: no earlier build to hit (cache hit ratio 89%, minimum 95%); the gate applies from the next build',
+    });
+    expect(
+      evaluateGates(partial03, { ...off, minCacheHitRatio: 0.8 }, null, undefined, true)[0],
+    ).toMatchObject({
+      passed: true,
+      message: 'cache hit ratio 89% (8/9 steps cached) >= minimum 80%',
+    });
+  });
+
   it('max-duration: uses the measured wall time, falls back to the log', () => {
     expect(evaluateGates(clean01, { ...off, maxDurationMs: 60_000 }, 185_000)[0]).toEqual({
       gate: 'max-duration',

@@ -34,12 +34,26 @@ export function evaluateGates(
   settings: GateSettings,
   buildDurationMs: number | null,
   context: ContextSize = contextSize(report.totals.contextBytes, null),
+  /**
+   * Whether the build had nothing to hit: build history found no earlier record of this leg, this
+   * branch or the default branch (a repository's first build). Read from the record store, keyed
+   * by the workflow's own branch names, never from the build's output: a pull request cannot claim
+   * a cold cache while the default branch has a record.
+   */
+  coldCache = false,
 ): GateResult[] {
   const results: GateResult[] = [];
   if (settings.minCacheHitRatio !== null) {
     const min = settings.minCacheHitRatio;
     const ratio = report.totals.cacheHitRatio;
-    if (ratio === null) {
+    if (ratio !== null && coldCache && ratio < min) {
+      results.push({
+        gate: 'min-cache-hit-ratio',
+        passed: true,
+        message: `no cache yet: no earlier build to hit (cache hit ratio ${formatRatio(ratio)}, minimum ${formatRatio(min)}); the gate applies from the next build`,
+        excess: null,
+      });
+    } else if (ratio === null) {
       results.push({
         gate: 'min-cache-hit-ratio',
         passed: true,
