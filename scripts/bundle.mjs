@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { productVersionDefine } from './product-version.mjs';
 
 await rm('dist', { recursive: true, force: true });
 
@@ -34,6 +35,8 @@ const result = await build({
   keepNames: false,
   metafile: true,
   logLevel: 'warning',
+  // PRODUCT_VERSION (src/shared/version.ts) becomes package.json's version, a literal.
+  define: productVersionDefine(),
   plugins: [httpClientWithoutUndici()],
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: {
