@@ -250,7 +250,9 @@ COPY --from=build /app/out.txt /out.txt
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/no cache record yet/);
     // (Markdown-escaped in the summary: `\(`.)
-    expect(run.summary).toMatch(/✅ passed \| no cache yet: no earlier build to hit \\\(cache hit ratio \d+%, minimum 90%/);
+    expect(run.summary).toMatch(
+      /✅ passed \| no cache yet: no earlier build to hit \\\(cache hit ratio \d+%, minimum 90%/,
+    );
     expect(run.record).not.toBeNull();
     mainBaseDigest = run.record!.stages[0]!.baseDigest;
     // Saved by the cache worker after the step, joined by the post step.
