@@ -2,6 +2,7 @@
 // buildx-gate CLI. Each command is imported only when asked for, so `analyze`
 // never loads the Elasticsearch client.
 import type { CliIO } from './cli/io.js';
+import { PRODUCT_VERSION } from './shared/version.js';
 
 const USAGE = `usage: buildx-gate <command> [options]
 
@@ -10,7 +11,7 @@ commands:
                               turn a buildx log (plain, rawjson or tty) into a build report
   verify [--name value ...]   gate a deploy on its Elasticsearch logs (see --help)
 
-Run 'buildx-gate <command> --help' for a command's options.`;
+Run 'buildx-gate <command> --help' for a command's options; 'buildx-gate --version' prints the version.`;
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIO = {
@@ -26,6 +27,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/analyze.js')).runAnalyze(rest, io);
     case 'verify':
       return (await import('./cli/verify.js')).runVerify(rest, io);
+    case '-V':
+    case '--version':
+    case 'version':
+      io.stdout(`buildx-gate ${PRODUCT_VERSION}\n`);
+      return 0;
     case undefined:
     case '-h':
     case '--help':

@@ -140,6 +140,16 @@ describe('the npm package', () => {
       npm(['install', '--global', '--offline', '--prefix', prefix, path.join(dir, pack!.filename)], dir);
       const help = execFileSync(path.join(prefix, 'bin', 'buildx-gate'), ['--help'], { encoding: 'utf8' });
       expect(help).toContain('usage: buildx-gate');
+      // The version dist/ was built with is package.json's (esbuild define).
+      const version = execFileSync(path.join(prefix, 'bin', 'buildx-gate'), ['--version'], {
+        encoding: 'utf8',
+      });
+      const { version: packageVersion } = JSON.parse(
+        readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'),
+      ) as {
+        version: string;
+      };
+      expect(version).toBe(`buildx-gate ${packageVersion}\n`);
       const installed = readdirSync(path.join(prefix, 'lib', 'node_modules'));
       expect(installed).toEqual(['buildx-gate']);
       expect(readdirSync(path.join(prefix, 'lib', 'node_modules', 'buildx-gate'))).not.toContain(
