@@ -19,10 +19,19 @@ describe('documents generated from the action.yml files', () => {
       const inputs = [
         ...yml.slice(yml.indexOf('\ninputs:'), yml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm),
       ];
-      const rows = sections[`${name}-inputs`]!.split('\n').slice(2);
+      const lines = sections[`${name}-inputs`]!.split('\n');
+      const rows = lines.slice(2).filter((l) => l.startsWith('|'));
       expect(rows.map((r) => /^\| `([a-z-]+)`/.exec(r)?.[1])).toEqual(inputs.map((m) => m[1]));
-      // A pipe in a description stays inside its cell.
-      for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(5);
+      // A pipe in a description stays inside its cell, and the cell is short: the first sentence,
+      // at most 200 characters; the whole text is where the note under the table says.
+      for (const row of rows) {
+        const cells = row.split(/(?<!\\)\|/);
+        expect(cells).toHaveLength(5);
+        expect(cells[3]!.trim().length).toBeLessThanOrEqual(220);
+      }
+      expect(lines.at(-1)).toMatch(
+        new RegExp(`^Each row gives the input's first sentence; the whole text is in \`${file}\``),
+      );
     }
   });
 });

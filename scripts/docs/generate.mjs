@@ -29,22 +29,47 @@ const oneLine = (text) =>
 /** Markdown table cell text: pipes escaped, so a description can never add a column. */
 const cell = (text) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 
-function defaultCell(spec) {
-  if (spec.required === true) return 'required';
-  if (spec.default === undefined || spec.default === '') return '';
-  return `\`${String(spec.default).replace(/`/g, "'")}\``;
+/** A default written as the description's last sentence ("Default: 7d."), and the text without it. */
+function splitDefault(text) {
+  const at = text.lastIndexOf(' Default: ');
+  if (at < 0) return { text, written: null };
+  const written = text.slice(at + ' Default: '.length).replace(/\.$/, '');
+  // A long tail is prose about the default, not a value: kept in the text.
+  return written.length > 40 ? { text, written: null } : { text: text.slice(0, at), written };
 }
 
-function inputsTable(action) {
-  const rows = Object.entries(action.inputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${defaultCell(spec)} | ${cell(oneLine(spec.description))} |`,
-  );
-  return ['| Input | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+/** The table's text: the first sentence, at most SHORT characters (the whole text is in --help and action.yml). */
+const SHORT = 200;
+function shortText(text) {
+  const first = text.split(/(?<=[.!?])\s+(?=[A-Z`'"(])/)[0] ?? text;
+  if (first.length <= SHORT) return first;
+  const cut = first.lastIndexOf(' ', SHORT - 1);
+  return `${first.slice(0, cut > 0 ? cut : SHORT - 1)}…`;
+}
+
+function defaultCell(spec, written) {
+  if (spec.required === true) return 'required';
+  const value = spec.default === undefined || spec.default === '' ? written : String(spec.default);
+  return value === null || value === '' ? '' : `\`${value.replace(/`/g, "'")}\``;
+}
+
+function inputsTable(action, file, help = null) {
+  const rows = Object.entries(action.inputs ?? {}).map(([name, spec]) => {
+    const { text, written } = splitDefault(oneLine(spec.description));
+    return `| \`${name}\` | ${defaultCell(spec, written)} | ${cell(shortText(text))} |`;
+  });
+  return [
+    '| Input | Default | Description |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+    `Each row gives the input's first sentence; the whole text is in \`${file}\`${help ? ` and in \`${help}\`` : ''}.`,
+  ].join('\n');
 }
 
 function outputsTable(action) {
   const rows = Object.entries(action.outputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${cell(oneLine(spec.description))} |`,
+    ([name, spec]) => `| \`${name}\` | ${cell(shortText(oneLine(spec.description)))} |`,
   );
   return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
@@ -54,9 +79,9 @@ export function readmeSections() {
   const build = readAction(ACTIONS.build);
   const verify = readAction(ACTIONS.verify);
   return {
-    'build-inputs': inputsTable(build),
+    'build-inputs': inputsTable(build, 'action.yml'),
     'build-outputs': outputsTable(build),
-    'verify-inputs': inputsTable(verify),
+    'verify-inputs': inputsTable(verify, 'verify/action.yml', 'buildx-gate verify --help'),
     'verify-outputs': outputsTable(verify),
   };
 }
