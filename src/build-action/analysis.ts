@@ -150,6 +150,7 @@ export function analyzeBuild(inputs: Inputs, plan: RunPlan, run: Execution): Bui
                 digest: run.produced.digest,
                 tags: inputs.tags,
                 observedStartMs: streamed.startTimes,
+                observedEndMs: streamed.endTimes,
                 failedHistoryGates: regressionBreaches.length,
               }) +
               historySection +

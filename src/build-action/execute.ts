@@ -138,6 +138,7 @@ function scrubStreamed(streamed: StreamedBuild, secrets: readonly string[]): Str
     ...streamed,
     lastLines: redactDeep(streamed.lastLines, secrets),
     startTimes: new Map([...streamed.startTimes].map(([name, ms]) => [redactSecrets(name, secrets), ms])),
+    endTimes: new Map([...streamed.endTimes].map(([name, ms]) => [redactSecrets(name, secrets), ms])),
   };
 }
 

@@ -27,4 +27,18 @@ describe('StepClock', () => {
     expect(clock.startTimes.get('[1/1] RUN true')).toBe(42);
     expect(clock.startTimes.has('[2/2] RUN false')).toBe(false);
   });
+
+  it("takes a step's end from the first sample that has it settled: done, cached, failed or cancelled", () => {
+    const clock = new StepClock();
+    const steps = (...list: [string, string][]) =>
+      ({ steps: list.map(([name, status]) => ({ name, status })) }) as unknown as BuildReport;
+    clock.observe(steps(['[1/3] RUN make', 'incomplete']), 100);
+    clock.observe(steps(['[1/3] RUN make', 'incomplete'], ['[2/3] RUN test', 'incomplete']), 200);
+    clock.observe(steps(['[1/3] RUN make', 'done'], ['[2/3] RUN test', 'incomplete']), 60_100);
+    clock.observe(steps(['[1/3] RUN make', 'done'], ['[2/3] RUN test', 'cancelled']), 61_000);
+    expect([...clock.endTimes]).toEqual([
+      ['[1/3] RUN make', 60_100],
+      ['[2/3] RUN test', 61_000],
+    ]);
+  });
 });

@@ -259,6 +259,52 @@ describe('renderTimeline', () => {
     expect(observed).toContain(':active, s2, 50, 2050');
   });
 
+  it('draws each step from when it was seen starting to when it was seen settled', () => {
+    // BuildKit v0.8 prints no duration for a cancelled step: its bar still spans the minute it ran.
+    const report = {
+      ...clean01,
+      steps: [
+        step({ name: '[1/2] RUN make', status: 'done', durationMs: 1000 }),
+        step({ name: '[2/2] RUN sleep 600', status: 'cancelled', durationMs: null }),
+      ],
+    };
+    const chart = renderTimeline(report, {
+      observedStartMs: new Map([
+        ['[1/2] RUN make', 0],
+        ['[2/2] RUN sleep 600', 1000],
+      ]),
+      observedEndMs: new Map([
+        ['[1/2] RUN make', 1000],
+        ['[2/2] RUN sleep 600', 61_000],
+      ]),
+    })!;
+    expect(chart).toContain('1/2 RUN make :active, s1, 0, 1000');
+    expect(chart).toContain('2/2 RUN sleep 600 :s2, 1000, 61000');
+  });
+
+  it('never starts a step before the previous step of its stage ended', () => {
+    // Engine 26: [5/5] seen at 870 ms while [4/5], seen at 0 with 1100 ms, ran until 1100 ms.
+    const report = {
+      ...clean01,
+      steps: [
+        step({ name: '[app 4/5] RUN build', status: 'done', durationMs: 1100 }),
+        step({ name: '[app 5/5] RUN test', status: 'done', durationMs: 500 }),
+        step({ name: '[tools 1/1] RUN fetch', status: 'done', durationMs: 500 }),
+      ],
+    };
+    const chart = renderTimeline(report, {
+      observedStartMs: new Map([
+        ['[app 4/5] RUN build', 0],
+        ['[app 5/5] RUN test', 870],
+        ['[tools 1/1] RUN fetch', 300],
+      ]),
+    })!;
+    expect(chart).toContain('4/5 RUN build :active, s1, 0, 1100');
+    expect(chart).toContain('5/5 RUN test :active, s2, 1100, 1600');
+    // Another stage may run beside it.
+    expect(chart).toContain('1/1 RUN fetch :active, s3, 300, 800');
+  });
+
   it('never lets a step name read as a gantt statement', () => {
     const report = {
       ...clean01,

@@ -15,6 +15,8 @@ export interface StreamedBuild {
   /** Wall time from spawning buildx to its exit, as the action measured it. */
   durationMs: number;
   startTimes: ReadonlyMap<string, number>;
+  /** When each step was first seen settled (DONE, CACHED, ERROR, CANCELED), ms since the build began. */
+  endTimes: ReadonlyMap<string, number>;
   /** The last lines buildx printed on stderr, decoded, for diagnosing setup failures. */
   lastLines: string[];
 }
@@ -64,5 +66,5 @@ export async function streamBuild(
   }
   const durationMs = deps.now() - started;
   clock.observe(analyzer.snapshot(), durationMs);
-  return { result, durationMs, startTimes: clock.startTimes, lastLines };
+  return { result, durationMs, startTimes: clock.startTimes, endTimes: clock.endTimes, lastLines };
 }

@@ -30,6 +30,7 @@ export interface SummaryInput {
   digest: string | null;
   tags: readonly string[];
   observedStartMs?: ReadonlyMap<string, number>;
+  observedEndMs?: ReadonlyMap<string, number>;
   /** History gates (regression against the last record) that failed: their section follows the summary, the headline counts them. */
   failedHistoryGates?: number;
 }
@@ -204,10 +205,10 @@ function slowestSection(report: BuildReport): string[] {
 }
 
 function timelineSection(input: SummaryInput): string[] {
-  const chart = renderTimeline(
-    input.report,
-    input.observedStartMs ? { observedStartMs: input.observedStartMs } : {},
-  );
+  const chart = renderTimeline(input.report, {
+    ...(input.observedStartMs ? { observedStartMs: input.observedStartMs } : {}),
+    ...(input.observedEndMs ? { observedEndMs: input.observedEndMs } : {}),
+  });
   if (chart === null) return [];
   return ['### Timeline', '', 'Grey: cached · blue: ran · red: failed.', '', '```mermaid', chart, '```'];
 }

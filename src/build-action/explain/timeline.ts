@@ -11,6 +11,8 @@ import { mermaidLabel } from '../../github/escape.js';
 export interface TimelineOptions {
   /** Start of each step (by vertex name) in ms since the build began, as observed while streaming. */
   observedStartMs?: ReadonlyMap<string, number>;
+  /** When each step was seen settled (DONE, CACHED, ERROR, CANCELED), ms since the build began. */
+  observedEndMs?: ReadonlyMap<string, number>;
   /** Most bars drawn; the longest steps and the failed one are kept. */
   maxBars?: number;
 }
@@ -72,15 +74,37 @@ function labelOf(step: StepReport): string {
   return GANTT_KEYWORDS.test(label) ? `step ${label}` : label;
 }
 
-function layout(steps: readonly StepReport[], observed: ReadonlyMap<string, number> | undefined): Bar[] {
+/**
+ * Each step's bar. Where the log carries start times (rawjson) they and the durations decide;
+ * else the times the action saw each step start and settle, else steps are laid end to end by
+ * duration. The steps of one stage run one after another, so a bar never starts before the
+ * previous step of its stage ended (a duration that BuildKit counts from before the step's first
+ * line would otherwise overlap it).
+ */
+function layout(steps: readonly StepReport[], options: TimelineOptions): Bar[] {
   const logged = steps.every((s) => s.startOffsetMs !== null);
+  const { observedStartMs: seenStart, observedEndMs: seenEnd } = options;
   const bars: Bar[] = [];
+  const stageEnd = new Map<string, number>();
   let cursor = 0;
   for (const step of steps) {
     const duration = step.durationMs ?? 0;
-    const start = logged ? step.startOffsetMs! : (observed?.get(step.name) ?? cursor);
-    bars.push({ step, start, end: start + duration });
-    cursor = Math.max(cursor, start + duration);
+    let start = logged ? step.startOffsetMs! : (seenStart?.get(step.name) ?? cursor);
+    const observedEnd = logged ? undefined : seenEnd?.get(step.name);
+    let end = observedEnd ?? start + duration;
+    if (step.kind === 'instruction') {
+      const section = sectionOf(step);
+      const previous = stageEnd.get(section);
+      if (previous !== undefined && start < previous) {
+        // Keep the step's own length where only its duration is known.
+        end = observedEnd === undefined ? previous + (end - start) : Math.max(end, previous);
+        start = previous;
+      }
+      stageEnd.set(section, Math.max(end, start));
+    }
+    end = Math.max(end, start);
+    bars.push({ step, start, end });
+    cursor = Math.max(cursor, end);
   }
   return bars;
 }
@@ -92,7 +116,7 @@ export const GANTT_DIRECTIVE = `%%{init: ${JSON.stringify(GANTT_INIT)}}%%`;
 export function renderTimeline(report: BuildReport, options: TimelineOptions = {}): string | null {
   const steps = report.steps.filter((s) => s.status !== 'incomplete' || s.durationMs !== null);
   if (steps.length === 0) return null;
-  let bars = layout(steps, options.observedStartMs);
+  let bars = layout(steps, options);
   const maxBars = options.maxBars ?? DEFAULT_MAX_BARS;
   if (bars.length > maxBars) {
     const keep = new Set(
