@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { parseSeedArgs, seedLogs, type SeedRow, type SeedSummary } from '../../scripts/es/seed.mjs';
+import { productVersionDefine } from '../../scripts/product-version.mjs';
 import { deleteIndices, ES8_URL, uniqueIndexPrefix, type RequestOptions } from '../support/es-env.js';
 import { connectElasticsearch } from '../../src/verify-action/elasticsearch/client.js';
 import type { VerifyConfig } from '../../src/verify-action/config/config.js';
@@ -148,6 +149,8 @@ export async function bundleEntries(dir: string, entryPoints: Record<string, str
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
+    // The version the CLI prints, as scripts/bundle.mjs inlines it.
+    define: productVersionDefine(),
     banner: {
       js: "import { createRequire as __bxgCreateRequire } from 'node:module';const require = __bxgCreateRequire(import.meta.url);",
     },
