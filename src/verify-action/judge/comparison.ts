@@ -75,6 +75,42 @@ function compare(
   };
 }
 
+/** One period's counts: its errors, its logs and its length. */
+interface Period {
+  errors: number;
+  total: number;
+  ms: number;
+}
+
+/** The rate test of `after` against `before`, per log line or per minute as the thresholds say. */
+function periodsComparison(
+  t: VerifyConfig['judgement']['thresholds'],
+  after: Period,
+  before: Period,
+): RateComparison | null {
+  if (t.maxIncrease === undefined) return null;
+  if (t.normalizeByVolume) {
+    if (after.total === 0) return null;
+    return compare(
+      'baseline',
+      'per-log-line',
+      { errors: after.errors, exposure: after.total },
+      { errors: before.errors, exposure: before.total },
+      t.maxIncrease,
+      t.confidence,
+    );
+  }
+  return compare(
+    'baseline',
+    'per-minute',
+    // At least a minute, as errorRate does: a few seconds of window is not a rate.
+    { errors: after.errors, exposure: Math.max(1, after.ms / 60_000) },
+    { errors: before.errors, exposure: before.ms / 60_000 },
+    t.maxIncrease,
+    t.confidence,
+  );
+}
+
 /**
  * The baseline's second half against its first (A/A): the baseline test on a split where nothing
  * changed, so a significant rise there is noise the gate would report on any deploy. Null when a
@@ -84,56 +120,26 @@ export function halvesComparison(
   config: Pick<VerifyConfig, 'judgement'>,
   m: Measurement,
 ): RateComparison | null {
-  const t = config.judgement.thresholds;
   const halves = m.baselineHalves;
-  if (!m.baseline || !halves || t.maxIncrease === undefined) return null;
+  if (!m.baseline || !halves) return null;
   const { first, second, splitAt } = halves;
   if (first.total === 0 || second.total === 0) return null;
-  const minutes = (ms: number) => ms / 60_000;
-  return t.normalizeByVolume
-    ? compare(
-        'baseline',
-        'per-log-line',
-        { errors: second.errors, exposure: second.total },
-        { errors: first.errors, exposure: first.total },
-        t.maxIncrease,
-        t.confidence,
-      )
-    : compare(
-        'baseline',
-        'per-minute',
-        { errors: second.errors, exposure: minutes(m.baseline.end - splitAt) },
-        { errors: first.errors, exposure: minutes(splitAt - m.baseline.start) },
-        t.maxIncrease,
-        t.confidence,
-      );
+  return periodsComparison(
+    config.judgement.thresholds,
+    { ...second, ms: m.baseline.end - splitAt },
+    { ...first, ms: splitAt - m.baseline.start },
+  );
 }
 
 /** The window against the baseline, or null when there is nothing to compare (no baseline, no logs in it, an empty window). */
 function baselineComparison(config: Pick<VerifyConfig, 'judgement'>, m: Measurement): RateComparison | null {
-  const t = config.judgement.thresholds;
-  if (!m.baseline || t.maxIncrease === undefined || m.baselineTotal === 0) return null;
+  if (!m.baseline || m.baselineTotal === 0) return null;
   const spanMs = m.window.end - m.window.start;
   if (spanMs <= 0) return null;
-  if (t.normalizeByVolume) {
-    if (m.total === 0) return null;
-    return compare(
-      'baseline',
-      'per-log-line',
-      { errors: m.errors, exposure: m.total },
-      { errors: m.baselineErrors, exposure: m.baselineTotal },
-      t.maxIncrease,
-      t.confidence,
-    );
-  }
-  return compare(
-    'baseline',
-    'per-minute',
-    // At least a minute, as errorRate does: a few seconds of window is not a rate.
-    { errors: m.errors, exposure: Math.max(1, spanMs / 60_000) },
-    { errors: m.baselineErrors, exposure: (m.baseline.end - m.baseline.start) / 60_000 },
-    t.maxIncrease,
-    t.confidence,
+  return periodsComparison(
+    config.judgement.thresholds,
+    { errors: m.errors, total: m.total, ms: spanMs },
+    { errors: m.baselineErrors, total: m.baselineTotal, ms: m.baseline.end - m.baseline.start },
   );
 }
 

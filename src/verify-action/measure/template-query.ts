@@ -125,29 +125,32 @@ function candidateQueries(field: Matcher, candidates: readonly NewCandidate[], p
   };
 }
 
-/**
- * One judgement of candidates: where they are counted ("after") and where they must be absent
- * ("before", with the variant counts). The real one is the window against the baseline; the A/A
- * one is the baseline's second half against its first.
- */
-function judgementAggs(
+/** Where candidates are counted ("after" the cut), with their first time. */
+function afterAggs(
   field: Matcher,
   ts: string,
   candidates: readonly NewCandidate[],
   prefix: string,
   after: Query,
+): Query {
+  const { own } = candidateQueries(field, candidates, prefix);
+  return { filter: after, aggs: present({ candidates: filtersOf(own, { first: { min: { field: ts } } }) }) };
+}
+
+/**
+ * Where candidates must be absent ("before" the cut), with the variant counts. The real judgement
+ * is the window against the baseline; the A/A one is the baseline's second half against its first.
+ */
+function beforeAggs(
+  field: Matcher,
+  candidates: readonly NewCandidate[],
+  prefix: string,
   before: Query,
-): { after: Query; before: Query } {
+): Query {
   const q = candidateQueries(field, candidates, prefix);
   return {
-    after: {
-      filter: after,
-      aggs: present({ candidates: filtersOf(q.own, { first: { min: { field: ts } } }) }),
-    },
-    before: {
-      filter: before,
-      aggs: present({ own: filtersOf(q.own), base: filtersOf(q.base), general: filtersOf(q.general) }),
-    },
+    filter: before,
+    aggs: present({ own: filtersOf(q.own), base: filtersOf(q.base), general: filtersOf(q.general) }),
   };
 }
 
@@ -180,30 +183,18 @@ function buildTemplateRequest(
     window: { filter: range(ts, window.deployedAt, window.end, true), aggs: windowAggs },
   };
   const hasBaseline = window.baselineStart < window.deployedAt;
-  if (hasBaseline && mined.candidates.length > 0) {
-    const { before } = judgementAggs(
+  if (hasBaseline && mined.candidates.length > 0)
+    aggs.baseline = beforeAggs(
       field,
-      ts,
       mined.candidates,
       'c',
-      range(ts, window.deployedAt, window.end, true),
       range(ts, window.baselineStart, window.deployedAt, false),
     );
-    aggs.baseline = before;
-  }
   // A/A: the same judgement between the baseline's halves, in the same search.
   const aaCandidates = hasBaseline && aa ? aa.mined.candidates : [];
   if (aa && aaCandidates.length > 0) {
-    const split = judgementAggs(
-      field,
-      ts,
-      aaCandidates,
-      'a',
-      range(ts, aa.splitAt, window.deployedAt, false),
-      range(ts, window.baselineStart, aa.splitAt, false),
-    );
-    aggs.aa_after = split.after;
-    aggs.aa_before = split.before;
+    aggs.aa_after = afterAggs(field, ts, aaCandidates, 'a', range(ts, aa.splitAt, window.deployedAt, false));
+    aggs.aa_before = beforeAggs(field, aaCandidates, 'a', range(ts, window.baselineStart, aa.splitAt, false));
   }
   // The lookback: candidates logged there are known kinds, and its oldest error says how much
   // quiet before the deploy the chance test may count (the index may hold less than asked).
