@@ -369,6 +369,11 @@ COPY --from=build /app/out.txt /out.txt
     const moveBase = async (attempt: number): Promise<string> => {
       const container = docker('create', 'local/busybox-full:1', 'true');
       try {
+        // A file of its own: a new layer, so no cache key of an earlier image can match (a commit
+        // that only changes the config may keep the layers BuildKit's cache keys on).
+        const marker = path.join(probeDir, 'attempt');
+        writeFileSync(marker, `${id}-${attempt}\n`);
+        docker('cp', marker, `${container}:/bxg-attempt`);
         docker('commit', '--change', `LABEL bxg.attempt=${id}-${attempt}`, container, base);
       } finally {
         docker('rm', container);
