@@ -151,6 +151,7 @@ const VERIFY_TYPES: Record<string, InputType> = {
   'min-errors': 'whole',
   'normalize-by-volume': 'boolean',
   'max-new-errors': 'whole',
+  'new-error-lookback': 'duration',
   'breach-action': 'enum',
   rules: 'yamlList',
   'failure-limit': 'whole',
