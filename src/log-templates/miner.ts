@@ -41,8 +41,6 @@ const DEFAULTS: Required<MinerOptions> = {
 export class TemplateMiner {
   readonly options: Required<MinerOptions>;
   private readonly root: Node = { children: new Map(), templates: [] };
-  /** Live templates by token count, for the search when the tree's leaf has no match (Drain3's fallback). */
-  private readonly byLength = new Map<number, Template[]>();
   /** Live templates in least-recently-used order (Map keeps insertion order; a hit re-inserts). */
   private readonly live = new Map<number, { template: Template; leaf: Node }>();
   private nextId = 1;
@@ -75,9 +73,6 @@ export class TemplateMiner {
         firstSeen: new Map(),
       };
       leaf.templates.push(template);
-      const sameLength = this.byLength.get(tokens.length);
-      if (sameLength) sameLength.push(template);
-      else this.byLength.set(tokens.length, [template]);
       if (this.live.size >= this.options.maxTemplates) this.evictOldest();
     }
     this.live.set(template.id, { template, leaf });
@@ -104,37 +99,10 @@ export class TemplateMiner {
     return this.live.size;
   }
 
-  /** The id of the template a line joins now, with no change to the miner (null: none). */
-  match(line: string): Template | null {
-    const tokens = tokenize(line, this.options.maxTokens);
-    const leaf = this.findLeaf(tokens);
-    return (leaf ? this.bestMatch(leaf.templates, tokens) : null) ?? this.fallbackMatch(tokens);
-  }
-
-  /**
-   * The best template of the same length anywhere in the tree: a line whose first token varies
-   * (com.apple.X: …) is routed to a leaf of its own, where its kind is not (Drain3's "fallback"
-   * full search, taken only when the leaf has no match).
-   */
-  private fallbackMatch(tokens: readonly string[]): Template | null {
-    // Only a template that agrees with the line everywhere past the routing tokens: the tree sent
-    // the line elsewhere for its first words alone, and nothing else tells the two apart.
-    const routed = this.options.depth - 3;
-    const candidates = (this.byLength.get(tokens.length) ?? []).filter((t) =>
-      t.tokens.every((token, i) => i < routed || token === WILDCARD || token === tokens[i]),
-    );
-    return this.bestMatch(candidates, tokens);
-  }
-
   private evictOldest(): void {
     const [id, entry] = this.live.entries().next().value as [number, { template: Template; leaf: Node }];
     this.live.delete(id);
     entry.leaf.templates = entry.leaf.templates.filter((t) => t.id !== id);
-    const length = entry.template.tokens.length;
-    this.byLength.set(
-      length,
-      this.byLength.get(length)!.filter((t) => t.id !== id),
-    );
     this.evicted++;
   }
 
@@ -159,16 +127,6 @@ export class TemplateMiner {
       else node = child(node, WILDCARD);
     }
     return node;
-  }
-
-  private findLeaf(tokens: readonly string[]): Node | null {
-    const [length, ...route] = this.routingTokens(tokens);
-    let node = this.root.children.get(length!);
-    for (const token of route) {
-      if (!node) return null;
-      node = node.children.get(token) ?? node.children.get(WILDCARD);
-    }
-    return node ?? null;
   }
 
   /** The most similar template at or above the threshold; ties go to the one with more wildcards. */

@@ -17,6 +17,21 @@ import {
 
 const checkout = { service: 'checkout', environment: 'production' };
 
+/** A gating verification with error kinds, its auth-failure kind, and how many of those the seed wrote. */
+async function verifyKinds(scenario: Scenario) {
+  const report = await verifyScenario(scenario, {
+    ...checkout,
+    'max-increase': 'off',
+    'max-new-errors': '0',
+  });
+  const authFailed = count(
+    scenario.summary,
+    (r) => checkoutProd(r) && after(r) && isError(r) && r.kind === 'auth_failed',
+  );
+  const auth = report.topMessages.find((m) => m.template === 'auth failed for user <*> invalid token');
+  return { report, auth, authFailed, newMessages: report.newErrors.map((m) => m.message).join('\n') };
+}
+
 // The client major must match the server major: both servers, both clients.
 describe.each(['8', '9'] as const)('counting on Elasticsearch %s', (node) => {
   let scenario: Scenario;
@@ -150,28 +165,17 @@ describe.each(['8', '9'] as const)('counting on Elasticsearch %s', (node) => {
   });
 
   it('lists the error kinds by template, counted exactly, and the new kinds', async () => {
-    const report = await verifyScenario(scenario, {
-      ...checkout,
-      'max-increase': 'off',
-      'max-new-errors': '0',
-    });
+    const { report, auth, authFailed, newMessages } = await verifyKinds(scenario);
     // A text field with a keyword sub-field: templates, counted with match_phrase.
     expect(report.messageStrategy).toBe('templates');
     // Every auth failure names another user; as one template they are the most
     // frequent error, counted exactly.
-    const authFailed = count(
-      scenario.summary,
-      (r) => checkoutProd(r) && after(r) && isError(r) && r.kind === 'auth_failed',
-    );
-    const auth = report.topMessages.find((m) => m.template === 'auth failed for user <*> invalid token');
     expect(auth?.message).toMatch(/^auth failed for user u-\d+: invalid token$/);
     expect(auth?.count).toBe(authFailed);
     // The README's timeouts, one row for every API, path and request id.
     expect(report.topMessages.filter((m) => /upstream request timeout/.test(m.message))).toHaveLength(1);
-    expect(report.newErrors.map((m) => m.message).join('\n')).toMatch(
-      /Cannot read properties of undefined \(reading 'currency'\)/,
-    );
-    expect(report.newErrors.map((m) => m.message).join('\n')).not.toMatch(/auth failed/);
+    expect(newMessages).toMatch(/Cannot read properties of undefined \(reading 'currency'\)/);
+    expect(newMessages).not.toMatch(/auth failed/);
     expect(report.decision).toBe('fail');
   });
 
@@ -239,22 +243,11 @@ describe.each(['8', '9'] as const)('error kinds on a keyword-only message on Ela
   afterAll(() => dropScenario(scenario));
 
   it('lists the error kinds by template, counted exactly, and the new kinds', async () => {
-    const report = await verifyScenario(scenario, {
-      ...checkout,
-      'max-increase': 'off',
-      'max-new-errors': '0',
-    });
+    const { report, auth, authFailed, newMessages } = await verifyKinds(scenario);
     expect(report.messageStrategy).toBe('templates');
-    const authFailed = count(
-      scenario.summary,
-      (r) => checkoutProd(r) && after(r) && isError(r) && r.kind === 'auth_failed',
-    );
-    const auth = report.topMessages.find((m) => m.template === 'auth failed for user <*> invalid token');
     expect(auth?.count).toBe(authFailed);
-    expect(report.newErrors.map((m) => m.message).join('\n')).toMatch(
-      /Cannot read properties of undefined \(reading 'currency'\)/,
-    );
-    expect(report.newErrors.map((m) => m.message).join('\n')).not.toMatch(/auth failed/);
+    expect(newMessages).toMatch(/Cannot read properties of undefined \(reading 'currency'\)/);
+    expect(newMessages).not.toMatch(/auth failed/);
     expect(report.decision).toBe('fail');
   });
 });
