@@ -7,7 +7,7 @@ commands:
                               turn a buildx log (plain, rawjson or tty) into a build report
   verify [--name value ...]   gate a deploy on its Elasticsearch logs (see --help)
 
-Run 'buildx-gate <command> --help' for a command's options; 'buildx-gate --version' prints the version.`;async function main(argv){let io={stdout:text=>process.stdout.write(text),stderr:text=>process.stderr.write(text),stdin:process.stdin,env:process.env,cwd:process.cwd()},[command,...rest]=argv;switch(command){case"analyze":return(await import("./chunks/analyze-ZOMDDAYV.js")).runAnalyze(rest,io);case"verify":return(await import("./chunks/verify-67MP232A.js")).runVerify(rest,io);case"-V":case"--version":case"version":return io.stdout(`buildx-gate ${PRODUCT_VERSION}
+Run 'buildx-gate <command> --help' for a command's options; 'buildx-gate --version' prints the version.`;async function main(argv){let io={stdout:text=>process.stdout.write(text),stderr:text=>process.stderr.write(text),stdin:process.stdin,env:process.env,cwd:process.cwd()},[command,...rest]=argv;switch(command){case"analyze":return(await import("./chunks/analyze-ZOMDDAYV.js")).runAnalyze(rest,io);case"verify":return(await import("./chunks/verify-HHJYTMNC.js")).runVerify(rest,io);case"-V":case"--version":case"version":return io.stdout(`buildx-gate ${PRODUCT_VERSION}
 `),0;case void 0:case"-h":case"--help":case"help":return io.stdout(`${USAGE}
 `),command===void 0?2:0;default:return io.stderr(`buildx-gate: unknown command '${command}'
 ${USAGE}
